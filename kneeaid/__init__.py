@@ -1,0 +1,51 @@
+"""KneeAid: first aid for knees that hurt during or after exercise."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel
+from flask_htmx import HTMX
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+babel = Babel()
+htmx = HTMX()
+
+
+def create_app(test_config=None):
+    """Build the KneeAid application.
+
+    ``test_config`` overrides the settings (tests pass their own, with the
+    data kept in a temporary folder).
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(
+        SECRET_KEY="dev-only-secret",
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+        # The date the medical content was last checked against its sources.
+        CONTENT_REVIEWED="2026-11-21",
+        # Set when the app runs behind a reverse proxy (see README, "Deploying").
+        PROXY_HOPS=0,
+    )
+    if test_config is None:
+        app.config.from_prefixed_env("KNEEAID")
+    else:
+        app.config.from_mapping(test_config)
+
+    from . import guide, http, i18n, pwa, timer, check, diary
+
+    i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=i18n.current_language)
+    htmx.init_app(app)
+
+    i18n.init_app(app)
+    http.init_app(app)
+    pwa.init_app(app)
+    for feature in (guide, timer, check, diary):
+        app.register_blueprint(feature.bp, url_prefix=i18n.LANGUAGE_PREFIX)
+    return app

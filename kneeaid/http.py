@@ -1,0 +1,100 @@
+"""What every response gets: security headers, compression, caching, error pages."""
+
+import gzip
+
+from flask import current_app, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import htmx
+
+# No inline script or style anywhere, so no 'unsafe-inline'; htmx runs without
+# eval (allowEval is off in base.html) and without its injected indicator styles.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+COMPRESSIBLE = {
+    "text/html", "text/css", "text/javascript", "application/javascript",
+    "application/json", "application/manifest+json", "image/svg+xml", "text/csv",
+}
+SMALLEST_WORTH_COMPRESSING = 512
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+def add_security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    return response
+
+
+def set_caching(response):
+    """Versioned static files never change: cache them for a year. Pages are
+    revalidated, and say they differ for htmx requests."""
+    if request.endpoint == "static" and "v" in request.args:
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR
+        response.cache_control.immutable = True
+    elif response.mimetype == "text/html":
+        response.cache_control.no_cache = True
+        response.vary.add("HX-Request")
+    return response
+
+
+def compress(response):
+    """Gzip text responses for browsers that accept it."""
+    if (
+        response.status_code != 200
+        or response.mimetype not in COMPRESSIBLE
+        or "gzip" not in request.accept_encodings
+        or "Content-Encoding" in response.headers
+    ):
+        return response
+    response.direct_passthrough = False
+    body = response.get_data()
+    if len(body) < SMALLEST_WORTH_COMPRESSING:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=9, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    if response.headers.get("ETag"):
+        # A different body needs a different tag.
+        tag, weak = response.get_etag()
+        response.set_etag(tag + "-gzip", weak=weak)
+    return response
+
+
+def error_page(error):
+    """A whole, translated page for every HTTP error, with links home."""
+    if not isinstance(error, HTTPException):
+        current_app.logger.exception("Unhandled error on %s", request.path)
+        error = InternalServerError(original_exception=error)
+    wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
+    if wants_json and not htmx:
+        return {"error": error.description, "status": error.code}, error.code
+    return render_template("error.html", error=error), error.code
+
+
+def init_app(app):
+    if app.config["PROXY_HOPS"]:
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.register_error_handler(HTTPException, error_page)
+    app.register_error_handler(Exception, error_page)
+    # after_request runs in reverse order: compression last, on the final body.
+    app.after_request(compress)
+    app.after_request(set_caching)
+    app.after_request(add_security_headers)

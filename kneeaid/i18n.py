@@ -1,0 +1,169 @@
+"""Languages: the /ru/ and /en/ prefixes, the remembered choice, the catalogs.
+
+Every page lives under a language prefix. The prefix is the truth for the
+page being shown; the ``lang`` cookie remembers the person's last choice so
+that ``/`` can send them back to it.
+"""
+
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Blueprint, current_app, g, redirect, request, url_for
+
+from . import PROJECT_ROOT
+
+LANGUAGES = {"en": "English", "ru": "Русский"}
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_PREFIX = "/<any({}):lang>".format(", ".join(LANGUAGES))
+LANGUAGE_COOKIE = "lang"
+ONE_YEAR = 365 * 24 * 60 * 60
+
+bp = Blueprint("i18n", __name__)
+
+
+def preferred_language():
+    """The language to offer someone who has not picked a page yet."""
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language():
+    """Flask-Babel's locale selector: the page's prefix, else the preference."""
+    return g.get("lang") or preferred_language()
+
+
+def other_language():
+    return next(code for code in LANGUAGES if code != current_language())
+
+
+def same_page_in(lang):
+    """The URL of the page being shown, in another language."""
+    if request.url_rule is None or "lang" not in request.url_rule.arguments:
+        return url_for("guide.home", lang=lang)
+    return url_for(request.endpoint, **{**request.view_args, "lang": lang})
+
+
+@bp.route("/")
+def choose_language():
+    response = redirect(url_for("guide.home", lang=preferred_language()))
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _take_language_from_url(endpoint, values):
+    if values and "lang" in values:
+        g.lang = values.pop("lang")
+
+
+def _add_language_to_urls(endpoint, values):
+    if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = current_language()
+
+
+def _remember_language(response):
+    """Remember the language of a page the person opened themselves.
+
+    Only for navigations: the service worker's precache fetches of both
+    languages must not overwrite the choice. ``static/js/app.js`` does the
+    same in the browser, so that a choice made offline is remembered too.
+    """
+    lang = g.get("lang")
+    navigating = request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+    if lang and navigating and response.mimetype == "text/html":
+        if request.cookies.get(LANGUAGE_COOKIE) != lang:
+            response.set_cookie(
+                LANGUAGE_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax",
+                secure=request.is_secure,
+            )
+    return response
+
+
+def _template_helpers():
+    return {
+        "languages": LANGUAGES,
+        "current_language": current_language,
+        "other_language": other_language,
+        "same_page_in": same_page_in,
+    }
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.url_value_preprocessor(_take_language_from_url)
+    app.url_defaults(_add_language_to_urls)
+    app.after_request(_remember_language)
+    app.context_processor(_template_helpers)
+    app.cli.add_command(translate)
+
+
+# Catalogs ---------------------------------------------------------------
+
+def compile_catalogs(translations_dir: Path):
+    """Compile every .po whose .mo is missing or older, so a fresh clone
+    shows Russian without a manual step."""
+    for po_path in translations_dir.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        temporary = mo_path.with_suffix(".mo.tmp")
+        with temporary.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        temporary.replace(mo_path)
+
+
+POT_FILE = PROJECT_ROOT / "messages.pot"
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+
+
+def pybabel(*args):
+    CommandLineInterface().run(["pybabel", "-q", *map(str, args)])
+
+
+def extract_messages(pot_file=POT_FILE):
+    """Collect every translatable string of the code and templates."""
+    pybabel(
+        "extract", "-F", PROJECT_ROOT / "babel.cfg", "-k", "_l", "--no-location",
+        "--sort-output", "-o", pot_file, PROJECT_ROOT,
+    )
+
+
+@click.group()
+def translate():
+    """Extract, update and compile the translation catalogs."""
+
+
+@translate.command()
+def extract():
+    """Write messages.pot from the code and templates."""
+    extract_messages()
+
+
+@translate.command()
+def update():
+    """Extract, then merge new strings into every language's catalog."""
+    extract_messages()
+    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-fuzzy-matching")
+    POT_FILE.unlink()
+
+
+@translate.command()
+@click.argument("lang")
+def init(lang):
+    """Start a catalog for a new language (see README, "Adding a language")."""
+    extract_messages()
+    pybabel("init", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "-l", lang)
+    POT_FILE.unlink()
+
+
+@translate.command(name="compile")
+def compile_command():
+    """Compile every catalog to its binary form."""
+    pybabel("compile", "-d", TRANSLATIONS_DIR)

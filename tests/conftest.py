@@ -1,0 +1,131 @@
+"""Shared fixtures: the app and its clients, a live server, headless Chromium."""
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from kneeaid import create_app
+from kneeaid.i18n import LANGUAGES
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's own calls home only fail on this closed network and slow it down.
+CHROMIUM_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+
+
+def make_test_app(tmp_path):
+    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data")})
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_test_app(tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class LiveServer:
+    """The app served over real HTTP on a free port of 127.0.0.1."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        """Take the server down: from now on the network is really gone."""
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    server = LiveServer(make_test_app(tmp_path_factory.mktemp("live")))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_live_server(tmp_path):
+    """A server for one test, which that test may stop to go offline."""
+    server = LiveServer(make_test_app(tmp_path))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def persistent_context(playwright, tmp_path):
+    """A non-incognito profile, as an installed app has."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+        viewport={"width": 390, "height": 844},
+    )
+    yield context
+    context.close()
+
+
+def wait_until_offline_ready(page):
+    """Wait until the service worker has installed (every precache write done)
+    and controls the page."""
+    page.wait_for_function(
+        "navigator.serviceWorker.controller !== null"
+        " && navigator.serviceWorker.controller.state === 'activated'",
+        timeout=20_000,
+    )
+
+
+def all_page_urls(app):
+    """Every page of both languages, as the service worker precaches them."""
+    from kneeaid.pwa import page_urls
+
+    with app.test_request_context():
+        return [url for url in page_urls(app) if not url.endswith(".webmanifest")]
+
+
+@pytest.fixture(params=sorted(LANGUAGES))
+def lang(request):
+    return request.param

@@ -1,0 +1,136 @@
+"""Language routing, the remembered choice, and complete catalogs."""
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from kneeaid.i18n import LANGUAGES, TRANSLATIONS_DIR, extract_messages
+
+
+def test_root_goes_to_english_without_any_hint(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/"
+
+
+def test_root_follows_the_browser_language(client):
+    response = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"})
+    assert response.headers["Location"] == "/ru/"
+
+
+def test_root_prefers_the_remembered_choice_over_the_browser(client):
+    client.set_cookie("lang", "en")
+    response = client.get("/", headers={"Accept-Language": "ru"})
+    assert response.headers["Location"] == "/en/"
+
+
+@pytest.mark.parametrize("header", ["", ";;;,,q=", "xx-YY;q=abc", "ru;q=2,,en;q=-1", "\x00\xff"])
+def test_a_malformed_accept_language_is_ignored(client, header):
+    response = client.get("/", headers={"Accept-Language": header})
+    assert response.status_code == 302
+    assert response.headers["Location"] in {"/en/", "/ru/"}
+
+
+@pytest.mark.parametrize("cookie", ["de", "", "ru; drop table", "../ru", "x" * 4000])
+def test_a_malformed_cookie_is_ignored(client, cookie):
+    client.set_cookie("lang", cookie)
+    response = client.get("/", headers={"Accept-Language": "ru"})
+    assert response.headers["Location"] == "/ru/"
+
+
+def test_every_page_is_in_the_language_of_its_prefix(client, lang):
+    page = client.get(f"/{lang}/").get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    expected = {"en": "My knee hurts: what now?", "ru": "Болит колено: что делать?"}[lang]
+    assert expected in page
+
+
+def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
+    page = client.get("/ru/about").get_data(as_text=True)
+    assert re.search(r'<a class="lang-switch" href="/en/about" hreflang="en"', page)
+    page = client.get("/en/timer").get_data(as_text=True)
+    assert re.search(r'<a class="lang-switch" href="/ru/timer" hreflang="ru"', page)
+
+
+def test_opening_a_page_remembers_its_language_for_a_year(client):
+    response = client.get("/ru/about", headers={"Sec-Fetch-Mode": "navigate"})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=ru;")
+    assert "Max-Age=31536000" in cookie
+    assert client.get("/").headers["Location"] == "/ru/"
+
+
+def test_the_service_workers_fetches_do_not_change_the_choice(client):
+    client.set_cookie("lang", "en")
+    response = client.get("/ru/about", headers={"Sec-Fetch-Mode": "cors"})
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/").headers["Location"] == "/en/"
+
+
+def test_an_unknown_language_gets_a_404_page_with_both_languages(client):
+    response = client.get("/de/")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'href="/en/"' in page and 'href="/ru/"' in page
+    assert "Page not found" in page
+
+
+def test_the_404_page_speaks_the_persons_language(client):
+    response = client.get("/de/timer", headers={"Accept-Language": "ru"})
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.get_data(as_text=True)
+
+
+# Catalogs ---------------------------------------------------------------
+
+def _catalog(lang):
+    with (TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        return read_po(po_file)
+
+
+def _translated_languages():
+    return [lang for lang in LANGUAGES if (TRANSLATIONS_DIR / lang).is_dir()]
+
+
+def test_every_language_but_the_source_has_a_catalog():
+    # English is the language the strings are written in; every other needs a catalog.
+    assert _translated_languages() == [lang for lang in LANGUAGES if lang != "en"]
+
+
+def test_every_string_in_the_code_is_in_every_catalog(tmp_path):
+    pot_file = tmp_path / "messages.pot"
+    extract_messages(pot_file)
+    with pot_file.open("rb") as pot:
+        wanted = {message.id for message in read_po(pot) if message.id}
+    assert len(wanted) > 50
+    for lang in _translated_languages():
+        have = {message.id for message in _catalog(lang) if message.id}
+        assert wanted - have == set(), f"{lang}: strings missing from the catalog"
+
+
+@pytest.mark.parametrize("lang", ["ru"])
+def test_catalog_has_no_untranslated_or_fuzzy_entry(lang):
+    catalog = _catalog(lang)
+    assert not catalog.fuzzy
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, f"fuzzy: {message.id!r}"
+        strings = message.string if message.pluralizable else [message.string]
+        assert all(strings), f"untranslated: {message.id!r}"
+        if message.pluralizable:
+            assert len(strings) == catalog.num_plurals
+
+
+def test_russian_has_three_plural_forms():
+    catalog = _catalog("ru")
+    assert catalog.num_plurals == 3
+    assert "nplurals=3" in catalog.plural_forms
+
+
+def test_translate_commands_exist(runner):
+    result = runner.invoke(args=["translate", "--help"])
+    assert result.exit_code == 0
+    for command in ("extract", "update", "compile", "init"):
+        assert command in result.output
