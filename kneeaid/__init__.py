@@ -37,7 +37,7 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import guide, http, i18n, pwa, timer, check, diary
+    from . import check, diary, guide, http, i18n, pwa, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=i18n.current_language)
