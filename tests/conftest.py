@@ -112,7 +112,7 @@ def wait_until_offline_ready(page):
     """Wait until the service worker has installed (every precache write done)
     and controls the page."""
     page.wait_for_function(
-        "navigator.serviceWorker.controller !== null"
+        "() => navigator.serviceWorker.controller !== null"
         " && navigator.serviceWorker.controller.state === 'activated'",
         timeout=20_000,
     )

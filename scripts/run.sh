@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Install what KneeAid needs and serve it: bash scripts/run.sh [--host H] [--port P]
+. "$(dirname "$0")/setup.sh" requirements.txt
+exec .venv/bin/python app.py "$@"

@@ -1,0 +1,17 @@
+# Sourced by run.sh and test.sh: makes .venv with the given requirements file.
+# Usage: . scripts/setup.sh requirements.txt
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -m venv .venv 2>/dev/null; then
+    # Debian ships venv separately.
+    rm -rf .venv
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq python3-venv
+    python3 -m venv .venv
+  fi
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
