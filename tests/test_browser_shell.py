@@ -172,3 +172,16 @@ def test_the_axe_check_does_catch_a_violation(page):
     # Proves the accessibility test above can fail: an unlabelled field is a violation.
     page.set_content("<!doctype html><html lang='en'><title>x</title><main><input></main></html>")
     assert Axe().run(page).violations_count > 0
+
+
+def test_pages_do_not_shift_while_loading(page, live_server):
+    for path in ("/en/", "/ru/", "/ru/about"):
+        page.goto(live_server.url + path)
+        shift = page.evaluate("""() => new Promise((resolve) => {
+            let total = 0;
+            new PerformanceObserver((list) => {
+                for (const entry of list.getEntries()) total += entry.value;
+            }).observe({ type: "layout-shift", buffered: true });
+            setTimeout(() => resolve(total), 300);
+        })""")
+        assert shift < 0.01, path
