@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kneeaid import create_app
 from kneeaid.i18n import LANGUAGES
@@ -39,12 +39,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, *args):
+        pass
+
+
 class LiveServer:
     """The app served over real HTTP on a free port of 127.0.0.1."""
 
     def __init__(self, app):
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server(
+            "127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -117,3 +117,18 @@ async function languageOf(url) {
     .find((code) => LANGUAGES.includes(code));
   return fromBrowser || LANGUAGES[0];
 }
+
+// A tap on the timer's notification brings KneeAid to the front, on the timer.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.href);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).pathname === target.pathname) || windows[0];
+    if (open) {
+      await open.focus();
+      return open.url === target.href ? open : open.navigate(target.href);
+    }
+    return self.clients.openWindow(target.href);
+  })());
+});

@@ -1,0 +1,302 @@
+// The first-aid timer page. The state lives on the device (window.KneeAid,
+// static/js/app.js); this script only shows it and turns taps into changes.
+// Everything on screen is computed from the wall clock on every tick, so a
+// reload, a language switch or a locked screen never puts it wrong.
+"use strict";
+
+(function () {
+  const root = document.getElementById("timer");
+  if (!root || root.dataset.running) {
+    return;
+  }
+  root.dataset.running = "yes";
+  const KneeAid = window.KneeAid;
+  const MINUTE = KneeAid.MINUTE;
+  const settings = JSON.parse(document.getElementById("timer-settings").textContent);
+  const text = settings.text;
+  const lang = document.documentElement.lang;
+  const pluralRules = new Intl.PluralRules(lang);
+  const clockFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  const $ = (id) => document.getElementById(id);
+
+  function counted(forms, count) {
+    return (forms[pluralRules.select(count)] || forms.other).replace("{n}", count);
+  }
+
+  function mmss(ms) {
+    const seconds = Math.ceil(ms / 1000);
+    const pad = (value) => String(value).padStart(2, "0");
+    return `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
+  }
+
+  function announce(message) {
+    $("timer-announcer").textContent = message;
+  }
+
+  function showNotice(message) {
+    $("timer-notice").textContent = message;
+    $("timer-notice").hidden = !message;
+  }
+
+  // Actions ----------------------------------------------------------------
+
+  function startCold(minutes) {
+    const now = Date.now();
+    const coldMinutes = settings.coldChoices.includes(minutes) ? minutes : KneeAid.COLD_MAX_MINUTES;
+    KneeAid.unlockSound();
+    KneeAid.saveTimer({
+      id: KneeAid.newId(),
+      startedAt: now,
+      phase: "cold",
+      coldMinutes,
+      elevationMinutes: Number($("elevation-minutes").value),
+      phaseStartedAt: now,
+      phaseEndsAt: now + coldMinutes * MINUTE,
+      pausedAt: null,
+      pausedMs: 0,
+      cold: null,
+      elevation: null,
+    });
+    showNotice("");
+    announce(counted(text.coldStarted, coldMinutes));
+  }
+
+  function startElevation() {
+    const now = Date.now();
+    const minutes = Number($("elevation-minutes").value);
+    let { state } = KneeAid.loadTimer(now);
+    if (state && state.phase === "cold") {
+      const coldEnd = Math.min(now, state.pausedAt || state.phaseEndsAt);
+      state.cold = {
+        plannedMinutes: state.coldMinutes,
+        actualSeconds: Math.round(KneeAid.elapsedMs(state, coldEnd) / 1000),
+      };
+      state.coldEndedAt = coldEnd;
+    } else {
+      state = { id: KneeAid.newId(), startedAt: now, coldMinutes: null, cold: null };
+    }
+    Object.assign(state, {
+      phase: "elevation",
+      elevationMinutes: minutes,
+      phaseStartedAt: now,
+      phaseEndsAt: now + minutes * MINUTE,
+      pausedAt: null,
+      pausedMs: 0,
+    });
+    KneeAid.silence();
+    KneeAid.saveTimer(state);
+    showNotice("");
+    announce(counted(text.elevationStarted, minutes));
+  }
+
+  function togglePause() {
+    const now = Date.now();
+    const { state } = KneeAid.loadTimer(now);
+    if (!state || !["cold", "elevation"].includes(KneeAid.phaseOf(state, now))) {
+      return;
+    }
+    if (state.pausedAt === null) {
+      state.pausedAt = now;
+      announce(text.paused);
+    } else {
+      const pause = now - state.pausedAt;
+      state.pausedMs += pause;
+      state.phaseEndsAt += pause;
+      state.pausedAt = null;
+      announce(text.resumed);
+    }
+    KneeAid.saveTimer(state);
+  }
+
+  function stop() {
+    const { state } = KneeAid.loadTimer();
+    if (state && state.phase !== "done") {
+      KneeAid.finishSession(state, "stopped");
+    } else {
+      KneeAid.saveTimer(null);
+    }
+    KneeAid.silence();
+    showNotice("");
+    announce(text.stopped);
+  }
+
+  // One tap repeats the last session: the same cold, or elevation alone again.
+  function repeat() {
+    const { state } = KneeAid.loadTimer();
+    if (state && state.coldMinutes === null) {
+      startElevation();
+    } else {
+      startCold((state && state.coldMinutes) || chosenColdMinutes());
+    }
+  }
+
+  function chosenColdMinutes() {
+    return Number(new FormData($("timer-setup")).get("cold"));
+  }
+
+  function coldAdvised() {
+    return new FormData($("timer-setup")).getAll("no_cold").length > 0;
+  }
+
+  // Showing -----------------------------------------------------------------
+
+  let shownPhase = null;
+  let shownMinute = null;
+  let wakeLock = null;
+
+  function sessionsToday() {
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    return KneeAid.sessions()
+      .filter((session) => session.outcome === "completed" && new Date(session.startedAt) >= midnight)
+      .length;
+  }
+
+  function render() {
+    if (!root.isConnected) {
+      // A boosted link swapped this page away: stop, the next page has its own.
+      teardown();
+      return;
+    }
+    const now = Date.now();
+    const { state } = KneeAid.loadTimer(now);
+    const phase = KneeAid.phaseOf(state, now);
+    root.dataset.phase = phase;
+    root.dataset.alarm = KneeAid.isRinging() ? "ringing" : "off";
+    root.classList.toggle("cold-advised", phase === "ready" && coldAdvised());
+    $("cold-advice").hidden = !coldAdvised();
+    $("start-cold").hidden = coldAdvised();
+    $("silence").hidden = !KneeAid.isRinging();
+
+    if (phase === "cold" || phase === "elevation") {
+      const left = KneeAid.remainingMs(state, now);
+      $("countdown").textContent = mmss(left);
+      root.classList.toggle("is-paused", state.pausedAt !== null);
+      $("pause").textContent = state.pausedAt === null ? text.pause : text.resume;
+      const minute = Math.ceil(left / MINUTE);
+      if (shownPhase === phase && minute !== shownMinute && state.pausedAt === null) {
+        announce(counted(text.minutesLeft, minute));
+      }
+      shownMinute = minute;
+    } else {
+      $("countdown").textContent = mmss(0);
+      root.classList.remove("is-paused");
+    }
+
+    if (phase === "cold") {
+      const skinTime = KneeAid.elapsedMs(state, now) >= settings.skinCheckAfterMinutes * MINUTE;
+      if (skinTime && $("skin-prompt").hidden) {
+        announce(text.skinCheck);
+      }
+      $("skin-prompt").hidden = !skinTime;
+    }
+
+    if (phase !== shownPhase) {
+      enterPhase(phase, state, now);
+    }
+    if (phase === "done") {
+      // Counted on every tick: the session is recorded by app.js a moment after it ends.
+      $("sessions-today").textContent = counted(text.sessionsToday, sessionsToday());
+    }
+    shownPhase = phase;
+    holdWakeLock(phase === "cold" || phase === "elevation");
+  }
+
+  function enterPhase(phase, state, now) {
+    const ended = $("timer-ended");
+    ended.hidden = true;
+    if (phase === "cold-over") {
+      const minutesAgo = Math.floor((now - state.phaseEndsAt) / MINUTE);
+      // Reopened after the end: say how long ago, so the person acts now.
+      ended.textContent = counted(text.coldEndedAgo, minutesAgo);
+      ended.hidden = minutesAgo < 1;
+      announce(minutesAgo >= 1 ? ended.textContent : text.coldOver);
+      $("start-elevation").focus();
+    } else if (phase === "done") {
+      $("next-session").hidden = !state.coldEndedAt;
+      if (state.coldEndedAt) {
+        const next = new Date(state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE);
+        $("next-session").textContent = text.nextFrom.replace("{time}", clockFormat.format(next));
+      }
+      if (shownPhase !== null) {
+        announce(text.done);
+      }
+    }
+  }
+
+  async function holdWakeLock(wanted) {
+    if (!("wakeLock" in navigator)) {
+      $("wake-lock-note").hidden = !wanted;
+      return;
+    }
+    if (wanted && !wakeLock && document.visibilityState === "visible") {
+      wakeLock = "asking";
+      try {
+        wakeLock = await navigator.wakeLock.request("screen");
+        wakeLock.addEventListener("release", () => { wakeLock = null; });
+      } catch (error) {
+        wakeLock = null;
+        $("wake-lock-note").hidden = false;
+      }
+    } else if (!wanted && wakeLock && wakeLock !== "asking") {
+      wakeLock.release();
+      wakeLock = null;
+    }
+  }
+
+  // Wiring ------------------------------------------------------------------
+
+  const ticker = setInterval(render, 250);
+  const handlers = [
+    [$("timer-setup"), "submit", (event) => { event.preventDefault(); startCold(chosenColdMinutes()); }],
+    [$("timer-setup"), "change", render],
+    [$("start-elevation"), "click", startElevation],
+    [$("skip"), "click", startElevation],
+    [$("pause"), "click", togglePause],
+    [$("stop"), "click", stop],
+    [$("repeat"), "click", repeat],
+    [$("allow-notifications"), "click", allowNotifications],
+    [document, "kneeaid:timer", render],
+    [document, "kneeaid:alarm", render],
+    [document, "visibilitychange", render],
+  ];
+  handlers.forEach(([target, type, handler]) => target.addEventListener(type, handler));
+
+  function teardown() {
+    clearInterval(ticker);
+    handlers.forEach(([target, type, handler]) => target.removeEventListener(type, handler));
+    holdWakeLock(false);
+  }
+
+  function allowNotifications() {
+    Notification.requestPermission().then(showNotificationOffer);
+  }
+
+  function showNotificationOffer() {
+    $("allow-notifications").hidden = !("Notification" in window) || Notification.permission !== "default";
+  }
+
+  // A preset from the address (?cold=10) is taken only if it is a real choice.
+  const asked = new URLSearchParams(location.search).get("cold");
+  if (asked !== null) {
+    const minutes = Number(asked);
+    const input = root.querySelector(`input[name="cold"][value="${settings.coldChoices.includes(minutes) ? minutes : KneeAid.COLD_MAX_MINUTES}"]`);
+    input.checked = true;
+    if (!settings.coldChoices.includes(minutes) && minutes > KneeAid.COLD_MAX_MINUTES) {
+      showNotice(counted(text.coldClamped, Math.round(minutes)));
+    }
+  }
+
+  const { state } = KneeAid.loadTimer();
+  const repair = KneeAid.takeRepair();
+  if (repair.coldAskedMinutes) {
+    showNotice(counted(text.coldClamped, repair.coldAskedMinutes));
+  } else if (repair.discarded) {
+    showNotice(text.badSavedTimer);
+  }
+  if (state && state.elevationMinutes) {
+    $("elevation-minutes").value = String(state.elevationMinutes);
+  }
+  showNotificationOffer();
+  render();
+})();

@@ -1,0 +1,329 @@
+"""The first-aid timer in headless Chromium, time moved with Playwright's clock."""
+
+import json
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import wait_until_offline_ready
+
+# 10:00 in Moscow: "today" and the clock times below are fixed. The clock is
+# paused, so time moves only when a test moves it.
+START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
+PAUSED = START + timedelta(seconds=10)
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(timezone_id="Europe/Moscow", viewport={"width": 390, "height": 844})
+    yield context
+    context.close()
+
+
+def open_timer(page, base_url, lang="en", paused=True):
+    page.clock.install(time=START)
+    if paused:
+        page.clock.pause_at(PAUSED)
+    page.goto(f"{base_url}/{lang}/timer")
+    return page
+
+
+def start(page, name="Start cold"):
+    page.get_by_role("button", name=name).click()
+
+
+def phase(page):
+    return page.locator("#timer").get_attribute("data-phase")
+
+
+def shown(page):
+    return page.get_by_role("timer").inner_text()
+
+
+def forward(page, duration):
+    page.clock.fast_forward(duration)
+    page.clock.run_for(300)  # one tick of the display
+
+
+def sessions(page):
+    return json.loads(page.evaluate("localStorage.getItem('kneeaid.sessions')") or "[]")
+
+
+def test_a_whole_session_from_cold_to_done(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    assert phase(page) == "ready"
+    assert page.get_by_role("radio", name="15 minutes").is_checked()
+    start(page)
+    assert phase(page) == "cold"
+    assert shown(page) == "15:00"
+
+    forward(page, "04:58")
+    assert not page.locator("#skin-prompt").is_visible()
+    forward(page, "00:02")
+    assert shown(page) == "10:00"
+    assert page.locator("#skin-prompt").is_visible()
+
+    forward(page, "10:00")
+    assert phase(page) == "cold-over"
+    assert shown(page) == "00:00"
+    assert page.locator("#timer").get_attribute("data-alarm") == "ringing"
+    assert page.locator(".alarm-text").inner_text() == "The cold time is up: remove the cold now."
+    forward(page, "00:30")
+    assert page.locator("#timer").get_attribute("data-alarm") == "ringing", "rings until dismissed"
+    page.get_by_role("button", name="Stop the alarm").click()
+    assert page.locator("#timer").get_attribute("data-alarm") == "off"
+
+    page.get_by_label("Elevation time").select_option("10")
+    page.get_by_role("button", name=re.compile("elevation")).click()
+    assert phase(page) == "elevation"
+    assert shown(page) == "10:00"
+    forward(page, "10:00")
+    assert phase(page) == "done"
+    assert page.get_by_text("Next cold session possible from 12:15 PM.").is_visible()
+    assert page.get_by_text("1 session done today.").is_visible()
+
+    [record] = sessions(page)
+    assert record["outcome"] == "completed"
+    assert record["cold"] == {"plannedMinutes": 15, "actualSeconds": 900}
+    assert record["elevation"] == {"plannedMinutes": 10, "actualSeconds": 600}
+    assert record["startedAt"] == "2026-11-21T07:00:10.000Z"
+    assert re.fullmatch(r"[0-9a-f-]{36}", record["id"])
+
+    page.get_by_role("button", name="Start again").click()
+    assert phase(page) == "cold" and shown(page) == "15:00"
+
+
+def test_a_reload_shows_the_same_time(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)
+    forward(page, "07:30")
+    page.reload()
+    page.clock.run_for(300)
+    assert phase(page) == "cold"
+    assert shown(page) == "07:30"
+
+
+def test_switching_to_russian_offline_keeps_the_time(context, own_live_server):
+    page = open_timer(context.new_page(), own_live_server.url)
+    wait_until_offline_ready(page)
+    start(page)
+    forward(page, "07:30")
+    own_live_server.stop()
+    context.set_offline(True)
+
+    page.get_by_role("link", name="Русский").click()
+    page.wait_for_url("**/ru/timer")
+    page.clock.run_for(300)
+    assert page.get_by_role("heading", level=1).inner_text() == "Таймер первой помощи"
+    assert phase(page) == "cold"
+    assert shown(page) == "07:30"
+
+
+@pytest.mark.parametrize("lang, away, message", [
+    ("en", "20:00", "The cold ended 5 minutes ago: remove it now."),
+    ("en", "16:00", "The cold ended 1 minute ago: remove it now."),
+    ("ru", "16:00", "Холод закончился 1 минуту назад: снимите его сейчас."),
+    ("ru", "17:00", "Холод закончился 2 минуты назад: снимите его сейчас."),
+    ("ru", "20:00", "Холод закончился 5 минут назад: снимите его сейчас."),
+    ("ru", "36:00", "Холод закончился 21 минуту назад: снимите его сейчас."),
+])
+def test_reopening_after_the_end_says_how_long_ago(context, live_server, lang, away, message):
+    page = open_timer(context.new_page(), live_server.url, lang)
+    start(page, {"en": "Start cold", "ru": "Начать холод"}[lang])
+    page.goto("about:blank")
+    page.clock.fast_forward(away)
+    page.goto(f"{live_server.url}/{lang}/timer")
+    page.clock.run_for(300)
+    assert phase(page) == "cold-over"
+    assert page.locator("#timer-ended").inner_text() == message
+
+
+def store_cold(page, minutes):
+    page.evaluate("""(minutes) => {
+        const now = Date.now();
+        localStorage.setItem("kneeaid.timer", JSON.stringify({
+            id: "tampered", startedAt: now, phase: "cold", coldMinutes: minutes,
+            elevationMinutes: 15, phaseStartedAt: now, phaseEndsAt: now + minutes * 60000,
+            pausedAt: null, pausedMs: 0, cold: null, elevation: null}));
+    }""", minutes)
+
+
+def test_a_stored_60_minute_cold_is_refused(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    store_cold(page, 60)
+    page.reload()
+    page.clock.run_for(300)
+    assert phase(page) == "cold"
+    assert shown(page) == "15:00"
+    assert page.locator("#timer-notice").inner_text() == (
+        "A saved timer asked for 60 minutes of cold. "
+        "Cold is never longer than 15 minutes, so it was shortened.")
+    forward(page, "15:00")
+    assert phase(page) == "cold-over"
+
+
+def test_a_tampered_address_cannot_preset_a_longer_cold(context, live_server):
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.clock.pause_at(PAUSED)
+    page.goto(f"{live_server.url}/ru/timer?cold=45")
+    assert page.get_by_role("radio", name="15 минут").is_checked()
+    assert "45 минут холода" in page.locator("#timer-notice").inner_text()
+    start(page, "Начать холод")
+    assert shown(page) == "15:00"
+
+
+def test_unreadable_saved_state_is_cleared_and_said(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    page.evaluate("localStorage.setItem('kneeaid.timer', '{\"phase\": \"cold\", \"phaseEndsAt\": \"soon\"')")
+    page.reload()
+    assert phase(page) == "ready"
+    assert page.locator("#timer-notice").inner_text() == "A saved timer could not be read, so it was cleared."
+
+
+def test_pause_and_resume_keep_the_right_time(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    page.get_by_role("radio", name="12 minutes").check()
+    start(page)
+    forward(page, "02:00")
+    assert shown(page) == "10:00"
+    page.get_by_role("button", name="Pause").click()
+    forward(page, "05:00")
+    assert shown(page) == "10:00"
+    page.reload()
+    page.clock.run_for(300)
+    assert shown(page) == "10:00"
+    page.get_by_role("button", name="Resume").click()
+    forward(page, "01:00")
+    assert shown(page) == "09:00"
+    forward(page, "09:00")
+    assert phase(page) == "cold-over"
+
+
+def test_the_display_never_differs_from_the_wall_clock_by_more_than_a_second(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)
+    for step in [700, 13_300, 61_900, 59_500, 213_300, 400, 142_200]:  # milliseconds
+        forward(page, step)
+        gap = page.evaluate("""() => {
+            const state = JSON.parse(localStorage.getItem("kneeaid.timer"));
+            const [minutes, seconds] = document.querySelector("[role=timer]").textContent.split(":");
+            const shownSeconds = Number(minutes) * 60 + Number(seconds);
+            return Math.abs(shownSeconds - (state.phaseEndsAt - Date.now()) / 1000);
+        }""")
+        assert gap <= 1, step
+
+
+def test_a_contraindication_offers_elevation_alone(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    page.get_by_label("there is an open wound").check()
+    assert not page.get_by_role("button", name="Start cold").is_visible()
+    assert page.get_by_text("Do not use cold on this knee.").is_visible()
+    page.get_by_role("button", name="Start elevation").click()
+    assert phase(page) == "elevation"
+    assert shown(page) == "15:00"
+    forward(page, "15:00")
+    assert phase(page) == "done"
+    [record] = sessions(page)
+    assert record["cold"] is None
+    assert record["elevation"] == {"plannedMinutes": 15, "actualSeconds": 900}
+
+
+def test_stopping_keeps_what_was_done(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)
+    forward(page, "03:00")
+    page.get_by_role("button", name="Stop").click()
+    assert phase(page) == "ready"
+    [record] = sessions(page)
+    assert record["outcome"] == "stopped"
+    assert record["cold"] == {"plannedMinutes": 15, "actualSeconds": 180}
+
+
+def test_skip_to_elevation_during_cold(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)
+    forward(page, "06:00")
+    page.get_by_role("button", name="Skip to elevation").click()
+    assert phase(page) == "elevation"
+    assert shown(page) == "15:00"
+
+
+def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_server):
+    context.grant_permissions(["notifications"])
+    page = open_timer(context.new_page(), live_server.url)
+    wait_until_offline_ready(page)
+    start(page)
+    page.get_by_role("link", name="About KneeAid: sources and privacy").click()
+    page.wait_for_url("**/en/about")
+    banner = page.get_by_role("alert")
+    assert not banner.is_visible()
+    forward(page, "15:00")
+    assert banner.is_visible()
+    assert "The cold time is up" in banner.inner_text()
+    titles = page.evaluate("""navigator.serviceWorker.ready
+        .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
+        .then((notifications) => notifications.map((notification) => notification.title))""")
+    assert titles == ["KneeAid: remove the cold now"]
+    banner.get_by_role("button", name="Stop the alarm").click()
+    assert not banner.is_visible()
+
+
+def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
+    page = open_timer(context.new_page(), live_server.url, "ru")
+    announcer = page.locator("#timer-announcer")
+    assert announcer.get_attribute("aria-live") == "polite"
+    start(page, "Начать холод")
+    assert announcer.inner_text() == "Холод: таймер запущен на 15 минут."
+    forward(page, "00:30")
+    assert announcer.inner_text() == "Холод: таймер запущен на 15 минут.", "not every second"
+    forward(page, "00:31")
+    assert announcer.inner_text() == "Осталось 14 минут"
+    forward(page, "04:00")
+    assert announcer.inner_text() == "Посмотрите на кожу."
+    forward(page, "06:00")
+    assert announcer.inner_text() == "Осталось 4 минуты"
+    forward(page, "04:00")
+    assert announcer.inner_text() == "Время холода вышло: снимите холод сейчас."
+
+
+def test_without_wake_lock_the_timer_works_and_says_the_screen_may_lock(context, live_server):
+    page = context.new_page()
+    page.add_init_script("delete Navigator.prototype.wakeLock")
+    open_timer(page, live_server.url)
+    start(page)
+    assert page.get_by_text("This device may lock the screen.").is_visible()
+    forward(page, "01:00")
+    assert shown(page) == "14:00"
+
+
+def test_keyboard_alone_runs_the_timer(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    page.get_by_role("radio", name="15 minutes").focus()
+    page.keyboard.press("ArrowUp")  # to 12 minutes
+    page.get_by_role("button", name="Start cold").focus()
+    page.keyboard.press("Enter")
+    assert shown(page) == "12:00"
+    forward(page, "12:00")
+    assert page.evaluate("document.activeElement.id") == "start-elevation"
+    page.keyboard.press("Enter")
+    assert phase(page) == "elevation"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_axe_finds_nothing_in_any_phase(context, live_server, lang):
+    # axe needs its own timers to run, so here the clock flows.
+    page = open_timer(context.new_page(), live_server.url, lang, paused=False)
+    axe = Axe()
+    seen = {}
+    for action in [None, "start", "05:00", "10:00", "elevation", "15:00"]:
+        if action == "start":
+            start(page, {"en": "Start cold", "ru": "Начать холод"}[lang])
+        elif action == "elevation":
+            page.locator("#start-elevation").click()
+        elif action:
+            forward(page, action)
+        seen[phase(page)] = axe.run(page).violations_count
+    assert seen == {"ready": 0, "cold": 0, "cold-over": 0, "elevation": 0, "done": 0}
