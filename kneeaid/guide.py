@@ -1,13 +1,49 @@
-"""The home page, the about page and the guides a person reads."""
+"""The home page, the about page and the guides a person reads: when to see a
+doctor, heat or cold, causes, prevention."""
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
+
+from . import triage
+from .check import RULE_REASONS, SYMPTOM_LABELS, TIER_HEADLINES
 
 bp = Blueprint("guide", __name__)
 
 HTMX_VERSION = "2.0.11"
+
+SOURCE_TITLES = {
+    "000": _l('"What to do if your knees hurt during or after exercise?" (article, translated from Russian)'),
+    "001": _l('"The knees hurt after training, what should I do?" (article, translated from Russian)'),
+    "NHS": _l("NHS: Knee pain; Sprains and strains"),
+    "Ottawa": _l("The Ottawa Knee Rules (Stiell et al., 1995; JAMA 1996;275:611)"),
+    "PEACE": _l("PEACE & LOVE (Dubois & Esculier, Br J Sports Med 2020;54:72-73)"),
+}
+
+HEAT_QUESTIONS = {
+    "three_days": _l("Have at least 3 days passed since the injury or since the pain began?"),
+    "skin_hot": _l("Is the skin over the knee hot to the touch?"),
+    "fever": _l("Is there a fever, in the knee or in the whole body?"),
+    "worse": _l("Is the knee getting worse?"),
+}
+
+HEAT_REASONS = {
+    "three_days": _l("Less than 3 days have passed (or you are not sure): heat can increase swelling."),
+    "skin_hot": _l("The skin is hot: a sign of inflammation, which heat makes worse."),
+    "fever": _l("Fever: a possible infection, which heat makes worse. See a doctor."),
+    "worse": _l("The knee is getting worse: see a doctor rather than warming it."),
+}
+
+
+def reviewed():
+    return date.fromisoformat(current_app.config["CONTENT_REVIEWED"])
+
+
+def render_guide(template, sources, **context):
+    """A content page: its sources and the date its content was last reviewed."""
+    return render_template(template, sources=sources, source_titles=SOURCE_TITLES,
+                           reviewed=reviewed(), **context)
 
 
 @bp.route("/")
@@ -17,16 +53,57 @@ def home():
 
 @bp.route("/about")
 def about():
-    reviewed = date.fromisoformat(current_app.config["CONTENT_REVIEWED"])
-    return render_template("about.html", reviewed=reviewed, htmx_version=HTMX_VERSION)
+    return render_guide("about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
 def doctor():
-    return render_template("coming_soon.html", title=_l("When to see a doctor"))
+    rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
+    return render_guide(
+        "doctor.html", sources=["001", "NHS", "Ottawa"], tiers=triage.TIERS,
+        rules_by_tier=rules_by_tier, tier_headlines=TIER_HEADLINES,
+        rule_reasons=RULE_REASONS, symptom_labels=SYMPTOM_LABELS,
+    )
+
+
+def heat_verdict(answers):
+    """None until every question is answered; else ("warm", []) or ("cold", reasons)."""
+    needs = triage.TRIAGE["heat"]["warmingNeeds"]
+    if any(answers.get(question) not in ("yes", "no") for question in needs):
+        return None, []
+    against = [question for question, needed in needs.items() if answers[question] != needed]
+    return ("cold" if against else "warm"), against
+
+
+@bp.route("/heat")
+def heat():
+    answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
+    verdict, against = heat_verdict(answers)
+    return render_guide(
+        "heat.html", sources=["001", "NHS", "PEACE"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
+        answers=answers, verdict=verdict, against=against,
+        warming_needs=triage.TRIAGE["heat"]["warmingNeeds"],
+    )
+
+
+@bp.route("/causes")
+def causes():
+    return render_guide("causes.html", sources=["001", "000"])
+
+
+@bp.route("/prevent")
+def prevent():
+    return render_guide("prevent.html", sources=["001", "000"])
 
 
 @bp.route("/offline")
 def offline():
     """What the service worker shows for a page this device has not saved."""
     return render_template("offline.html")
+
+
+@bp.app_template_filter("lower_first")
+def lower_first(text):
+    """"The knee is swollen" -> "the knee is swollen", to use inside a sentence."""
+    text = str(text)
+    return text[:1].lower() + text[1:]

@@ -82,10 +82,13 @@ def error_page(error):
     if not isinstance(error, HTTPException):
         current_app.logger.exception("Unhandled error on %s", request.path)
         error = InternalServerError(original_exception=error)
+    # Our own messages are translated (lazy) strings; werkzeug's defaults are
+    # plain English ones, which the page replaces with its own words.
+    message = None if isinstance(error.description, str) else error.description
     wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
     if wants_json and not htmx:
-        return {"error": error.description, "status": error.code}, error.code
-    return render_template("error.html", error=error), error.code
+        return {"error": str(message or error.description), "status": error.code}, error.code
+    return render_template("error.html", error=error, message=message), error.code
 
 
 def init_app(app):

@@ -64,7 +64,10 @@ self.addEventListener("fetch", (event) => {
     || request.headers.get("HX-History-Restore-Request") === "true";
   const key = KEY_FOR_URL.get(url.href);
   if (wantsWholePage) {
-    event.respondWith(pageFromNetworkOrCache(request, url, key));
+    // A page with a query (a check result, a preset) falls back to the saved
+    // page itself: its script reads the query and answers offline.
+    const pageKey = key || KEY_FOR_URL.get(url.origin + url.pathname);
+    event.respondWith(pageFromNetworkOrCache(request, url, pageKey));
   } else if (key && request.headers.get("HX-Request") !== "true") {
     event.respondWith(fromCacheOrNetwork(request, key));
   }

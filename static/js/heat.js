@@ -1,0 +1,41 @@
+// Heat or cold: answers as the questions are answered, offline too. The rule
+// (which answer each question needs before warming is allowed) comes from
+// static/data/triage.json through the form's data-warming-needs, as the
+// server's does (kneeaid/guide.py, heat_verdict).
+"use strict";
+
+(function () {
+  const form = document.getElementById("heat-form");
+  const result = document.getElementById("heat-result");
+  const needs = JSON.parse(form.dataset.warmingNeeds);
+
+  function verdict(answers) {
+    const questions = Object.keys(needs);
+    if (questions.some((question) => !["yes", "no"].includes(answers.get(question)))) {
+      return { verdict: "unanswered", against: [] };
+    }
+    const against = questions.filter((question) => answers.get(question) !== needs[question]);
+    return { verdict: against.length ? "cold" : "warm", against };
+  }
+
+  function show() {
+    const answer = verdict(new FormData(form));
+    result.dataset.verdict = answer.verdict;
+    result.querySelectorAll("[data-verdict-block]").forEach((block) => {
+      block.hidden = block.dataset.verdictBlock !== answer.verdict;
+    });
+    result.querySelectorAll("[data-reason]").forEach((reason) => {
+      reason.hidden = !answer.against.includes(reason.dataset.reason);
+    });
+  }
+
+  // Offline, an address with answers opens the saved page: take them from it.
+  new URLSearchParams(location.search).forEach((value, name) => {
+    const input = form.querySelector(`input[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`);
+    if (input) {
+      input.checked = true;
+    }
+  });
+  form.addEventListener("change", show);
+  show();
+})();
