@@ -29,7 +29,9 @@ def serve(app):
     return server, f"http://127.0.0.1:{server.effective_port}"
 
 
-def measure(url):
+def measure(url, until="load"):
+    """[(url, bytes transferred)] for what the page fetched before its load
+    event (until="load"), or until the network went quiet ("networkidle")."""
     transfers = {}
     names = {}
     with sync_playwright() as playwright:
@@ -45,8 +47,9 @@ def measure(url):
         cdp.on("Network.requestWillBeSent", lambda e: names.setdefault(e["requestId"], e["request"]["url"]))
         cdp.on("Network.loadingFinished", lambda e: loaded["done"] or transfers.__setitem__(
             e["requestId"], e["encodedDataLength"]))
-        page.on("load", lambda: loaded.__setitem__("done", True))
-        page.goto(url, wait_until="load")
+        if until == "load":
+            page.on("load", lambda: loaded.__setitem__("done", True))
+        page.goto(url, wait_until=until)
         browser.close()
     return [(names.get(request_id, request_id), size) for request_id, size in transfers.items()]
 

@@ -96,8 +96,8 @@ window.KneeAidTriage = (function () {
       // the answer for the address's own.
       window.KneeAidTriage.show(document.getElementById("result"),
         window.KneeAidTriage.evaluate(triage, valuesFromAddress()));
-      const change = document.getElementById("change-answers");
-      change.search = location.search;
+      // Not boosted (htmx reads a boosted link's address once): set here, read on click.
+      document.getElementById("change-answers").search = location.search;
       return;
     }
     const asked = valuesFromAddress();
