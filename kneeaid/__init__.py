@@ -40,12 +40,13 @@ def create_app(test_config=None):
     from . import check, diary, guide, http, i18n, pwa, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
-    babel.init_app(app, locale_selector=i18n.current_language)
+    babel.init_app(app, locale_selector=i18n.current_language, timezone_selector=i18n.current_timezone)
     htmx.init_app(app)
 
     i18n.init_app(app)
     http.init_app(app)
     pwa.init_app(app)
+    diary.init_app(app)
     for feature in (guide, timer, check, diary):
         app.register_blueprint(feature.bp, url_prefix=i18n.LANGUAGE_PREFIX)
     return app

@@ -1,11 +1,407 @@
-"""The knee diary: pain scores, first-aid sessions and check results."""
+"""The knee diary: pain scores, first-aid sessions and check results.
 
-from flask import Blueprint, render_template
+The device writes first (static/js/outbox.js) and syncs through
+``POST /api/diary/sync``; the pages here show what the server holds. There
+are no accounts: the first write makes an anonymous profile, a random
+128-bit id kept in an HttpOnly cookie, which is also the recovery code.
+"""
+
+import csv
+import io
+import re
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_time, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("diary", __name__)
+from . import htmx, triage
+from .check import SYMPTOM_LABELS, TIER_HEADLINES
+from .store import DiaryStore, TooManyWrites
 
+bp = Blueprint("diary", __name__)
+api = Blueprint("diary_api", __name__)
+
+PROFILE_COOKIE = "kneeaid_profile"
+FIVE_YEARS = 5 * 365 * 24 * 60 * 60
+MAX_ENTRIES_PER_REQUEST = 1000
+MAX_NOTE_LENGTH = 500
+KNEES = ("left", "right", "both")
+KNEE_NAMES = {"left": _l("left knee"), "right": _l("right knee"), "both": _l("both knees")}
+OUTCOMES = ("completed", "stopped")
+ENTRY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FIELDS = {
+    "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt"}),
+    "session": ({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"}, set()),
+    "check": ({"id", "kind", "at", "symptoms", "tier", "rules"}, set()),
+}
+PHASE_LIMITS = {"cold": (10, 15), "elevation": (5, 30)}  # planned minutes, from the timer
+
+
+# Validation ---------------------------------------------------------------
+
+class BadEntry(ValueError):
+    """An entry that cannot be stored; the message names the problem."""
+
+
+def parse_time(value, where, now):
+    if not isinstance(value, str):
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z") from None
+    if moment.tzinfo is None:
+        raise BadEntry(f"{where}: the time needs a time zone (Z for UTC)")
+    if moment > now + timedelta(days=1):
+        raise BadEntry(f"{where}: more than a day in the future")
+    if moment < EARLIEST:
+        raise BadEntry(f"{where}: before the year 2000")
+    return moment
+
+
+def whole_number(value, where, low, high):
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadEntry(f"{where}: must be a whole number from {low} to {high}")
+    return value
+
+
+def validate_phase(value, where, phase):
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"plannedMinutes", "actualSeconds"}:
+        raise BadEntry(f"{where}: must be null or {{plannedMinutes, actualSeconds}}")
+    low, high = PHASE_LIMITS[phase]
+    whole_number(value["plannedMinutes"], f"{where}.plannedMinutes", low, high)
+    whole_number(value["actualSeconds"], f"{where}.actualSeconds", 0, high * 60)
+    return value
+
+
+def validate_entry(entry, where, now):
+    """The entry, checked field by field; BadEntry names the first problem."""
+    if not isinstance(entry, dict):
+        raise BadEntry(f"{where}: must be an object")
+    kind = entry.get("kind")
+    if kind not in FIELDS:
+        raise BadEntry(f"{where}.kind: must be one of {', '.join(FIELDS)}")
+    required, optional = FIELDS[kind]
+    if unknown := set(entry) - required - optional:
+        raise BadEntry(f"{where}: unknown field {sorted(unknown)[0]}")
+    if missing := required - set(entry):
+        raise BadEntry(f"{where}: missing field {sorted(missing)[0]}")
+    if not isinstance(entry["id"], str) or not ENTRY_ID.fullmatch(entry["id"]):
+        raise BadEntry(f"{where}.id: must be a UUID in lower case")
+    if kind == "pain":
+        parse_time(entry["at"], f"{where}.at", now)
+        whole_number(entry["pain"], f"{where}.pain", 0, 10)
+        if entry["knee"] not in KNEES:
+            raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}")
+        note = entry.get("note", "")
+        if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
+            raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters")
+        if "updatedAt" in entry:
+            parse_time(entry["updatedAt"], f"{where}.updatedAt", now)
+    elif kind == "session":
+        started = parse_time(entry["startedAt"], f"{where}.startedAt", now)
+        if parse_time(entry["endedAt"], f"{where}.endedAt", now) < started:
+            raise BadEntry(f"{where}.endedAt: before startedAt")
+        if entry["outcome"] not in OUTCOMES:
+            raise BadEntry(f"{where}.outcome: must be one of {', '.join(OUTCOMES)}")
+        validate_phase(entry["cold"], f"{where}.cold", "cold")
+        validate_phase(entry["elevation"], f"{where}.elevation", "elevation")
+    else:
+        parse_time(entry["at"], f"{where}.at", now)
+        symptoms = entry["symptoms"]
+        if not isinstance(symptoms, list) or any(s not in triage.SYMPTOMS for s in symptoms):
+            raise BadEntry(f"{where}.symptoms: must be a list of symptom ids")
+        result = triage.evaluate(symptoms)
+        if result.some_not_understood:
+            raise BadEntry(f"{where}.symptoms: a symptom is repeated")
+        if entry["tier"] != result.tier or entry["rules"] != list(result.rules):
+            raise BadEntry(f"{where}: tier and rules do not match the symptoms")
+    return entry
+
+
+def validate_request(body, now):
+    """(entries, deleted ids) from a sync request body, or BadEntry."""
+    if not isinstance(body, dict):
+        raise BadEntry("the body must be a JSON object with entries and deleted")
+    if unknown := set(body) - {"entries", "deleted"}:
+        raise BadEntry(f"unknown field {sorted(unknown)[0]}")
+    entries, deleted = body.get("entries", []), body.get("deleted", [])
+    if not isinstance(entries, list) or not isinstance(deleted, list):
+        raise BadEntry("entries and deleted must be lists")
+    if any(not isinstance(i, str) or not ENTRY_ID.fullmatch(i) for i in deleted):
+        raise BadEntry("deleted: must be a list of entry ids")
+    return [validate_entry(entry, f"entries[{n}]", now) for n, entry in enumerate(entries)], deleted
+
+
+# Profiles and requests ----------------------------------------------------
+
+def store():
+    return current_app.extensions["kneeaid.store"]
+
+
+def current_profile():
+    """The id of this browser's profile, if it has one that exists."""
+    profile_id = request.cookies.get(PROFILE_COOKIE)
+    return profile_id if store().exists(profile_id) else None
+
+
+def remember_profile(response, profile_id):
+    response.set_cookie(PROFILE_COOKIE, profile_id, max_age=FIVE_YEARS, httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def require_same_origin():
+    """Refuse writes that another site's page started (CSRF): browsers say
+    where a request comes from in Sec-Fetch-Site, or at least in Origin."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+        allowed = urlsplit(origin).netloc == request.host
+    if not allowed:
+        abort(403, description=_l("This change must come from KneeAid's own pages."))
+
+
+def save(entries, deleted):
+    """Store for this browser's profile (made on its first write); returns
+    (acknowledged ids, the profile id, whether it is new)."""
+    profile_id = current_profile()
+    created = profile_id is None
+    if created:
+        profile_id = store().new_profile_id()
+    now = datetime.now(UTC).timestamp()
+    try:
+        acknowledged = store().save(profile_id, entries, deleted, now,
+                                    writes_per_minute=current_app.config["WRITES_PER_MINUTE"])
+    except TooManyWrites:
+        abort(429, description=_l("Too many changes in a minute: wait a little and try again."))
+    return acknowledged, profile_id, created
+
+
+def json_error(message, status):
+    return jsonify(error=message, status=status), status
+
+
+@api.route("/api/diary/sync", methods=["POST"])
+def sync():
+    """Store what a device sends. Sending the same entry twice stores it once;
+    the answer lists the ids now safe, which the device may drop."""
+    require_same_origin()
+    if not request.is_json:
+        return json_error("send JSON (Content-Type: application/json)", 400)
+    body = request.get_json(silent=True)
+    if body is None:
+        return json_error("the body is not valid JSON", 400)
+    try:
+        entries, deleted = validate_request(body, datetime.now(UTC))
+    except BadEntry as problem:
+        return json_error(str(problem), 400)
+    if len(entries) + len(deleted) > MAX_ENTRIES_PER_REQUEST:
+        return json_error(f"more than {MAX_ENTRIES_PER_REQUEST} entries in one request", 413)
+    acknowledged, profile_id, created = save(entries, deleted)
+    response = jsonify(acknowledged=acknowledged)
+    return remember_profile(response, profile_id) if created else response
+
+
+# Pages ----------------------------------------------------------------------
 
 @bp.route("/diary")
 def page():
-    return render_template("coming_soon.html", title=_l("Knee diary"))
+    """The diary's shell: the same for everyone, so it opens offline. The
+    entries come from diary.view (htmx) and from the device's outbox."""
+    return render_template("diary.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
+
+
+def local_day(moment):
+    return to_user_timezone(moment).date()
+
+
+def timeline(entries):
+    """Entries newest first, as (day, [(time, entry)]) groups in the person's time zone."""
+    def moment(entry):
+        return datetime.fromisoformat(entry.get("at") or entry["startedAt"])
+
+    days = defaultdict(list)
+    for entry in sorted(entries, key=moment, reverse=True):
+        days[local_day(moment(entry))].append((moment(entry), entry))
+    return list(days.items())
+
+
+def pain_points(entries):
+    return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries if e["kind"] == "pain")
+
+
+def pain_for_more_than_two_days(entries):
+    """triage.md D1: pain that has lasted more than two days, by the diary."""
+    painful = [moment for moment, pain in pain_points(entries) if pain > 0]
+    checked = any("pain_over_2_days" in e["symptoms"] for e in entries if e["kind"] == "check")
+    return checked or (len(painful) > 1 and painful[-1] - painful[0] > timedelta(days=2))
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 320, 160, 28, 24
+
+
+def pain_chart(entries):
+    """Coordinates for the server-drawn SVG chart of pain over time, or None."""
+    points = pain_points(entries)
+    if not points:
+        return None
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).total_seconds(), 1)
+    plot_width, plot_height = CHART_WIDTH - CHART_LEFT - 8, CHART_HEIGHT - CHART_BOTTOM - 8
+    xy = [(CHART_LEFT + (moment - first).total_seconds() / span * plot_width if len(points) > 1
+           else CHART_LEFT + plot_width / 2, 8 + (10 - pain) / 10 * plot_height, pain, moment)
+          for moment, pain in points]
+    return {"points": xy, "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT,
+            "bottom": CHART_HEIGHT - CHART_BOTTOM, "top": 8, "plot_height": plot_height,
+            "first": first, "last": last, "lowest": min(p for _, p in points),
+            "highest": max(p for _, p in points), "latest": points[-1][1]}
+
+
+def recovery_code(profile_id):
+    return "-".join(profile_id[i:i + 4] for i in range(0, 32, 4))
+
+
+def view_context(profile_id):
+    entries = store().entries(profile_id) if profile_id else []
+    return {
+        "entries": entries, "days": timeline(entries), "chart": pain_chart(entries),
+        "see_doctor": pain_for_more_than_two_days(entries),
+        "recovery_code": recovery_code(profile_id) if profile_id else None,
+        "knee_names": KNEE_NAMES, "tier_headlines": TIER_HEADLINES, "symptom_labels": SYMPTOM_LABELS,
+        "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
+        "parse": datetime.fromisoformat,
+    }
+
+
+@bp.route("/diary/view")
+def view():
+    """What the server holds for this browser: a fragment for htmx, else a page."""
+    context = view_context(current_profile())
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        return render_template("_diary_view.html", **context)
+    return render_template("diary_view.html", **context)
+
+
+@bp.route("/diary/summary")
+def summary():
+    """A one-page summary for the doctor, made for printing."""
+    context = view_context(current_profile())
+    entries = context["entries"]
+    starts = [datetime.fromisoformat(e.get("at") or e["startedAt"]) for e in entries]
+    context.update(
+        began=min(starts) if starts else None,
+        checks=[e for e in entries if e["kind"] == "check"],
+        sessions=[e for e in entries if e["kind"] == "session"],
+        notes=[e for e in entries if e["kind"] == "pain" and e.get("note")],
+    )
+    return render_template("diary_summary.html", **context)
+
+
+@bp.route("/diary/entries", methods=["POST"])
+def add_entry():
+    """Add a pain entry from the form, for browsers without JavaScript."""
+    require_same_origin()
+    now = datetime.now(UTC)
+    form = request.form
+    entry = {"id": form.get("id", ""), "kind": "pain", "at": now.isoformat(), "knee": form.get("knee"),
+             "note": form.get("note", "").strip()}
+    try:
+        entry["pain"] = int(form.get("pain", ""))
+        validate_entry(entry, "entry", now)
+    except (ValueError, BadEntry):
+        abort(400, description=_l("The entry was not saved: pain must be 0-10, a knee chosen, "
+                                  "the note at most 500 characters."))
+    _, profile_id, created = save([entry], [])
+    response = redirect(url_for("diary.view"), 303)
+    return remember_profile(response, profile_id) if created else response
+
+
+@bp.route("/diary/entries/<entry_id>/delete", methods=["POST"])
+def delete_entry(entry_id):
+    require_same_origin()
+    if not ENTRY_ID.fullmatch(entry_id) or current_profile() is None:
+        abort(404)
+    save([], [entry_id])
+    return redirect(url_for("diary.view"), 303)
+
+
+@bp.route("/diary/delete", methods=["GET", "POST"])
+def delete_all():
+    """GET asks once; POST deletes the profile, and the page it answers with
+    clears the device too (static/js/diary.js)."""
+    if request.method == "GET":
+        return render_template("diary_delete.html")
+    require_same_origin()
+    profile_id = current_profile()
+    if profile_id:
+        store().delete_profile(profile_id)
+    response = current_app.make_response(render_template("diary_deleted.html"))
+    response.delete_cookie(PROFILE_COOKIE, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.route("/diary/join", methods=["POST"])
+def join():
+    """Join the diary of a recovery code: a new phone, the same diary."""
+    require_same_origin()
+    code = re.sub(r"[\s-]", "", request.form.get("code", "")).lower()
+    if not store().exists(code):
+        abort(400, description=_l("No diary has this recovery code. Check it and try again."))
+    return remember_profile(redirect(url_for("diary.page"), 303), code)
+
+
+@api.route("/diary/export.json")
+def export_json():
+    profile_id = current_profile()
+    response = jsonify(entries=store().entries(profile_id) if profile_id else [])
+    response.headers["Content-Disposition"] = "attachment; filename=kneeaid-diary.json"
+    return response
+
+
+CSV_COLUMNS = ("id", "kind", "at", "startedAt", "endedAt", "pain", "knee", "note", "outcome",
+               "coldPlannedMinutes", "coldActualSeconds", "elevationPlannedMinutes",
+               "elevationActualSeconds", "tier", "symptoms", "rules")
+
+
+def csv_row(entry):
+    row = {key: entry.get(key, "") for key in CSV_COLUMNS}
+    for phase in ("cold", "elevation"):
+        if entry.get(phase):
+            row[f"{phase}PlannedMinutes"] = entry[phase]["plannedMinutes"]
+            row[f"{phase}ActualSeconds"] = entry[phase]["actualSeconds"]
+    row["symptoms"] = " ".join(entry.get("symptoms", []))
+    row["rules"] = " ".join(entry.get("rules", []))
+    # A spreadsheet must not run a note as a formula.
+    if str(row["note"]).startswith(("=", "+", "-", "@")):
+        row["note"] = "'" + row["note"]
+    return row
+
+
+@api.route("/diary/export.csv")
+def export_csv():
+    profile_id = current_profile()
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for entry in store().entries(profile_id) if profile_id else []:
+        writer.writerow(csv_row(entry))
+    response = current_app.response_class(text.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=kneeaid-diary.csv"
+    return response
+
+
+def init_app(app):
+    app.config.setdefault("DATA_DIR", app.instance_path)
+    app.config.setdefault("WRITES_PER_MINUTE", 60)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
+    app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
+    app.register_blueprint(api)

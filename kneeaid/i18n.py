@@ -6,6 +6,7 @@ that ``/`` can send them back to it.
 """
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from babel.messages.frontend import CommandLineInterface
@@ -35,6 +36,16 @@ def preferred_language():
 def current_language():
     """Flask-Babel's locale selector: the page's prefix, else the preference."""
     return g.get("lang") or preferred_language()
+
+
+def current_timezone():
+    """Flask-Babel's time zone selector: the device's zone, which app.js
+    keeps in the ``tz`` cookie; UTC when unknown or not a real zone."""
+    name = request.cookies.get("tz", "") if request else ""
+    try:
+        return ZoneInfo(name).key if name else None
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        return None
 
 
 def other_language():

@@ -18,8 +18,9 @@ bp = Blueprint("pwa", __name__)
 
 THEME_COLOR = "#0b5e5e"
 BACKGROUND_COLOR = "#ffffff"
-# Rules whose pages are not worth keeping offline (none yet).
-NOT_PRECACHED = frozenset()
+# Pages that show one person's data: never the same for everyone, so never
+# precached (the diary page keeps its own copy for offline use).
+NOT_PRECACHED = frozenset({"diary.view", "diary.summary"})
 
 
 @functools.lru_cache(maxsize=1024)
@@ -93,6 +94,8 @@ def service_worker():
         "sw.js",
         precache=precache_list(app),
         offline_pages={lang: url_for("guide.offline", lang=lang) for lang in LANGUAGES},
+        outbox_script=url_for("static", filename="js/outbox.js"),
+        sync_url=url_for("diary_api.sync"),
     )
     response = current_app.response_class(body, mimetype="text/javascript")
     # The browser must always ask for a fresh copy to notice a new version.

@@ -135,3 +135,19 @@ def all_page_urls(app):
 @pytest.fixture(params=sorted(LANGUAGES))
 def lang(request):
     return request.param
+
+
+def diary_on_server(context, server, timeout=10):
+    """The diary entries the server holds for this browser context, once its
+    outbox is empty (polled for at most `timeout` seconds)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    store = server.app.extensions["kneeaid.store"]
+    while True:
+        profile = next((c["value"] for c in context.cookies() if c["name"] == "kneeaid_profile"), None)
+        pending = context.pages[0].evaluate("window.KneeAidOutbox.all().then((items) => items.length)")
+        if profile and pending == 0:
+            return store.entries(profile)
+        assert time.monotonic() < deadline, f"not synced: profile {profile}, {pending} waiting"
+        time.sleep(0.1)

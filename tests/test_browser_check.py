@@ -2,7 +2,6 @@
 the in-browser evaluator agreeing with the server's."""
 
 import itertools
-import json
 import random
 import re
 
@@ -10,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid import triage
-from tests.conftest import wait_until_offline_ready
+from tests.conftest import diary_on_server, wait_until_offline_ready
 
 
 def sets_to_compare():
@@ -68,7 +67,8 @@ def test_live_preview_follows_the_ticks(page, live_server):
     assert preview.get_by_role("heading").inner_text() == "Get emergency help now"
 
 
-def test_result_page_shows_reasons_and_is_kept_on_the_device(page, live_server):
+def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_server):
+    page = context.new_page()
     page.goto(live_server.url + "/en/check")
     tick(page, ["The pain began with an injury: a fall, a blow, a twist",
                 "You cannot put weight on the leg or take 4 steps, even limping"])
@@ -78,7 +78,8 @@ def test_result_page_shows_reasons_and_is_kept_on_the_device(page, live_server):
     assert page.get_by_role("heading", level=2, name="Get emergency help now").is_visible()
     assert page.get_by_text("An X-ray is needed now.").is_visible()
     assert page.get_by_role("link", name=re.compile("^112")).get_attribute("href") == "tel:112"
-    [kept] = json.loads(page.evaluate("localStorage.getItem('kneeaid.checks')"))
+    [kept] = diary_on_server(context, live_server)
+    assert kept["kind"] == "check"
     assert kept["tier"] == "emergency"
     assert kept["rules"] == ["E3", "U6", "D10"]
     assert kept["symptoms"] == ["injury", "cannot_bear_weight"]

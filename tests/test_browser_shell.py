@@ -150,7 +150,9 @@ def test_pages_fit_a_320_pixel_screen_with_big_tap_targets(browser, live_server)
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
         small = page.evaluate("""[...document.querySelectorAll(
-                'header a, nav a, .phone, .footer a, .language-choice a, button, select, label')]
+                'header a, nav a, .phone, .footer a, .language-choice a, button, select, textarea, '
+                + 'label:has(input[type=radio], input[type=checkbox]), '
+                + 'input:not([type=radio], [type=checkbox])')]
             .map((element) => [element.textContent.trim(), element.getBoundingClientRect()])
             .filter(([, box]) => box.width > 0 && (box.height < 48 || box.width < 48))
             .map(([name]) => name)""")

@@ -4,6 +4,8 @@
 // installs the new version by itself.
 "use strict";
 
+importScripts({{ outbox_script|tojson }});
+
 const PRECACHE = {{ precache|tojson }};
 const OFFLINE_PAGES = {{ offline_pages|tojson }};
 const LANGUAGES = Object.keys(OFFLINE_PAGES);
@@ -134,4 +136,15 @@ self.addEventListener("notificationclick", (event) => {
     }
     return self.clients.openWindow(target.href);
   })());
+});
+
+// Background Sync: send the diary's outbox even after the page is closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "kneeaid-diary") {
+    event.waitUntil(self.KneeAidOutbox.send({{ sync_url|tojson }}).then((result) => {
+      if (!result.ok) {
+        throw new Error("KneeAid: the diary will be sent later");
+      }
+    }));
+  }
 });

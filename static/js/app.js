@@ -12,6 +12,9 @@ window.KneeAid = (function () {
   const secure = location.protocol === "https:" ? "; secure" : "";
   document.cookie = `lang=${document.documentElement.lang}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
 
+  // The device's time zone, so the diary groups entries by the person's days.
+  document.cookie = `tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker
       .register(script.dataset.serviceWorker, { scope: "/", updateViaCache: "none" })
@@ -142,14 +145,56 @@ window.KneeAid = (function () {
     return Array.isArray(list) ? list : [];
   }
 
-  // Keeps a finished or stopped session for the diary, once per session id.
+  // Keeps a finished or stopped session on the device (for "sessions done
+  // today") and in the diary's outbox, once per session id.
   function recordSession(record) {
     const list = sessions();
     if (!list.some((kept) => kept.id === record.id)) {
       list.push(record);
       localStorage.setItem(SESSIONS_KEY, JSON.stringify(list));
+      keepInDiary(record);
     }
   }
+
+  // The diary -------------------------------------------------------------
+  // Entries wait in the outbox (static/js/outbox.js) until the server has
+  // acknowledged them: sent now, when the network comes back, every minute,
+  // and by the service worker (Background Sync) where the browser has it.
+
+  const SYNC_MS = 60 * 1000;
+
+  // Resolves once the entry is safe on the device; sending follows.
+  function keepInDiary(entry) {
+    const stored = window.KneeAidOutbox.put(entry);
+    stored.then(syncDiary);
+    return stored;
+  }
+
+  function syncDiary() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.ready
+        .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
+        .catch(() => {});
+    }
+    return window.KneeAidOutbox.send(script.dataset.syncUrl).then((result) => {
+      if (result.sent > 0) {
+        document.body.dispatchEvent(new CustomEvent("kneeaid:synced"));
+      }
+      return result;
+    });
+  }
+
+  // After "delete all my data": nothing of the diary stays on this device.
+  function forgetDiary() {
+    Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.")).forEach((key) => {
+      localStorage.removeItem(key);
+    });
+    return window.KneeAidOutbox.clear();
+  }
+
+  window.addEventListener("online", syncDiary);
+  setInterval(syncDiary, SYNC_MS);
+  syncDiary();
 
   // The alarm -------------------------------------------------------------
   // A sound (its AudioContext unlocked by the Start tap), vibration where the
@@ -305,6 +350,9 @@ window.KneeAid = (function () {
       silence();
       watch();
     }
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
   });
   // Boosted navigation swaps the body: show the banner again on the new page.
   document.addEventListener("htmx:afterSettle", watch);
@@ -327,5 +375,8 @@ window.KneeAid = (function () {
     silence,
     isRinging,
     notify,
+    keepInDiary,
+    syncDiary,
+    forgetDiary,
   };
 })();

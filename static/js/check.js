@@ -62,20 +62,14 @@ window.KneeAidTriage = (function () {
 
 (function () {
   const form = document.getElementById("check-form");
-  const CHECKS_KEY = "kneeaid.checks";
 
   function valuesFromAddress() {
     return new URLSearchParams(location.search).getAll("s");
   }
 
+  // Each result is kept on the device: in the diary's outbox, until sent.
   function keep(result) {
-    let checks = [];
-    try {
-      checks = JSON.parse(localStorage.getItem(CHECKS_KEY)) || [];
-    } catch (error) {
-      checks = [];
-    }
-    checks.push({
+    return window.KneeAid.keepInDiary({
       id: window.KneeAid.newId(),
       kind: "check",
       at: new Date().toISOString(),
@@ -83,7 +77,6 @@ window.KneeAidTriage = (function () {
       tier: result.tier,
       rules: result.rules,
     });
-    localStorage.setItem(CHECKS_KEY, JSON.stringify(checks));
   }
 
   function ticked() {
@@ -108,6 +101,11 @@ window.KneeAidTriage = (function () {
       window.KneeAidTriage.evaluate(triage, ticked()));
     // No network for the live preview: answer here instead.
     form.addEventListener("htmx:sendError", preview);
-    form.addEventListener("submit", () => keep(window.KneeAidTriage.evaluate(triage, ticked())));
+    // Keep the result on the device before leaving the page.
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      await keep(window.KneeAidTriage.evaluate(triage, ticked()));
+      form.submit();
+    });
   });
 })();

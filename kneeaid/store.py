@@ -1,0 +1,158 @@
+"""The diary's storage: TinyDB, one small file per profile. Nothing else in
+KneeAid imports TinyDB.
+
+Why it is safe with several worker processes and threads, and across crashes:
+
+* One file per profile (``profiles/ab/abcdef….json``), so writers of
+  different profiles never wait for each other and the size of one write does
+  not grow with the number of people.
+* Every read or change of a profile holds an ``flock`` on its ``.lock`` file:
+  exclusive to change, shared to read. flock works between processes and
+  between threads that open the file separately, as each call here does.
+* A change is made in memory and written once: to a temporary file, flushed
+  and fsynced, then renamed over the old file (atomic on POSIX), then the
+  folder is fsynced. A process killed at any moment leaves the old file or the
+  new one, never half of one, and a change is acknowledged only after it is
+  on disk.
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+PROFILE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class TooManyWrites(Exception):
+    """The profile wrote more often than its limit allows."""
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that replaces its file atomically and durably."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def read(self):
+        try:
+            with self.path.open(encoding="utf-8") as file:
+                return json.load(file)
+        except FileNotFoundError:
+            return None
+
+    def write(self, data):
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        with temporary.open("w", encoding="utf-8") as file:
+            json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, self.path)
+        folder = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+class DiaryStore:
+    """Profiles and their diary entries, kept under ``data_dir``."""
+
+    def __init__(self, data_dir):
+        self.root = Path(data_dir) / "profiles"
+
+    # Profiles -------------------------------------------------------------
+
+    @staticmethod
+    def new_profile_id():
+        """A random 128-bit id, as 32 hex digits."""
+        return secrets.token_hex(16)
+
+    @staticmethod
+    def is_profile_id(value):
+        return isinstance(value, str) and PROFILE_ID.fullmatch(value) is not None
+
+    def _folder(self, profile_id):
+        if not self.is_profile_id(profile_id):
+            raise ValueError("not a profile id")
+        return self.root / profile_id[:2]
+
+    def exists(self, profile_id):
+        return self.is_profile_id(profile_id) and (self._folder(profile_id) / f"{profile_id}.json").exists()
+
+    @contextlib.contextmanager
+    def _open(self, profile_id, exclusive):
+        folder = self._folder(profile_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{profile_id}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            # Changes stay in memory until close(), which writes them once.
+            database = TinyDB(folder / f"{profile_id}.json", storage=CachingMiddleware(AtomicJSONStorage))
+            try:
+                yield database
+                if exclusive:
+                    database.close()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # Entries --------------------------------------------------------------
+
+    def entries(self, profile_id):
+        """Every entry of a profile (an unknown profile has none)."""
+        if not self.exists(profile_id):
+            return []
+        with self._open(profile_id, exclusive=False) as database:
+            return database.table("entries").all()
+
+    def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None):
+        """Store entries (the same id twice is stored once; the later
+        ``updatedAt`` wins) and delete entries by id. Returns the ids now
+        safely on disk. Raises TooManyWrites past the limit, changing nothing."""
+        with self._open(profile_id, exclusive=True) as database:
+            if writes_per_minute is not None:
+                writes = database.table("writes")
+                recent = [w["at"] for w in writes.all() if now - w["at"] < 60]
+                if len(recent) >= writes_per_minute:
+                    raise TooManyWrites()
+                writes.truncate()
+                writes.insert_multiple({"at": at} for at in recent + [now])
+
+            table = database.table("entries")
+            tombstones = database.table("deleted")
+            gone = {t["id"] for t in tombstones.all()} | set(deleted_ids)
+            kept = {entry["id"]: entry for entry in table.all()}
+            for entry in entries:
+                old = kept.get(entry["id"])
+                if entry["id"] not in gone and (old is None or _version(entry) >= _version(old)):
+                    kept[entry["id"]] = entry
+            for entry_id in deleted_ids:
+                kept.pop(entry_id, None)
+            new_tombstones = set(deleted_ids) - {t["id"] for t in tombstones.all()}
+            tombstones.insert_multiple({"id": entry_id} for entry_id in sorted(new_tombstones))
+            table.truncate()
+            table.insert_multiple(kept.values())
+        return [entry["id"] for entry in entries] + list(deleted_ids)
+
+    def delete_profile(self, profile_id):
+        """Remove a profile and everything in it."""
+        if not self.exists(profile_id):
+            return
+        folder = self._folder(profile_id)
+        with (folder / f"{profile_id}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for suffix in (".json", ".json.tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / f"{profile_id}{suffix}").unlink()
+            (folder / f"{profile_id}.lock").unlink()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _version(entry):
+    return entry.get("updatedAt") or entry.get("at") or entry.get("endedAt") or ""

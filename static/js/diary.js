@@ -1,0 +1,134 @@
+// The diary page: entries are written to the outbox on this phone first
+// (static/js/outbox.js), shown at once, and sent by KneeAid.syncDiary().
+// Also clears the device after "delete all my data".
+"use strict";
+
+(function () {
+  const Outbox = window.KneeAidOutbox;
+  const $ = (id) => document.getElementById(id);
+
+  // After "Delete all my data": the server is done, now this phone.
+  const deleted = $("diary-deleted");
+  if (deleted) {
+    window.KneeAid.forgetDiary().then(() => { $("device-cleared").hidden = false; });
+    return;
+  }
+
+  const form = $("pain-form");
+  if (!form || form.dataset.running) {
+    return;
+  }
+  form.dataset.running = "yes";
+  const text = JSON.parse($("diary-text").textContent);
+  const lang = document.documentElement.lang;
+  const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  const VIEW_KEY = `kneeaid.diary.view.${lang}`;
+
+  function localInputValue(date) {
+    const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+    return local.toISOString().slice(0, 16);
+  }
+
+  function describe(item) {
+    if (item.deleted) {
+      return text.deleted;
+    }
+    const entry = item.entry;
+    if (entry.kind === "pain") {
+      const note = entry.note ? `: ${entry.note}` : "";
+      return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${note}`;
+    }
+    return entry.kind === "session" ? text.session : text.check;
+  }
+
+  async function showPending() {
+    const waiting = await Outbox.all();
+    const list = $("pending");
+    list.replaceChildren(...waiting.map((item) => {
+      const line = document.createElement("li");
+      const at = item.entry && (item.entry.at || item.entry.startedAt);
+      line.textContent = (at ? `${timeFormat.format(new Date(at))} · ` : "") + describe(item);
+      return line;
+    }));
+    $("pending-section").hidden = waiting.length === 0;
+    // Entries deleted here and not yet sent are hidden from the server's list.
+    waiting.filter((item) => item.deleted).forEach((item) => {
+      const shown = document.querySelector(`[data-entry-id="${item.id}"]`);
+      if (shown) {
+        shown.hidden = true;
+      }
+    });
+  }
+
+  async function save(event) {
+    event.preventDefault();
+    const data = new FormData(form);
+    const when = data.get("at") ? new Date(data.get("at")) : new Date();
+    const entry = {
+      id: data.get("id") || window.KneeAid.newId(),
+      kind: "pain",
+      at: when.toISOString(),
+      pain: Number(data.get("pain")),
+      knee: data.get("knee"),
+      note: data.get("note").trim(),
+    };
+    if (data.get("id")) {
+      entry.updatedAt = new Date().toISOString();
+    }
+    await Outbox.put(entry);
+    form.reset();
+    form.elements.id.value = "";
+    $("entry-at").value = localInputValue(new Date());
+    $("entry-saved").hidden = false;
+    await showPending();
+    window.KneeAid.syncDiary();
+  }
+
+  // Edit and delete buttons live in the server's list (_diary_view.html).
+  async function onListAction(event) {
+    const edit = event.target.closest(".edit-entry");
+    if (edit) {
+      const entry = JSON.parse(edit.dataset.entry);
+      form.elements.id.value = entry.id;
+      form.querySelector(`input[name="pain"][value="${entry.pain}"]`).checked = true;
+      form.querySelector(`input[name="knee"][value="${entry.knee}"]`).checked = true;
+      form.elements.note.value = entry.note || "";
+      $("entry-at").value = localInputValue(new Date(entry.at));
+      form.scrollIntoView();
+      form.querySelector('input[name="pain"]:checked').focus();
+    }
+  }
+
+  async function onDelete(event) {
+    const remove = event.target.closest(".delete-entry");
+    if (remove) {
+      event.preventDefault();
+      await Outbox.remove(remove.closest("[data-entry-id]").dataset.entryId);
+      await showPending();
+      window.KneeAid.syncDiary();
+    }
+  }
+
+  const view = $("diary-view");
+  // Keep the last diary the server showed, for when there is no network.
+  view.addEventListener("htmx:afterSwap", () => {
+    localStorage.setItem(VIEW_KEY, view.innerHTML);
+    $("diary-offline").hidden = true;
+    showPending();
+  });
+  const showSaved = () => {
+    const saved = localStorage.getItem(VIEW_KEY);
+    if (saved) {
+      view.innerHTML = saved;
+      $("diary-offline").hidden = false;
+      showPending();
+    }
+  };
+  view.addEventListener("htmx:sendError", showSaved);
+  view.addEventListener("htmx:responseError", showSaved);
+  view.addEventListener("click", onListAction);
+  view.addEventListener("submit", onDelete);
+  form.addEventListener("submit", save);
+  $("entry-at").value = localInputValue(new Date());
+  showPending();
+})();

@@ -1,0 +1,104 @@
+// The diary's outbox: every entry is written on the device first, in
+// IndexedDB, and sent to the server when there is a network. Used by the
+// pages (app.js, diary.js) and by the service worker (Background Sync), so it
+// is written for both: no DOM, only `self`.
+"use strict";
+
+self.KneeAidOutbox = (function () {
+  const DATABASE = "kneeaid";
+  const STORE = "outbox";
+  const BATCH = 500;  // the server takes at most 1,000 entries a request
+  let opening = null;
+
+  function open() {
+    opening = opening || new Promise((resolve, reject) => {
+      const request = indexedDB.open(DATABASE, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return opening;
+  }
+
+  // Runs `work(store)` in one transaction; resolves when it is on disk.
+  async function inTransaction(mode, work) {
+    const database = await open();
+    return new Promise((resolve, reject) => {
+      const transaction = database.transaction(STORE, mode);
+      const result = work(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(result && result.result);
+      transaction.onerror = () => reject(transaction.error);
+    });
+  }
+
+  // An entry to store on the server. `version` tells a later edit of the same
+  // entry from the one the server acknowledged.
+  function put(entry) {
+    return inTransaction("readwrite", (store) => store.put({ id: entry.id, entry, version: Date.now() + Math.random() }));
+  }
+
+  function remove(id) {
+    return inTransaction("readwrite", (store) => store.put({ id, deleted: true, version: Date.now() + Math.random() }));
+  }
+
+  function all() {
+    return inTransaction("readonly", (store) => store.getAll());
+  }
+
+  function clear() {
+    return inTransaction("readwrite", (store) => store.clear());
+  }
+
+  // Drops what the server acknowledged, unless it changed since it was sent.
+  function drop(sent, acknowledged) {
+    const safe = new Set(acknowledged);
+    return inTransaction("readwrite", (store) => {
+      sent.filter((item) => safe.has(item.id)).forEach((item) => {
+        const request = store.get(item.id);
+        request.onsuccess = () => {
+          if (request.result && request.result.version === item.version) {
+            store.delete(item.id);
+          }
+        };
+      });
+    });
+  }
+
+  let sending = null;
+
+  // Sends everything waiting, in batches. Resolves to {ok, sent}: ok is false
+  // when the network or the server said no; what was not acknowledged stays.
+  function send(url) {
+    sending = sending || (async () => {
+      let sent = 0;
+      try {
+        const waiting = await all();
+        for (let start = 0; start < waiting.length; start += BATCH) {
+          const batch = waiting.slice(start, start + BATCH);
+          const response = await fetch(url, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({
+              entries: batch.filter((item) => !item.deleted).map((item) => item.entry),
+              deleted: batch.filter((item) => item.deleted).map((item) => item.id),
+            }),
+          });
+          if (!response.ok) {
+            return { ok: false, sent };
+          }
+          await drop(batch, (await response.json()).acknowledged);
+          sent += batch.length;
+        }
+        return { ok: true, sent };
+      } catch (networkError) {
+        return { ok: false, sent };
+      } finally {
+        sending = null;
+      }
+    })();
+    return sending;
+  }
+
+  return { put, remove, all, clear, send };
+})();
