@@ -31,6 +31,10 @@ def create_app(test_config=None):
         CONTENT_REVIEWED="2026-11-21",
         # Set when the app runs behind a reverse proxy (see README, "Deploying").
         PROXY_HOPS=0,
+        # Where the diary keeps its files (see README, "The diary's data").
+        DATA_DIR=str(Path(app.instance_path) / "data"),
+        WRITES_PER_MINUTE=60,  # per diary profile
+        MAX_CONTENT_LENGTH=1024 * 1024,
     )
     if test_config is None:
         app.config.from_prefixed_env("KNEEAID")

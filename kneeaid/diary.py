@@ -9,6 +9,7 @@ are no accounts: the first write makes an anonymous profile, a random
 import csv
 import io
 import re
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import htmx, triage
 from .check import SYMPTOM_LABELS, TIER_HEADLINES
-from .store import DiaryStore, TooManyWrites
+from .store import DiaryStore, ProfileGone, TooManyWrites
 
 bp = Blueprint("diary", __name__)
 api = Blueprint("diary_api", __name__)
@@ -179,10 +180,12 @@ def save(entries, deleted):
         profile_id = store().new_profile_id()
     now = datetime.now(UTC).timestamp()
     try:
-        acknowledged = store().save(profile_id, entries, deleted, now,
+        acknowledged = store().save(profile_id, entries, deleted, now, new=created,
                                     writes_per_minute=current_app.config["WRITES_PER_MINUTE"])
     except TooManyWrites:
         abort(429, description=_l("Too many changes in a minute: wait a little and try again."))
+    except ProfileGone:
+        abort(409, description=_l("This diary was deleted a moment ago."))
     return acknowledged, profile_id, created
 
 
@@ -195,6 +198,8 @@ def sync():
     """Store what a device sends. Sending the same entry twice stores it once;
     the answer lists the ids now safe, which the device may drop."""
     require_same_origin()
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        return json_error("the body is larger than 1 MB", 413)
     if not request.is_json:
         return json_error("send JSON (Content-Type: application/json)", 400)
     body = request.get_json(silent=True)
@@ -312,7 +317,7 @@ def add_entry():
     require_same_origin()
     now = datetime.now(UTC)
     form = request.form
-    entry = {"id": form.get("id", ""), "kind": "pain", "at": now.isoformat(), "knee": form.get("knee"),
+    entry = {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": now.isoformat(), "knee": form.get("knee"),
              "note": form.get("note", "").strip()}
     try:
         entry["pain"] = int(form.get("pain", ""))
@@ -400,8 +405,5 @@ def export_csv():
 
 
 def init_app(app):
-    app.config.setdefault("DATA_DIR", app.instance_path)
-    app.config.setdefault("WRITES_PER_MINUTE", 60)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
     app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
     app.register_blueprint(api)

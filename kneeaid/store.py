@@ -35,6 +35,10 @@ class TooManyWrites(Exception):
     """The profile wrote more often than its limit allows."""
 
 
+class ProfileGone(Exception):
+    """The profile was deleted while this change waited for it."""
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that replaces its file atomically and durably."""
 
@@ -111,11 +115,16 @@ class DiaryStore:
         with self._open(profile_id, exclusive=False) as database:
             return database.table("entries").all()
 
-    def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None):
+    def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False):
         """Store entries (the same id twice is stored once; the later
         ``updatedAt`` wins) and delete entries by id. Returns the ids now
-        safely on disk. Raises TooManyWrites past the limit, changing nothing."""
+        safely on disk. ``new`` says the profile is being created; otherwise
+        it must still exist (ProfileGone). Raises TooManyWrites past the
+        limit. Either error changes nothing."""
         with self._open(profile_id, exclusive=True) as database:
+            if not new and not self.exists(profile_id):
+                (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
+                raise ProfileGone()
             if writes_per_minute is not None:
                 writes = database.table("writes")
                 recent = [w["at"] for w in writes.all() if now - w["at"] < 60]
@@ -137,7 +146,8 @@ class DiaryStore:
             new_tombstones = set(deleted_ids) - {t["id"] for t in tombstones.all()}
             tombstones.insert_multiple({"id": entry_id} for entry_id in sorted(new_tombstones))
             table.truncate()
-            table.insert_multiple(kept.values())
+            # Plain dicts: TinyDB would reuse the old document ids of Documents.
+            table.insert_multiple(dict(entry) for entry in kept.values())
         return [entry["id"] for entry in entries] + list(deleted_ids)
 
     def delete_profile(self, profile_id):

@@ -47,10 +47,10 @@ class QuietRequestHandler(WSGIRequestHandler):
 class LiveServer:
     """The app served over real HTTP on a free port of 127.0.0.1."""
 
-    def __init__(self, app):
+    def __init__(self, app, port=0):
         self.app = app
         self._server = make_server(
-            "127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+            "127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -61,6 +61,11 @@ class LiveServer:
             self._server.shutdown()
             self._server.server_close()
             self._thread.join()
+
+    def restart(self):
+        """Serve again on the same address (the same origin for the browser)."""
+        self.stop()
+        self.__init__(self.app, self._server.server_port)
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,11 @@
     return local.toISOString().slice(0, 16);
   }
 
+  function showNow() {
+    const timeField = $("entry-at");
+    timeField.value = timeField.dataset.shown = localInputValue(new Date());
+  }
+
   function describe(item) {
     if (item.deleted) {
       return text.deleted;
@@ -41,12 +46,14 @@
     return entry.kind === "session" ? text.session : text.check;
   }
 
+  const timeOf = (item) => (item.entry ? item.entry.at || item.entry.startedAt : "");
+
   async function showPending() {
-    const waiting = await Outbox.all();
+    const waiting = (await Outbox.all()).sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
     const list = $("pending");
     list.replaceChildren(...waiting.map((item) => {
       const line = document.createElement("li");
-      const at = item.entry && (item.entry.at || item.entry.startedAt);
+      const at = timeOf(item);
       line.textContent = (at ? `${timeFormat.format(new Date(at))} · ` : "") + describe(item);
       return line;
     }));
@@ -62,8 +69,11 @@
 
   async function save(event) {
     event.preventDefault();
+    $("entry-saved").hidden = true;
     const data = new FormData(form);
-    const when = data.get("at") ? new Date(data.get("at")) : new Date();
+    // The field shows minutes; left as it was, the entry gets the exact moment.
+    const timeField = $("entry-at");
+    const when = data.get("at") && data.get("at") !== timeField.dataset.shown ? new Date(data.get("at")) : new Date();
     const entry = {
       id: data.get("id") || window.KneeAid.newId(),
       kind: "pain",
@@ -78,7 +88,7 @@
     await Outbox.put(entry);
     form.reset();
     form.elements.id.value = "";
-    $("entry-at").value = localInputValue(new Date());
+    showNow();
     $("entry-saved").hidden = false;
     await showPending();
     window.KneeAid.syncDiary();
@@ -129,6 +139,6 @@
   view.addEventListener("click", onListAction);
   view.addEventListener("submit", onDelete);
   form.addEventListener("submit", save);
-  $("entry-at").value = localInputValue(new Date());
+  showNow();
   showPending();
 })();

@@ -1,0 +1,127 @@
+"""The diary in headless Chromium: offline first, synced exactly once, deleted
+completely, joined from a second device."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.conftest import diary_on_server, wait_until_offline_ready
+
+
+def add_pain(page, level, knee, note=""):
+    page.get_by_role("radio", name=str(level), exact=True).check()
+    page.get_by_label(knee, exact=True).check()
+    page.get_by_label("Note (optional, at most 500 characters)").fill(note)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Saved on this phone.", exact=True).wait_for()
+
+
+def pending(page):
+    return page.locator("#pending li").all_inner_texts()
+
+
+def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(context, own_live_server):
+    server = own_live_server
+    page = context.new_page()
+    page.clock.install()
+    page.goto(server.url + "/en/diary")
+    wait_until_offline_ready(page)
+    page.get_by_text("No entries yet.").wait_for()
+
+    server.stop()
+    context.set_offline(True)
+    add_pain(page, 2, "left knee", "stairs")
+    add_pain(page, 5, "right knee")
+    add_pain(page, 7, "both knees", "after the run")
+    assert len(pending(page)) == 3, "an entry appears at once"
+    assert pending(page)[0].endswith("Pain 2 of 10, left knee: stairs")
+
+    page.goto(server.url + "/en/timer")
+    page.get_by_role("button", name="Start cold").click()
+    page.get_by_role("button", name="Skip to elevation").click()
+    page.clock.fast_forward("15:00")
+    page.locator('#timer[data-phase="done"]').wait_for()
+
+    page.goto(server.url + "/en/diary")
+    page.reload()
+    page.locator("#pending li").nth(3).wait_for()
+    assert len(pending(page)) == 4
+    assert "First-aid session" in pending(page)[3]
+    assert page.locator("#diary-offline").is_visible()
+
+    server.restart()
+    context.set_offline(False)
+    page.clock.fast_forward("01:01")  # the minute's sync, if the online event was missed
+    entries = diary_on_server(context, server)
+    assert sorted(e["kind"] for e in entries) == ["pain", "pain", "pain", "session"]
+    assert len({e["id"] for e in entries}) == 4
+    assert sorted(e["pain"] for e in entries if e["kind"] == "pain") == [2, 5, 7]
+    [session] = [e for e in entries if e["kind"] == "session"]
+    assert session["elevation"] == {"plannedMinutes": 15, "actualSeconds": 900}
+    page.locator("#diary-view").get_by_text("Pain 7 of 10", exact=True).wait_for()
+    assert pending(page) == []
+
+
+def test_an_edit_syncs_and_replaces_the_entry(context, live_server):
+    page = context.new_page()
+    page.goto(live_server.url + "/en/diary")
+    add_pain(page, 6, "left knee", "first")
+    [entry] = diary_on_server(context, live_server)
+    page.locator("#diary-view").get_by_text("Pain 6 of 10", exact=True).wait_for()
+    page.get_by_role("button", name="Edit").click()
+    page.get_by_role("radio", name="3", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator("#diary-view").get_by_text("Pain 3 of 10", exact=True).wait_for()
+    [edited] = diary_on_server(context, live_server)
+    assert edited["id"] == entry["id"]
+    assert (edited["pain"], edited["note"]) == (3, "first")
+    assert edited["updatedAt"]
+
+
+def test_delete_all_leaves_nothing_on_either_side(context, live_server):
+    page = context.new_page()
+    page.goto(live_server.url + "/en/diary")
+    add_pain(page, 4, "left knee")
+    diary_on_server(context, live_server)
+    profile = next(c["value"] for c in context.cookies() if c["name"] == "kneeaid_profile")
+
+    page.get_by_role("link", name="Delete all my data").click()
+    page.get_by_role("button", name="Yes, delete everything").click()
+    page.get_by_text("Nothing is left on this phone either.").wait_for()
+    assert not live_server.app.extensions["kneeaid.store"].exists(profile)
+    assert "kneeaid_profile" not in {c["name"] for c in context.cookies()}
+    assert page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('kneeaid.'))") == []
+    assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0
+
+
+def test_the_recovery_code_opens_the_same_diary_in_another_browser(browser, context, live_server):
+    page = context.new_page()
+    page.goto(live_server.url + "/en/diary")
+    add_pain(page, 8, "right knee", "old phone")
+    diary_on_server(context, live_server)
+    code = page.locator("#recovery-code-value").inner_text()
+
+    other = browser.new_context()
+    try:
+        new_phone = other.new_page()
+        new_phone.goto(live_server.url + "/ru/diary")
+        new_phone.get_by_label("Введите код восстановления").fill(code)
+        new_phone.get_by_role("button", name="Открыть этот дневник здесь").click()
+        new_phone.wait_for_url("**/ru/diary")
+        new_phone.locator("#diary-view").get_by_text("Боль 8 из 10", exact=True).wait_for()
+        assert "old phone" in new_phone.locator("#diary-view").inner_text()
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_axe_finds_nothing_on_a_full_diary_and_its_summary(context, live_server, lang):
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/diary")
+    add_pain(page, 5, "left knee", "note")
+    diary_on_server(context, live_server)
+    page.goto(f"{live_server.url}/{lang}/diary")
+    page.locator("#diary-view .pain-chart").wait_for()
+    axe = Axe()
+    assert axe.run(page).violations_count == 0
+    page.goto(f"{live_server.url}/{lang}/diary/summary")
+    assert axe.run(page).violations_count == 0

@@ -1,0 +1,374 @@
+"""The diary on the server: sync, profiles, bad input, CSRF, pages, export, delete."""
+
+import json
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+ORIGIN = {"Origin": "http://localhost"}
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def pain(pain_level=5, at="2026-11-20T10:00:00Z", **fields):
+    return {"id": new_id(), "kind": "pain", "at": at, "pain": pain_level, "knee": "left", **fields}
+
+
+def session(**fields):
+    return {"id": new_id(), "kind": "session", "startedAt": "2026-11-20T10:00:00Z",
+            "endedAt": "2026-11-20T10:30:00Z", "outcome": "completed",
+            "cold": {"plannedMinutes": 15, "actualSeconds": 900},
+            "elevation": {"plannedMinutes": 15, "actualSeconds": 900}, **fields}
+
+
+def check(symptoms=("swelling",), tier="doctor", rules=("D3",), **fields):
+    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "symptoms": list(symptoms),
+            "tier": tier, "rules": list(rules), **fields}
+
+
+def sync(client, entries=(), deleted=(), headers=ORIGIN):
+    return client.post("/api/diary/sync", json={"entries": list(entries), "deleted": list(deleted)},
+                       headers=headers)
+
+
+def stored(client):
+    return client.get("/diary/export.json").get_json()["entries"]
+
+
+def test_the_first_write_makes_an_anonymous_profile(client):
+    response = sync(client, [pain()])
+    assert response.status_code == 200
+    cookie = response.headers["Set-Cookie"]
+    assert re.match(r"kneeaid_profile=[0-9a-f]{32};", cookie)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Set-Cookie" not in sync(client, [pain()]).headers, "one profile, made once"
+
+
+def test_the_profile_cookie_is_secure_under_https(client):
+    response = client.post("/api/diary/sync", json={"entries": [pain()]},
+                           base_url="https://localhost", headers={"Origin": "https://localhost"})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_each_kind_is_stored_and_acknowledged(client):
+    entries = [pain(note="after running"), session(), check()]
+    response = sync(client, entries)
+    assert response.get_json() == {"acknowledged": [e["id"] for e in entries]}
+    assert sorted(stored(client), key=lambda e: e["kind"]) == sorted(entries, key=lambda e: e["kind"])
+
+
+def test_sending_the_same_entry_twice_stores_it_once(client):
+    entry = pain()
+    sync(client, [entry])
+    assert sync(client, [entry, entry]).status_code == 200
+    assert stored(client) == [entry]
+
+
+def test_a_later_edit_wins_and_an_older_one_is_ignored(client):
+    entry = pain(3)
+    sync(client, [entry])
+    edited = {**entry, "pain": 7, "updatedAt": "2026-11-20T12:00:00Z"}
+    older = {**entry, "pain": 1, "updatedAt": "2026-11-20T11:00:00Z"}
+    sync(client, [edited])
+    sync(client, [older])
+    assert stored(client) == [edited]
+
+
+def test_a_deleted_entry_stays_deleted_even_if_sent_again(client):
+    keep, drop = pain(), pain()
+    sync(client, [keep, drop])
+    assert sync(client, deleted=[drop["id"]]).get_json() == {"acknowledged": [drop["id"]]}
+    sync(client, [drop])
+    assert stored(client) == [keep]
+
+
+def test_a_profile_sees_only_its_own_entries(app):
+    alice, bob = app.test_client(), app.test_client()
+    sync(alice, [pain(9)])
+    sync(bob, [pain(1)])
+    assert [e["pain"] for e in stored(alice)] == [9]
+    assert [e["pain"] for e in stored(bob)] == [1]
+
+
+@pytest.mark.parametrize("forged", ["0" * 32, uuid.uuid4().hex, "../../etc/passwd", "", "x" * 4000])
+def test_a_made_up_profile_id_reads_nothing_and_is_never_adopted(app, forged):
+    alice = app.test_client()
+    sync(alice, [pain(9)])
+    mallory = app.test_client()
+    mallory.set_cookie("kneeaid_profile", forged)
+    assert stored(mallory) == []
+    response = sync(mallory, [pain(2)])
+    assert response.status_code == 200
+    given = re.match(r"kneeaid_profile=(\w+);", response.headers["Set-Cookie"]).group(1)
+    assert given != forged
+    assert [e["pain"] for e in stored(alice)] == [9]
+
+
+def test_guessing_profile_ids_finds_nothing(app):
+    alice = app.test_client()
+    sync(alice, [pain(9)])
+    guesser = app.test_client()
+    for _ in range(200):
+        guesser.set_cookie("kneeaid_profile", uuid.uuid4().hex)
+        assert stored(guesser) == []
+
+
+def future(days):
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+BAD_BODIES = [
+    ("not json", "the body is not valid JSON"),
+    ("[1, 2]", "must be a JSON object"),
+    ('{"entries": {}}', "must be lists"),
+    ('{"entries": [], "extra": 1}', "unknown field extra"),
+    ('{"deleted": ["nope"]}', "deleted"),
+]
+BAD_ENTRIES = [
+    (pain(11), "entries[0].pain"),
+    (pain(-1), "entries[0].pain"),
+    (pain(5.5), "entries[0].pain"),
+    (pain("5"), "entries[0].pain"),
+    (pain(True), "entries[0].pain"),
+    (pain(knee="middle"), "entries[0].knee"),
+    (pain(note="x" * 501), "entries[0].note"),
+    (pain(note=5), "entries[0].note"),
+    (pain(at=future(2)), "more than a day in the future"),
+    (pain(at="2026-11-20T10:00:00"), "time zone"),
+    (pain(at="yesterday"), "entries[0].at"),
+    (pain(mood="sad"), "unknown field mood"),
+    ({**pain(), "id": "1"}, "entries[0].id"),
+    ({**pain(), "kind": "walk"}, "entries[0].kind"),
+    ({k: v for k, v in pain().items() if k != "knee"}, "missing field knee"),
+    (session(cold={"plannedMinutes": 60, "actualSeconds": 3600}), "entries[0].cold.plannedMinutes"),
+    (session(outcome="maybe"), "entries[0].outcome"),
+    (session(endedAt="2026-11-20T09:00:00Z"), "before startedAt"),
+    (check(tier="selfcare"), "do not match"),
+    (check(symptoms=["swelling", "nonsense"]), "entries[0].symptoms"),
+    ("a string", "entries[0]: must be an object"),
+]
+
+
+@pytest.mark.parametrize("body, problem", BAD_BODIES)
+def test_a_bad_body_is_refused_with_the_problem_named(client, body, problem):
+    sync(client, [pain()])
+    before = stored(client)
+    response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
+    assert response.status_code == 400
+    assert problem in response.get_json()["error"]
+    assert stored(client) == before
+
+
+@pytest.mark.parametrize("entry, problem", BAD_ENTRIES)
+def test_a_bad_entry_is_refused_and_nothing_of_its_request_is_stored(client, entry, problem):
+    good = pain()
+    response = sync(client, [entry, good] if problem.startswith("entries[0]") else [entry, good])
+    assert response.status_code == 400
+    assert problem in response.get_json()["error"]
+    assert stored(client) == []
+
+
+def test_json_must_be_sent_as_json(client):
+    response = client.post("/api/diary/sync", data=json.dumps({"entries": [pain()]}),
+                           content_type="text/plain", headers=ORIGIN)
+    assert response.status_code == 400
+    assert "send JSON" in response.get_json()["error"]
+
+
+def test_more_than_a_thousand_entries_is_refused(client):
+    response = sync(client, [pain() for _ in range(1001)])
+    assert response.status_code == 413
+    assert "more than 1000 entries" in response.get_json()["error"]
+    assert stored(client) == []
+    assert sync(client, [pain() for _ in range(1000)]).status_code == 200
+
+
+def test_a_body_over_one_megabyte_is_refused(client):
+    response = client.post("/api/diary/sync", data='{"entries": [], "x": "' + "x" * (1024 * 1024) + '"}',
+                           content_type="application/json", headers=ORIGIN)
+    assert response.status_code == 413
+    assert response.is_json and response.get_json()["error"]
+
+
+def test_more_than_60_writes_a_minute_is_429_and_not_stored(client):
+    for _ in range(60):
+        assert sync(client, [pain()]).status_code == 200
+    refused = pain()
+    response = sync(client, [refused])
+    assert response.status_code == 429
+    assert "Too many changes" in response.get_json()["error"]
+    assert refused["id"] not in {e["id"] for e in stored(client)}
+
+
+@pytest.mark.parametrize("headers", [{}, {"Origin": "https://evil.example"},
+                                     {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+                                     {"Referer": "https://evil.example/page"}])
+def test_writes_from_another_site_are_refused(client, headers):
+    assert sync(client, [pain()], headers=headers).status_code == 403
+    assert client.post("/en/diary/entries", data={"pain": "3", "knee": "left"}, headers=headers).status_code == 403
+    assert stored(client) == []
+
+
+def test_forms_from_another_site_change_nothing(client):
+    entry = pain()
+    sync(client, [entry])
+    evil = {"Origin": "https://evil.example"}
+    assert client.post(f"/en/diary/entries/{entry['id']}/delete", headers=evil).status_code == 403
+    assert client.post("/en/diary/delete", headers=evil).status_code == 403
+    assert client.post("/en/diary/join", data={"code": "0" * 32}, headers=evil).status_code == 403
+    assert stored(client) == [entry]
+
+
+def test_the_form_adds_an_entry_without_javascript(client):
+    response = client.post("/ru/diary/entries", data={"pain": "4", "knee": "right", "note": " sore "},
+                           headers=ORIGIN)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ru/diary/view"
+    [entry] = stored(client)
+    assert (entry["pain"], entry["knee"], entry["note"]) == (4, "right", "sore")
+
+
+@pytest.mark.parametrize("form", [{"pain": "11", "knee": "left"}, {"pain": "x", "knee": "left"},
+                                  {"pain": "3", "knee": "nose"}, {"pain": "3", "knee": "left", "note": "n" * 501}])
+def test_a_bad_form_entry_gets_a_clear_page_and_is_not_stored(client, form):
+    response = client.post("/en/diary/entries", data=form, headers=ORIGIN)
+    assert response.status_code == 400
+    assert "The entry was not saved" in response.get_data(as_text=True)
+    assert stored(client) == []
+
+
+def test_export_as_json_and_csv(client):
+    entries = [pain(6, note="=HYPERLINK(1)"), session(), check()]
+    sync(client, entries)
+    exported = client.get("/diary/export.json")
+    assert "attachment" in exported.headers["Content-Disposition"]
+    assert len(exported.get_json()["entries"]) == 3
+    rows = client.get("/diary/export.csv").get_data(as_text=True).splitlines()
+    assert rows[0].startswith("id,kind,at,")
+    assert len(rows) == 4
+    assert "'=HYPERLINK(1)" in "\n".join(rows), "a note is never a spreadsheet formula"
+
+
+def test_delete_all_leaves_nothing_on_the_server(client, app):
+    sync(client, [pain(), session()])
+    profile = client.get_cookie("kneeaid_profile").value
+    assert "Yes, delete everything" in client.get("/en/diary/delete").get_data(as_text=True)
+    response = client.post("/en/diary/delete", headers=ORIGIN)
+    assert response.status_code == 200
+    assert "data-clear-device" in response.get_data(as_text=True)
+    assert "kneeaid_profile=;" in response.headers["Set-Cookie"]
+    assert not app.extensions["kneeaid.store"].exists(profile)
+    data_dir = app.config["DATA_DIR"]
+    import pathlib
+    assert not [p for p in pathlib.Path(data_dir).rglob("*") if profile in p.name]
+
+
+def test_the_recovery_code_joins_another_device(app):
+    phone = app.test_client()
+    sync(phone, [pain(8)])
+    view = phone.get("/en/diary/view").get_data(as_text=True)
+    code = re.search(r'<code id="recovery-code-value">([0-9a-f-]+)</code>', view).group(1)
+    assert len(code) == 39
+    new_phone = app.test_client()
+    response = new_phone.post("/en/diary/join", data={"code": code.upper()}, headers=ORIGIN)
+    assert response.status_code == 303
+    assert [e["pain"] for e in stored(new_phone)] == [8]
+
+
+@pytest.mark.parametrize("code", ["", "1234", "0" * 32, "../../etc", "z" * 32])
+def test_a_wrong_recovery_code_is_refused_clearly(client, code):
+    response = client.post("/en/diary/join", data={"code": code}, headers=ORIGIN)
+    assert response.status_code == 400
+    assert "No diary has this recovery code" in response.get_data(as_text=True)
+    assert client.get_cookie("kneeaid_profile") is None
+
+
+def view(client, lang="en"):
+    return client.get(f"/{lang}/diary/view", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_the_view_groups_by_the_persons_day_and_time(client):
+    client.set_cookie("tz", "Europe/Moscow")
+    sync(client, [pain(3, at="2026-11-20T22:30:00Z"), pain(4, at="2026-11-20T10:00:00Z")])
+    page = view(client)
+    assert "<h3>Saturday, November 21, 2026</h3>" in page
+    assert "<h3>Friday, November 20, 2026</h3>" in page
+    assert page.index("November 21") < page.index("November 20"), "newest first"
+    assert ">1:30\u202fAM</time>" in page or ">1:30 AM</time>" in page
+
+
+def test_a_bad_time_zone_cookie_is_ignored(client):
+    client.set_cookie("tz", "../../etc/passwd")
+    sync(client, [pain(3, at="2026-11-20T22:30:00Z")])
+    assert "<h3>Friday, November 20, 2026</h3>" in view(client)
+
+
+def test_the_view_lists_every_kind_in_both_languages(client):
+    sync(client, [pain(6, note="stairs"), session(outcome="stopped", elevation=None), check()])
+    english = view(client)
+    assert "Pain 6 of 10</strong>, left knee: <q>stairs</q>" in english
+    assert "cold 15 minutes" in english and "stopped early" in english
+    assert "Book a doctor in the next few days" in english
+    russian = view(client, "ru")
+    assert "Боль 6 из 10</strong>, левое колено" in russian
+    assert "холод 15 минут" in russian
+
+
+def test_the_chart_is_drawn_on_the_server(client):
+    sync(client, [pain(7, at="2026-11-18T10:00:00Z"), pain(5, at="2026-11-19T10:00:00Z"),
+                  pain(2, at="2026-11-20T10:00:00Z")])
+    page = view(client)
+    assert page.count('<circle class="chart-point"') == 3
+    assert "Latest pain 2 of 10; lowest 2, highest 7." in page
+
+
+@pytest.mark.parametrize("entries, banner", [
+    ([pain(5, at="2026-11-17T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], True),
+    ([pain(5, at="2026-11-19T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], False),
+    ([pain(5, at="2026-11-17T10:00:00Z"), pain(0, at="2026-11-20T10:00:00Z")], False),
+    ([check(["pain_over_2_days"], "doctor", ["D1"])], True),
+])
+def test_pain_for_more_than_two_days_says_see_an_orthopaedist(client, entries, banner):
+    sync(client, entries)
+    page = view(client)
+    assert ('id="see-doctor"' in page) is banner
+    if banner:
+        assert 'href="/en/doctor"' in page
+
+
+def test_the_summary_is_one_printable_page(client):
+    sync(client, [pain(6, at="2026-11-18T10:00:00Z", note="after squats"), session(),
+                  check(["injury", "cannot_bear_weight"], "emergency", ["E3", "U6", "D10"])])
+    page = client.get("/en/diary/summary").get_data(as_text=True)
+    assert "Pain began (first entry)" in page and "Nov 18, 2026" in page
+    assert "1 session" in page
+    assert "Get emergency help now" in page
+    assert "after squats" in page
+    assert 'class="pain-chart"' in page
+    russian = client.get("/ru/diary/summary").get_data(as_text=True)
+    assert "1 сеанс" in russian and "Срочно вызовите скорую помощь" in russian
+
+
+def test_diary_pages_never_fail_for_someone_without_a_diary(client):
+    for url in ("/en/diary", "/en/diary/view", "/en/diary/summary", "/diary/export.json", "/diary/export.csv"):
+        assert client.get(url).status_code == 200, url
+    assert "No entries yet." in view(client)
+
+
+@pytest.mark.parametrize("body", ['{"entries": [null]}', '{"entries": [[]]}', '{"entries": [{"kind": null}]}',
+                                  '{"deleted": [null]}', '{"entries": [{"kind": "pain", "id": {}}]}',
+                                  "null", "1e999", '"\\ud800"', '{"entries": [' + "[" * 500 + "]" * 500 + "]}"])
+def test_odd_bodies_never_cause_a_500(client, body):
+    response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
+    assert 400 <= response.status_code < 500
+
+
+def test_entries_from_separate_requests_are_all_kept(client):
+    first, second, third = pain(1), session(), pain(3)
+    for entry in (first, second, third):
+        sync(client, [entry])
+    assert {e["id"] for e in stored(client)} == {first["id"], second["id"], third["id"]}

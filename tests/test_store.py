@@ -1,0 +1,138 @@
+"""The diary store under load and under crashes: nothing lost, nothing twice,
+never an unreadable file."""
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from kneeaid import PROJECT_ROOT
+from kneeaid.store import DiaryStore, ProfileGone
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(data_dir):
+    """`python app.py` as its own process, sharing data_dir."""
+    port = _free_port()
+    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "1000000"}
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", "8"],
+                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(url + "/en/", timeout=2)
+            return process, url
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+
+
+def post_entries(url, entries, profile=None):
+    request = urllib.request.Request(
+        url + "/api/diary/sync", data=json.dumps({"entries": entries}).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Origin": url,
+                 **({"Cookie": f"kneeaid_profile={profile}"} if profile else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response), response.headers.get("Set-Cookie")
+
+
+def pain_entry():
+    return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "both"}
+
+
+def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_path):
+    servers = [start_server(tmp_path), start_server(tmp_path)]
+    try:
+        _, cookie = post_entries(servers[0][1], [pain_entry()])
+        profile = cookie.split(";")[0].split("=")[1]
+        sent, failures = [], []
+
+        def writer(url):
+            try:
+                mine = [pain_entry() for _ in range(200)]
+                for start in range(0, 200, 10):
+                    batch = mine[start:start + 10]
+                    acknowledged, _ = post_entries(url, batch, profile)
+                    assert acknowledged["acknowledged"] == [e["id"] for e in batch]
+                post_entries(url, mine[-10:], profile)  # a resend must not duplicate
+                sent.extend(entry["id"] for entry in mine)
+            except Exception as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+
+        threads = [threading.Thread(target=writer, args=(url,)) for _, url in servers for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        stored = [entry["id"] for entry in DiaryStore(tmp_path).entries(profile)]
+        assert len(sent) == 16 * 200
+        assert len(stored) == len(set(stored)) == 16 * 200 + 1
+        assert set(sent) <= set(stored)
+    finally:
+        for process, _ in servers:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+WRITER = """
+import sys, time, uuid
+import pytest
+
+from kneeaid.store import DiaryStore, ProfileGone
+store = DiaryStore(sys.argv[1])
+while True:
+    entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 1, "knee": "left"}
+    store.save(sys.argv[2], [entry], [], time.time(), new=True)
+    print(entry["id"], flush=True)  # acknowledged: on disk
+"""
+
+
+def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(tmp_path):
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    acknowledged = []
+    chance = random.Random(9)
+    for _ in range(12):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), profile],
+                                  cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+        reader = threading.Thread(target=lambda w=writer: acknowledged.extend(line.strip() for line in w.stdout))
+        reader.start()
+        time.sleep(0.3 + chance.random() * 0.4)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        reader.join()
+
+        profile_file = next(Path(tmp_path).rglob(f"{profile}.json"))
+        json.loads(profile_file.read_text())  # never torn
+        stored = {entry["id"] for entry in store.entries(profile)}
+        missing = [entry_id for entry_id in acknowledged if entry_id not in stored]
+        assert missing == []
+    assert len(acknowledged) > 50
+
+
+def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(tmp_path):
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    store.save(profile, [pain_entry()], [], time.time(), new=True)
+    store.delete_profile(profile)
+    with pytest.raises(ProfileGone):
+        store.save(profile, [pain_entry()], [], time.time())
+    assert not store.exists(profile)
+    assert not list(Path(tmp_path).rglob(f"{profile}*"))
