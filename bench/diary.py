@@ -1,0 +1,141 @@
+"""The diary's three measurements (issue 5), against real `python app.py`
+processes on this machine, over HTTP on 127.0.0.1.
+
+1. Syncing 1,000 entries in one request.
+2. The latency of one write with 10 profiles stored and with 10,000 profiles
+   stored (target: the second at most 20 % slower).
+3. Entries per second with 2 worker processes and 16 concurrent writers.
+
+    python bench/diary.py
+"""
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kneeaid.store import DiaryStore  # noqa: E402
+
+WRITES = 200  # for each latency figure
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(data_dir):
+    port = free_port()
+    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "100000000"}
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", "8"], cwd=ROOT,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/en/", timeout=2)
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def entry():
+    return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 4, "knee": "left"}
+
+
+def post(url, entries, profile=None):
+    """Seconds the request took, and the profile id it answered with."""
+    headers = {"Content-Type": "application/json", "Origin": url}
+    if profile:
+        headers["Cookie"] = f"kneeaid_profile={profile}"
+    request = urllib.request.Request(url + "/api/diary/sync", data=json.dumps({"entries": entries}).encode(),
+                                     headers=headers, method="POST")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        cookie = response.headers.get("Set-Cookie") or ""
+    took = time.perf_counter() - started
+    return took, (cookie.split(";")[0].split("=")[1] if cookie else profile)
+
+
+def fill_profiles(data_dir, count):
+    store = DiaryStore(data_dir)
+    for _ in range(count):
+        store.save(store.new_profile_id(), [entry() for _ in range(5)], [], time.time(), new=True)
+
+
+def write_latency(profile_count):
+    with tempfile.TemporaryDirectory() as data_dir:
+        fill_profiles(data_dir, profile_count)
+        process, url = start_server(data_dir)
+        try:
+            _, profile = post(url, [entry()])
+            for _ in range(20):  # warm up
+                post(url, [entry()], profile)
+            return [post(url, [entry()], profile)[0] * 1000 for _ in range(WRITES)]
+        finally:
+            process.terminate()
+            process.wait()
+
+
+def main():
+    with tempfile.TemporaryDirectory() as data_dir:
+        process, url = start_server(data_dir)
+        try:
+            post(url, [entry()])
+            times = [post(url, [entry() for _ in range(1000)])[0] for _ in range(5)]
+        finally:
+            process.terminate()
+            process.wait()
+    print(f"1. Sync of 1,000 entries in one request: median {statistics.median(times) * 1000:.0f} ms "
+          f"(5 runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms)")
+
+    few, many = write_latency(10), write_latency(10_000)
+    few_median, many_median = statistics.median(few), statistics.median(many)
+    slower = (many_median / few_median - 1) * 100
+    print(f"2. One write, median of {WRITES}: {few_median:.2f} ms with 10 profiles, "
+          f"{many_median:.2f} ms with 10,000 profiles ({slower:+.1f} %; target at most +20 %)")
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        servers = [start_server(data_dir), start_server(data_dir)]
+        counts = []
+
+        def writer(url, seconds=5.0):
+            _, profile = post(url, [entry()])
+            stored, deadline = 0, time.perf_counter() + seconds
+            while time.perf_counter() < deadline:
+                post(url, [entry() for _ in range(10)], profile)
+                stored += 10
+            counts.append(stored)
+
+        try:
+            threads = [threading.Thread(target=writer, args=(servers[n % 2][1],)) for n in range(16)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        finally:
+            for process, _ in servers:
+                process.terminate()
+                process.wait()
+    print(f"3. 2 worker processes, 16 concurrent writers (10 entries a request, each its own profile): "
+          f"{sum(counts) / elapsed:.0f} entries/s ({sum(counts)} entries in {elapsed:.1f} s)")
+    return 0 if slower <= 20 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
