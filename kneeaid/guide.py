@@ -40,10 +40,11 @@ def reviewed():
     return date.fromisoformat(current_app.config["CONTENT_REVIEWED"])
 
 
-def render_guide(template, sources, **context):
-    """A content page: its sources and the date its content was last reviewed."""
-    return render_template(template, sources=sources, source_titles=SOURCE_TITLES,
-                           reviewed=reviewed(), **context)
+@bp.app_context_processor
+def source_list():
+    """What _sources.html needs on any page that names its sources."""
+    return {"source_titles": SOURCE_TITLES, "reviewed": reviewed()}
+
 
 
 @bp.route("/")
@@ -53,13 +54,13 @@ def home():
 
 @bp.route("/about")
 def about():
-    return render_guide("about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
+    return render_template("about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
-    return render_guide(
+    return render_template(
         "doctor.html", sources=["001", "NHS", "Ottawa"], tiers=triage.TIERS,
         rules_by_tier=rules_by_tier, tier_headlines=TIER_HEADLINES,
         rule_reasons=RULE_REASONS, symptom_labels=SYMPTOM_LABELS,
@@ -79,7 +80,7 @@ def heat_verdict(answers):
 def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
-    return render_guide(
+    return render_template(
         "heat.html", sources=["001", "NHS", "PEACE"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
         answers=answers, verdict=verdict, against=against,
         warming_needs=triage.TRIAGE["heat"]["warmingNeeds"],
@@ -88,12 +89,12 @@ def heat():
 
 @bp.route("/causes")
 def causes():
-    return render_guide("causes.html", sources=["001", "000"])
+    return render_template("causes.html", sources=["001", "000"])
 
 
 @bp.route("/prevent")
 def prevent():
-    return render_guide("prevent.html", sources=["001", "000"])
+    return render_template("prevent.html", sources=["001", "000"])
 
 
 @bp.route("/offline")

@@ -173,7 +173,8 @@ def test_htmx_preview_gets_a_fragment_and_the_page_stays_whole(client):
 
 # The guides ---------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["doctor", "heat", "causes", "prevent", "about"])
+@pytest.mark.parametrize("page", ["doctor", "heat", "causes", "prevent", "about", "timer", "check",
+                                  "check/result?s=swelling"])
 def test_content_pages_name_sources_and_review_date(client, lang, page):
     text = client.get(f"/{lang}/{page}").get_data(as_text=True)
     assert {"en": "Content last reviewed: November 21, 2026",
