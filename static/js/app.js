@@ -163,19 +163,22 @@ window.KneeAid = (function () {
 
   const SYNC_MS = 60 * 1000;
 
-  // Resolves once the entry is safe on the device; sending follows.
+  // Resolves once the entry is safe on the device; sending follows, now and,
+  // if the page is closed first, through Background Sync.
   function keepInDiary(entry) {
     const stored = window.KneeAidOutbox.put(entry);
-    stored.then(syncDiary);
+    stored.then(() => {
+      if ("serviceWorker" in navigator) {
+        navigator.serviceWorker.ready
+          .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
+          .catch(() => {});
+      }
+      syncDiary();
+    });
     return stored;
   }
 
   function syncDiary() {
-    if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.ready
-        .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
-        .catch(() => {});
-    }
     return window.KneeAidOutbox.send(script.dataset.syncUrl).then((result) => {
       if (result.sent > 0) {
         document.body.dispatchEvent(new CustomEvent("kneeaid:synced"));

@@ -1,5 +1,6 @@
 // The diary page: entries are written to the outbox on this phone first
-// (static/js/outbox.js), shown at once, and sent by KneeAid.syncDiary().
+// (static/js/outbox.js) through KneeAid.keepInDiary, shown at once, and sent
+// when there is a network.
 // Also clears the device after "delete all my data".
 "use strict";
 
@@ -85,13 +86,12 @@
     if (data.get("id")) {
       entry.updatedAt = new Date().toISOString();
     }
-    await Outbox.put(entry);
+    await window.KneeAid.keepInDiary(entry);
     form.reset();
     form.elements.id.value = "";
     showNow();
     $("entry-saved").hidden = false;
     await showPending();
-    window.KneeAid.syncDiary();
   }
 
   // Edit and delete buttons live in the server's list (_diary_view.html).
