@@ -156,3 +156,14 @@ def diary_on_server(context, server, timeout=10):
             return store.entries(profile)
         assert time.monotonic() < deadline, f"not synced: profile {profile}, {pending} waiting"
         time.sleep(0.1)
+
+
+def open_then_go_offline(context, server, path):
+    """Open a page so the service worker installs, then take the network away
+    for real: the server stops and the browser is offline."""
+    page = context.new_page()
+    page.goto(server.url + path)
+    wait_until_offline_ready(page)
+    server.stop()
+    context.set_offline(True)
+    return page

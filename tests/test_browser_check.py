@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid import triage
-from tests.conftest import diary_on_server, wait_until_offline_ready
+from tests.conftest import diary_on_server, open_then_go_offline
 
 
 def sets_to_compare():
@@ -92,11 +92,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_serve
 ])
 def test_the_check_works_offline_with_the_same_answers(
         context, own_live_server, lang, labels, tier, headline):
-    page = context.new_page()
-    page.goto(f"{own_live_server.url}/{lang}/")
-    wait_until_offline_ready(page)
-    own_live_server.stop()
-    context.set_offline(True)
+    page = open_then_go_offline(context, own_live_server, f"/{lang}/")
 
     page.goto(f"{own_live_server.url}/{lang}/check")
     tick(page, labels)
@@ -114,11 +110,7 @@ def test_the_check_works_offline_with_the_same_answers(
 
 
 def test_a_shared_result_link_opens_offline(context, own_live_server):
-    page = context.new_page()
-    page.goto(f"{own_live_server.url}/ru/")
-    wait_until_offline_ready(page)
-    own_live_server.stop()
-    context.set_offline(True)
+    page = open_then_go_offline(context, own_live_server, "/ru/")
 
     page.goto(f"{own_live_server.url}/ru/check/result?s=fever&s=hot&s=nonsense")
     page.wait_for_function("() => document.getElementById('result').dataset.tier === 'urgent'")
@@ -131,11 +123,7 @@ def test_a_shared_result_link_opens_offline(context, own_live_server):
 
 
 def test_heat_or_cold_answers_offline(context, own_live_server):
-    page = context.new_page()
-    page.goto(f"{own_live_server.url}/en/")
-    wait_until_offline_ready(page)
-    own_live_server.stop()
-    context.set_offline(True)
+    page = open_then_go_offline(context, own_live_server, "/en/")
 
     page.goto(f"{own_live_server.url}/en/heat")
     result = page.locator("#heat-result")

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid import PROJECT_ROOT
-from tests.conftest import LiveServer, all_page_urls, make_test_app, wait_until_offline_ready
+from tests.conftest import LiveServer, all_page_urls, make_test_app, open_then_go_offline, wait_until_offline_ready
 
 HEADINGS = {"en": "My knee hurts: what now?", "ru": "Болит колено: что делать?"}
 
@@ -47,12 +47,7 @@ def test_chromium_finds_the_app_installable(persistent_context, live_server):
 
 def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_live_server):
     server = own_live_server
-    page = context.new_page()
-    page.goto(server.url + "/ru/about")
-    wait_until_offline_ready(page)
-
-    server.stop()
-    context.set_offline(True)
+    page = open_then_go_offline(context, server, "/ru/about")
     for path in all_page_urls(server.app):
         response = page.goto(server.url + path)
         assert response.ok, path
@@ -71,12 +66,7 @@ def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_l
 
 
 def test_an_unsaved_page_offline_shows_the_offline_page(context, own_live_server):
-    page = context.new_page()
-    page.goto(own_live_server.url + "/en/")
-    wait_until_offline_ready(page)
-    own_live_server.stop()
-    context.set_offline(True)
-
+    page = open_then_go_offline(context, own_live_server, "/en/")
     page.goto(own_live_server.url + "/")
     page.wait_for_url("**/en/")
     assert page.get_by_role("heading", level=1).inner_text() == HEADINGS["en"]
