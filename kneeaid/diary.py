@@ -404,6 +404,20 @@ def export_csv():
     return response
 
 
+PERSONAL_ENDPOINTS = {"diary.view", "diary.summary", "diary_api.export_json", "diary_api.export_csv",
+                      "diary_api.sync"}
+
+
+def keep_personal_data_out_of_caches(response):
+    """One person's diary is never stored by a browser's or a proxy's cache."""
+    if request.endpoint in PERSONAL_ENDPOINTS:
+        response.cache_control.no_cache = None
+        response.cache_control.no_store = True
+        response.cache_control.private = True
+    return response
+
+
 def init_app(app):
     app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
     app.register_blueprint(api)
+    app.after_request(keep_personal_data_out_of_caches)

@@ -372,3 +372,11 @@ def test_entries_from_separate_requests_are_all_kept(client):
     for entry in (first, second, third):
         sync(client, [entry])
     assert {e["id"] for e in stored(client)} == {first["id"], second["id"], third["id"]}
+
+
+def test_personal_pages_are_never_cached(client):
+    sync(client, [pain()])
+    for url in ("/en/diary/view", "/en/diary/summary", "/diary/export.json", "/diary/export.csv"):
+        cache = client.get(url).cache_control
+        assert cache.no_store and cache.private, url
+    assert not client.get("/en/diary").cache_control.no_store, "the shell is the same for everyone"
