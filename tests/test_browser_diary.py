@@ -125,3 +125,22 @@ def test_axe_finds_nothing_on_a_full_diary_and_its_summary(context, live_server,
     assert axe.run(page).violations_count == 0
     page.goto(f"{live_server.url}/{lang}/diary/summary")
     assert axe.run(page).violations_count == 0
+
+
+def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server):
+    tabs = [context.new_page(), context.new_page()]
+    for tab in tabs:
+        tab.goto(own_live_server.url + "/en/diary")
+    # Both send their first entry at the same moment, before any profile exists.
+    for tab, level in zip(tabs, (3, 6), strict=True):
+        tab.evaluate("""(level) => { window.KneeAid.keepInDiary({id: window.KneeAid.newId(), kind: "pain",
+            at: new Date().toISOString(), pain: level, knee: "left"}); }""", level)
+    entries = diary_on_server(context, own_live_server)
+    for _ in range(50):
+        if len(entries) == 2:
+            break
+        tabs[0].wait_for_timeout(100)
+        entries = diary_on_server(context, own_live_server)
+    assert sorted(e["pain"] for e in entries) == [3, 6]
+    profiles = list((own_live_server.app.extensions["kneeaid.store"].root).rglob("*.json"))
+    assert len(profiles) == 1, "one diary, not two"

@@ -68,36 +68,43 @@ self.KneeAidOutbox = (function () {
 
   // Sends everything waiting, in batches. Resolves to {ok, sent}: ok is false
   // when the network or the server said no; what was not acknowledged stays.
+  // One sender at a time across tabs and the service worker (Web Locks): the
+  // first send makes the profile, and two sends without its cookie would make
+  // two profiles and split the diary.
   function send(url) {
-    sending = sending || (async () => {
-      let sent = 0;
-      try {
-        const waiting = await all();
-        for (let start = 0; start < waiting.length; start += BATCH) {
-          const batch = waiting.slice(start, start + BATCH);
-          const response = await fetch(url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({
-              entries: batch.filter((item) => !item.deleted).map((item) => item.entry),
-              deleted: batch.filter((item) => item.deleted).map((item) => item.id),
-            }),
-          });
-          if (!response.ok) {
-            return { ok: false, sent };
-          }
-          await drop(batch, (await response.json()).acknowledged);
-          sent += batch.length;
-        }
-        return { ok: true, sent };
-      } catch (networkError) {
-        return { ok: false, sent };
-      } finally {
-        sending = null;
-      }
-    })();
+    sending = sending || (self.navigator.locks
+      ? self.navigator.locks.request("kneeaid-outbox-send", () => sendWaiting(url))
+      : sendWaiting(url));
     return sending;
+  }
+
+  async function sendWaiting(url) {
+    let sent = 0;
+    try {
+      const waiting = await all();
+      for (let start = 0; start < waiting.length; start += BATCH) {
+        const batch = waiting.slice(start, start + BATCH);
+        const response = await fetch(url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            entries: batch.filter((item) => !item.deleted).map((item) => item.entry),
+            deleted: batch.filter((item) => item.deleted).map((item) => item.id),
+          }),
+        });
+        if (!response.ok) {
+          return { ok: false, sent };
+        }
+        await drop(batch, (await response.json()).acknowledged);
+        sent += batch.length;
+      }
+      return { ok: true, sent };
+    } catch (networkError) {
+      return { ok: false, sent };
+    } finally {
+      sending = null;
+    }
   }
 
   return { put, remove, all, clear, send };
