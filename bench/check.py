@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.first_load import measure, serve  # noqa: E402
+from bench.first_load import measure_page  # noqa: E402
 from kneeaid import create_app, triage  # noqa: E402
 
 EVALUATION_BUDGET_MS = 0.1
@@ -49,13 +49,9 @@ def main():
           f"({'within' if median < EVALUATION_BUDGET_MS else 'OVER'} the 0.1 ms budget)")
 
     with tempfile.TemporaryDirectory() as data_dir:
-        app = create_app({"DATA_DIR": data_dir})
-        print(f"  a whole result-page request through Flask (for scale): {request_time(app):.2f} ms")
-        server, base = serve(app)
-        try:
-            rows = measure(f"{base}/en/check", until="networkidle")
-        finally:
-            server.close()
+        print(f"  a whole result-page request through Flask (for scale): "
+              f"{request_time(create_app({'DATA_DIR': data_dir})):.2f} ms")
+    base, rows = measure_page("/en/check", until="networkidle")
     own = [(url.removeprefix(base), size) for url, size in rows if not any(part in url for part in SHELL)]
     total = sum(size for _, size in own)
     print("The check page's own transfer (HTML, CSS, JS, rules data):")

@@ -54,16 +54,22 @@ def measure(url, until="load"):
     return [(names.get(request_id, request_id), size) for request_id, size in transfers.items()]
 
 
+def measure_page(path, until="load"):
+    """Serve a fresh app, measure one of its pages in Chromium, stop.
+    Returns (base URL, [(url, bytes)])."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        server, base = serve(create_app({"DATA_DIR": data_dir}))
+        try:
+            return base, measure(base + path, until)
+        finally:
+            server.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="en", choices=["en", "ru"])
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data_dir:
-        server, base = serve(create_app({"DATA_DIR": data_dir}))
-        try:
-            rows = measure(f"{base}/{args.lang}/")
-        finally:
-            server.close()
+    base, rows = measure_page(f"/{args.lang}/")
     total = sum(size for _, size in rows)
     print(f"First load of /{args.lang}/ (before the load event, empty cache):")
     for url, size in sorted(rows, key=lambda row: -row[1]):

@@ -15,8 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.first_load import measure, serve  # noqa: E402
-from kneeaid import create_app  # noqa: E402
+from bench.first_load import measure_page  # noqa: E402
 
 BUDGET_BYTES = 15 * 1024
 
@@ -28,14 +27,7 @@ def css_section_gzipped(marker):
 
 
 def main():
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as data_dir:
-        server, base = serve(create_app({"DATA_DIR": data_dir}))
-        try:
-            rows = measure(f"{base}/en/timer")
-        finally:
-            server.close()
+    base, rows = measure_page("/en/timer")
     own = {url.removeprefix(base).split("?")[0]: size for url, size in rows
            if "timer" in url}
     css = css_section_gzipped("/* Shared pieces")
