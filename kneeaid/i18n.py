@@ -53,10 +53,13 @@ def other_language():
 
 
 def same_page_in(lang):
-    """The URL of the page being shown, in another language."""
+    """The URL of the page being shown, in another language, with the same
+    query: a check's answers must give the same result in every language."""
     if request.url_rule is None or "lang" not in request.url_rule.arguments:
         return url_for("guide.home", lang=lang)
-    return url_for(request.endpoint, **{**request.view_args, "lang": lang})
+    query = {name: values for name, values in request.args.lists()
+             if name not in request.view_args and name != "lang" and not name.startswith("_")}
+    return url_for(request.endpoint, **query, **{**request.view_args, "lang": lang})
 
 
 @bp.route("/")
@@ -157,12 +160,25 @@ def extract():
     extract_messages()
 
 
+CATALOG_WIDTH = 100  # the line width the catalogs are written in
+
+
+def _without_creation_date(text):
+    return "\n".join(line for line in text.splitlines() if not line.startswith('"POT-Creation-Date:'))
+
+
 @translate.command()
 def update():
-    """Extract, then merge new strings into every language's catalog."""
+    """Extract, then merge new strings into every language's catalog. A
+    catalog whose strings did not change is left as it was (no new date)."""
+    before = {po: po.read_text(encoding="utf-8") for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")}
     extract_messages()
-    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-fuzzy-matching")
+    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-fuzzy-matching", "--ignore-obsolete",
+            "-w", CATALOG_WIDTH)
     POT_FILE.unlink()
+    for po, text in before.items():
+        if _without_creation_date(po.read_text(encoding="utf-8")) == _without_creation_date(text):
+            po.write_text(text, encoding="utf-8")
 
 
 @translate.command()

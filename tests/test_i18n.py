@@ -53,6 +53,18 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
     assert re.search(r'<a class="lang-switch" href="/ru/timer" hreflang="ru"', page)
 
 
+@pytest.mark.parametrize("path, other", [
+    ("/en/check/result?s=deformity&s=swelling", "/ru/check/result?s=deformity&s=swelling"),
+    ("/en/check?s=locked", "/ru/check?s=locked"),
+    ("/ru/heat?three_days=yes&fever=no", "/en/heat?three_days=yes&fever=no"),
+    ("/en/check/result?s=%3Cscript%3E&lang=xx&_external=1", "/ru/check/result?s=%3Cscript%3E"),
+])
+def test_the_switch_keeps_the_answers(client, path, other):
+    page = client.get(path).get_data(as_text=True)
+    link = re.search(r'<a class="lang-switch" href="([^"]+)"', page).group(1)
+    assert link.replace("&amp;", "&") == other
+
+
 def test_opening_a_page_remembers_its_language_for_a_year(client):
     response = client.get("/ru/about", headers={"Sec-Fetch-Mode": "navigate"})
     cookie = response.headers["Set-Cookie"]

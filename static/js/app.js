@@ -15,6 +15,15 @@ window.KneeAid = (function () {
   // The device's time zone, so the diary groups entries by the person's days.
   document.cookie = `tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
 
+  // The other language shows the same page with the same answers: the link
+  // keeps the address's query (a check's ?s=…, the heat page's answers). The
+  // server writes it too; offline the saved page has none, so it is set here,
+  // and pages with a form call this as answers change.
+  function keepQueryInLanguageLink(search) {
+    document.querySelectorAll("a.lang-switch").forEach((link) => { link.search = search; });
+  }
+  keepQueryInLanguageLink(location.search);
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker
       .register(script.dataset.serviceWorker, { scope: "/", updateViaCache: "none" })
@@ -366,6 +375,7 @@ window.KneeAid = (function () {
     COLD_CHOICES,
     COLD_MAX_MINUTES,
     newId,
+    keepQueryInLanguageLink,
     loadTimer,
     takeRepair,
     saveTimer,
