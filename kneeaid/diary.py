@@ -19,7 +19,6 @@ from flask_babel import format_date, format_datetime, format_time, to_user_timez
 from flask_babel import lazy_gettext as _l
 
 from . import htmx, triage
-from .check import SYMPTOM_LABELS, TIER_HEADLINES
 from .store import DiaryStore, ProfileGone, TooManyWrites
 
 bp = Blueprint("diary", __name__)
@@ -37,7 +36,7 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FIELDS = {
     "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt"}),
     "session": ({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"}, set()),
-    "check": ({"id", "kind", "at", "symptoms", "tier", "rules"}, set()),
+    "check": ({"id", "kind", "at", "symptoms", "tier", "rules"}, {"rulesVersion"}),
 }
 PHASE_LIMITS = {"cold": (10, 15), "elevation": (5, 30)}  # planned minutes, from the timer
 
@@ -115,15 +114,39 @@ def validate_entry(entry, where, now):
         validate_phase(entry["elevation"], f"{where}.elevation", "elevation")
     else:
         parse_time(entry["at"], f"{where}.at", now)
-        symptoms = entry["symptoms"]
-        if not isinstance(symptoms, list) or any(s not in triage.SYMPTOMS for s in symptoms):
-            raise BadEntry(f"{where}.symptoms: must be a list of symptom ids")
-        result = triage.evaluate(symptoms)
-        if result.some_not_understood:
-            raise BadEntry(f"{where}.symptoms: a symptom is repeated")
-        if entry["tier"] != result.tier or entry["rules"] != list(result.rules):
-            raise BadEntry(f"{where}: tier and rules do not match the symptoms")
+        validate_check(entry, where)
     return entry
+
+
+def ids_of(values, known, where, what):
+    if not isinstance(values, list) or any(not isinstance(v, str) or v not in known for v in values):
+        raise BadEntry(f"{where}: must be a list of {what}")
+    if len(set(values)) != len(values):
+        raise BadEntry(f"{where}: an id is repeated")
+    return values
+
+
+def validate_check(entry, where):
+    """A check of the current rules version must have the tier and rules its
+    symptoms give now. A check made under an earlier version (one without
+    rulesVersion is version 1) is kept as it was recorded, if its ids are
+    ids of that version: an outbox that waited across an update loses nothing."""
+    version = entry.get("rulesVersion", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= triage.VERSION:
+        raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}")
+    symptoms = ids_of(entry["symptoms"], triage.symptoms_of(version), f"{where}.symptoms",
+                      f"symptom ids of rules version {version}")
+    if version < triage.VERSION:
+        if entry["tier"] not in triage.TIERS:
+            raise BadEntry(f"{where}.tier: must be one of {', '.join(triage.TIERS)}")
+        known_rules = [rule["id"] for rule in triage.rules_of(version)]
+        ids_of(entry["rules"], known_rules, f"{where}.rules", f"rule ids of rules version {version}")
+        return
+    result = triage.evaluate(symptoms)
+    if result.tier not in triage.TIERS:
+        raise BadEntry(f"{where}.symptoms: a check with no answer is not kept")
+    if entry["tier"] != result.tier or entry["rules"] != list(result.rules):
+        raise BadEntry(f"{where}: tier and rules do not match the symptoms")
 
 
 def validate_request(body, now):
@@ -245,10 +268,18 @@ def pain_points(entries):
 
 
 def pain_for_more_than_two_days(entries):
-    """triage.md D1: pain that has lasted more than two days, by the diary."""
-    painful = [moment for moment, pain in pain_points(entries) if pain > 0]
-    checked = any("pain_over_2_days" in e["symptoms"] for e in entries if e["kind"] == "check")
-    return checked or (len(painful) > 1 and painful[-1] - painful[0] > timedelta(days=2))
+    """D1 by the diary, for the current episode only: the latest pain score is
+    above 0 and the run of painful entries it belongs to (no pain-free entry in
+    between) began more than 2 days before it."""
+    points = pain_points(entries)
+    if not points or points[-1][1] == 0:
+        return False
+    began = points[-1][0]
+    for moment, pain in reversed(points):
+        if pain == 0:
+            break
+        began = moment
+    return points[-1][0] - began > timedelta(days=2)
 
 
 CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 320, 160, 28, 24
@@ -281,7 +312,9 @@ def view_context(profile_id):
         "entries": entries, "days": timeline(entries), "chart": pain_chart(entries),
         "see_doctor": pain_for_more_than_two_days(entries),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
-        "knee_names": KNEE_NAMES, "tier_headlines": TIER_HEADLINES, "symptom_labels": SYMPTOM_LABELS,
+        "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
+        "symptom_labels": triage.SYMPTOM_LABELS, "rule_reasons": triage.RULE_REASONS,
+        "rules_version": triage.VERSION,
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
         "parse": datetime.fromisoformat,
     }
@@ -374,7 +407,7 @@ def export_json():
 
 CSV_COLUMNS = ("id", "kind", "at", "startedAt", "endedAt", "pain", "knee", "note", "outcome",
                "coldPlannedMinutes", "coldActualSeconds", "elevationPlannedMinutes",
-               "elevationActualSeconds", "tier", "symptoms", "rules")
+               "elevationActualSeconds", "tier", "symptoms", "rules", "rulesVersion")
 
 
 def csv_row(entry):
@@ -385,6 +418,8 @@ def csv_row(entry):
             row[f"{phase}ActualSeconds"] = entry[phase]["actualSeconds"]
     row["symptoms"] = " ".join(entry.get("symptoms", []))
     row["rules"] = " ".join(entry.get("rules", []))
+    if entry["kind"] == "check":
+        row["rulesVersion"] = entry.get("rulesVersion", 1)
     # A spreadsheet must not run a note as a formula.
     if str(row["note"]).startswith(("=", "+", "-", "@")):
         row["note"] = "'" + row["note"]

@@ -7,7 +7,6 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from . import triage
-from .check import RULE_REASONS, SYMPTOM_LABELS, TIER_HEADLINES
 
 bp = Blueprint("guide", __name__)
 
@@ -16,22 +15,24 @@ HTMX_VERSION = "2.0.11"
 SOURCE_TITLES = {
     "000": _l('"What to do if your knees hurt during or after exercise?" (article, translated from Russian)'),
     "001": _l('"The knees hurt after training, what should I do?" (article, translated from Russian)'),
-    "NHS": _l("NHS: Knee pain; Sprains and strains"),
+    "NHS": _l("NHS: knee pain; sprains and strains; deep vein thrombosis; septic arthritis"),
     "Ottawa": _l("The Ottawa Knee Rules (Stiell et al., 1995; JAMA 1996;275:611)"),
     "PEACE": _l("PEACE & LOVE (Dubois & Esculier, Br J Sports Med 2020;54:72-73)"),
+    "AAOS": _l("AAOS OrthoInfo: quadriceps and patellar tendon tears"),
 }
 
 HEAT_QUESTIONS = {
     "three_days": _l("Have at least 3 days passed since the injury or since the pain began?"),
     "skin_hot": _l("Is the skin over the knee hot to the touch?"),
-    "fever": _l("Is there a fever, in the knee or in the whole body?"),
+    "fever": _l("Do you have a fever or chills?"),
     "worse": _l("Is the knee getting worse?"),
 }
 
 HEAT_REASONS = {
-    "three_days": _l("Less than 3 days have passed (or you are not sure): heat can increase swelling."),
+    "three_days": _l("Less than 3 days have passed: heat can increase swelling."),
     "skin_hot": _l("The skin is hot: a sign of inflammation, which heat makes worse."),
-    "fever": _l("Fever: a possible infection, which heat makes worse. See a doctor."),
+    "fever": _l("A fever can mean an infection, and heat makes it worse. See a doctor today if the knee is "
+                "also hot, red or swollen."),
     "worse": _l("The knee is getting worse: see a doctor rather than warming it."),
 }
 
@@ -61,9 +62,8 @@ def about():
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
     return render_template(
-        "doctor.html", sources=["001", "NHS", "Ottawa"], tiers=triage.TIERS,
-        rules_by_tier=rules_by_tier, tier_headlines=TIER_HEADLINES,
-        rule_reasons=RULE_REASONS, symptom_labels=SYMPTOM_LABELS,
+        "doctor.html", sources=["001", "NHS", "Ottawa", "AAOS"], tiers=triage.TIERS,
+        rules_by_tier=rules_by_tier, tier_headlines=triage.TIER_HEADLINES, rule_signs=triage.RULE_SIGNS,
     )
 
 
@@ -76,14 +76,20 @@ def heat_verdict(answers):
     return ("cold" if against else "warm"), against
 
 
+def doctor_today(answers):
+    """A fever with a hot knee: see a doctor today (rule U8), whatever else is answered."""
+    return all(answers.get(question) == answer
+               for question, answer in triage.TRIAGE["heat"]["doctorTodayWhen"].items())
+
+
 @bp.route("/heat")
 def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
     return render_template(
-        "heat.html", sources=["001", "NHS", "PEACE"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
-        answers=answers, verdict=verdict, against=against,
-        warming_needs=triage.TRIAGE["heat"]["warmingNeeds"],
+        "heat.html", sources=["001", "NHS"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
+        answers=answers, verdict=verdict, against=against, doctor_today=doctor_today(answers),
+        heat_rules=triage.TRIAGE["heat"],
     )
 
 

@@ -32,21 +32,22 @@ def texts_for_script():
         "minutesLeft": by_plural_category(lambda n: ngettext(
             "%(count)s minute left", "%(count)s minutes left", n, count="{n}")),
         "coldEndedAgo": by_plural_category(lambda n: ngettext(
-            "The cold ended %(count)s minute ago: remove it now.",
-            "The cold ended %(count)s minutes ago: remove it now.", n, count="{n}")),
+            "The ice pack should have come off %(count)s minute ago: take it off now.",
+            "The ice pack should have come off %(count)s minutes ago: take it off now.", n, count="{n}")),
         "coldClamped": by_plural_category(lambda n: ngettext(
-            "A saved timer asked for %(count)s minute of cold. Cold is never longer than 15 minutes, "
-            "so it was shortened.",
-            "A saved timer asked for %(count)s minutes of cold. Cold is never longer than 15 minutes, "
-            "so it was shortened.", n, count="{n}")),
+            "A saved timer asked for %(count)s minute with the ice pack. It must never stay on for more "
+            "than 15 minutes, so the time was shortened.",
+            "A saved timer asked for %(count)s minutes with the ice pack. It must never stay on for more "
+            "than 15 minutes, so the time was shortened.", n, count="{n}")),
         "sessionsToday": by_plural_category(lambda n: ngettext(
             "%(count)s session done today.", "%(count)s sessions done today.", n, count="{n}")),
         "coldStarted": by_plural_category(lambda n: ngettext(
-            "Cold started for %(count)s minute.", "Cold started for %(count)s minutes.", n, count="{n}")),
-        "elevationStarted": by_plural_category(lambda n: ngettext(
-            "Elevation started for %(count)s minute.", "Elevation started for %(count)s minutes.",
+            "Ice pack on: timer set for %(count)s minute.", "Ice pack on: timer set for %(count)s minutes.",
             n, count="{n}")),
-        "coldOver": gettext("The cold time is up: remove the cold now."),
+        "elevationStarted": by_plural_category(lambda n: ngettext(
+            "Leg raised: timer set for %(count)s minute.", "Leg raised: timer set for %(count)s minutes.",
+            n, count="{n}")),
+        "coldOver": gettext("Time is up: take the ice pack off now."),
         "skinCheck": gettext("Look at the skin now."),
         "done": gettext("Done: first aid finished."),
         "paused": gettext("Paused."),
@@ -54,7 +55,7 @@ def texts_for_script():
         "stopped": gettext("Timer stopped."),
         "pause": gettext("Pause"),
         "resume": gettext("Resume"),
-        "nextFrom": gettext("Next cold session possible from %(time)s.", time="{time}"),
+        "nextFrom": gettext("Next ice pack possible from %(time)s.", time="{time}"),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
     }
 

@@ -137,6 +137,11 @@ def all_page_urls(app):
         return [url for url in page_urls(app) if not url.endswith(".webmanifest")]
 
 
+@pytest.fixture
+def page_urls(app):
+    return all_page_urls(app)
+
+
 @pytest.fixture(params=sorted(LANGUAGES))
 def lang(request):
     return request.param

@@ -36,8 +36,8 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(conte
     assert pending(page)[0].endswith("Pain 2 of 10, left knee: stairs")
 
     page.goto(server.url + "/en/timer")
-    page.get_by_role("button", name="Start cold").click()
-    page.get_by_role("button", name="Skip to elevation").click()
+    page.get_by_role("button", name="Start cooling").click()
+    page.get_by_role("button", name="Skip to leg up").click()
     page.clock.fast_forward("15:00")
     page.locator('#timer[data-phase="done"]').wait_for()
 

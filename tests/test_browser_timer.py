@@ -11,6 +11,7 @@ from tests.conftest import wait_until_offline_ready
 
 # 10:00 in Moscow: "today" and the clock times below are fixed. The clock is
 # paused, so time moves only when a test moves it.
+START_COOLING_RU = "Запустить таймер холода"
 START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
 PAUSED = START + timedelta(seconds=10)
 
@@ -30,7 +31,7 @@ def open_timer(page, base_url, lang="en", paused=True):
     return page
 
 
-def start(page, name="Start cold"):
+def start(page, name="Start cooling"):
     page.get_by_role("button", name=name).click()
 
 
@@ -69,19 +70,19 @@ def test_a_whole_session_from_cold_to_done(context, live_server):
     assert phase(page) == "cold-over"
     assert shown(page) == "00:00"
     assert page.locator("#timer").get_attribute("data-alarm") == "ringing"
-    assert page.locator(".alarm-text").inner_text() == "The cold time is up: remove the cold now."
+    assert page.locator(".alarm-text").inner_text() == "Time is up: take the ice pack off now."
     forward(page, "00:30")
     assert page.locator("#timer").get_attribute("data-alarm") == "ringing", "rings until dismissed"
     page.get_by_role("button", name="Stop the alarm").click()
     assert page.locator("#timer").get_attribute("data-alarm") == "off"
 
-    page.get_by_label("Elevation time").select_option("10")
-    page.get_by_role("button", name=re.compile("elevation")).click()
+    page.get_by_label("How long to keep the leg up (at least)").select_option("10")
+    page.get_by_role("button", name="Start: leg up").click()
     assert phase(page) == "elevation"
     assert shown(page) == "10:00"
     forward(page, "10:00")
     assert phase(page) == "done"
-    assert page.get_by_text("Next cold session possible from 12:15 PM.").is_visible()
+    assert page.get_by_text("Next ice pack possible from 12:15 PM.").is_visible()
     assert page.get_by_text("1 session done today.").is_visible()
 
     [record] = sessions(page)
@@ -122,16 +123,16 @@ def test_switching_to_russian_offline_keeps_the_time(context, own_live_server):
 
 
 @pytest.mark.parametrize("lang, away, message", [
-    ("en", "20:00", "The cold ended 5 minutes ago: remove it now."),
-    ("en", "16:00", "The cold ended 1 minute ago: remove it now."),
-    ("ru", "16:00", "Холод закончился 1 минуту назад: снимите его сейчас."),
-    ("ru", "17:00", "Холод закончился 2 минуты назад: снимите его сейчас."),
-    ("ru", "20:00", "Холод закончился 5 минут назад: снимите его сейчас."),
-    ("ru", "36:00", "Холод закончился 21 минуту назад: снимите его сейчас."),
+    ("en", "20:00", "The ice pack should have come off 5 minutes ago: take it off now."),
+    ("en", "16:00", "The ice pack should have come off 1 minute ago: take it off now."),
+    ("ru", "16:00", "Пакет со льдом нужно было снять 1\xa0минуту назад. Снимите его сейчас."),
+    ("ru", "17:00", "Пакет со льдом нужно было снять 2\xa0минуты назад. Снимите его сейчас."),
+    ("ru", "20:00", "Пакет со льдом нужно было снять 5\xa0минут назад. Снимите его сейчас."),
+    ("ru", "36:00", "Пакет со льдом нужно было снять 21\xa0минуту назад. Снимите его сейчас."),
 ])
 def test_reopening_after_the_end_says_how_long_ago(context, live_server, lang, away, message):
     page = open_timer(context.new_page(), live_server.url, lang)
-    start(page, {"en": "Start cold", "ru": "Начать холод"}[lang])
+    start(page, {"en": "Start cooling", "ru": START_COOLING_RU}[lang])
     page.goto("about:blank")
     page.clock.fast_forward(away)
     page.goto(f"{live_server.url}/{lang}/timer")
@@ -158,8 +159,8 @@ def test_a_stored_60_minute_cold_is_refused(context, live_server):
     assert phase(page) == "cold"
     assert shown(page) == "15:00"
     assert page.locator("#timer-notice").inner_text() == (
-        "A saved timer asked for 60 minutes of cold. "
-        "Cold is never longer than 15 minutes, so it was shortened.")
+        "A saved timer asked for 60 minutes with the ice pack. "
+        "It must never stay on for more than 15 minutes, so the time was shortened.")
     forward(page, "15:00")
     assert phase(page) == "cold-over"
 
@@ -169,9 +170,9 @@ def test_a_tampered_address_cannot_preset_a_longer_cold(context, live_server):
     page.clock.install(time=START)
     page.clock.pause_at(PAUSED)
     page.goto(f"{live_server.url}/ru/timer?cold=45")
-    assert page.get_by_role("radio", name="15 минут").is_checked()
-    assert "45 минут холода" in page.locator("#timer-notice").inner_text()
-    start(page, "Начать холод")
+    assert page.get_by_role("radio", name="15\xa0минут").is_checked()
+    assert "45\xa0минут холода" in page.locator("#timer-notice").inner_text()
+    start(page, START_COOLING_RU)
     assert shown(page) == "15:00"
 
 
@@ -219,9 +220,9 @@ def test_the_display_never_differs_from_the_wall_clock_by_more_than_a_second(con
 def test_a_contraindication_offers_elevation_alone(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     page.get_by_label("there is an open wound").check()
-    assert not page.get_by_role("button", name="Start cold").is_visible()
-    assert page.get_by_text("Do not use cold on this knee.").is_visible()
-    page.get_by_role("button", name="Start elevation").click()
+    assert not page.get_by_role("button", name="Start cooling").is_visible()
+    assert page.get_by_text("Do not use an ice pack on this knee.").is_visible()
+    page.get_by_role("button", name="Start: leg up").click()
     assert phase(page) == "elevation"
     assert shown(page) == "15:00"
     forward(page, "15:00")
@@ -246,7 +247,7 @@ def test_skip_to_elevation_during_cold(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     start(page)
     forward(page, "06:00")
-    page.get_by_role("button", name="Skip to elevation").click()
+    page.get_by_role("button", name="Skip to leg up").click()
     assert phase(page) == "elevation"
     assert shown(page) == "15:00"
 
@@ -262,11 +263,11 @@ def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_serv
     assert not banner.is_visible()
     forward(page, "15:00")
     assert banner.is_visible()
-    assert "The cold time is up" in banner.inner_text()
+    assert "Time is up" in banner.inner_text()
     titles = page.evaluate("""navigator.serviceWorker.ready
         .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
         .then((notifications) => notifications.map((notification) => notification.title))""")
-    assert titles == ["KneeAid: remove the cold now"]
+    assert titles == ["KneeAid: take the ice pack off now"]
     banner.get_by_role("button", name="Stop the alarm").click()
     assert not banner.is_visible()
 
@@ -275,18 +276,18 @@ def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
     page = open_timer(context.new_page(), live_server.url, "ru")
     announcer = page.locator("#timer-announcer")
     assert announcer.get_attribute("aria-live") == "polite"
-    start(page, "Начать холод")
-    assert announcer.inner_text() == "Холод: таймер запущен на 15 минут."
+    start(page, START_COOLING_RU)
+    assert announcer.inner_text() == "Пакет со льдом приложен: таймер на 15\xa0минут."
     forward(page, "00:30")
-    assert announcer.inner_text() == "Холод: таймер запущен на 15 минут.", "not every second"
+    assert announcer.inner_text() == "Пакет со льдом приложен: таймер на 15\xa0минут.", "not every second"
     forward(page, "00:31")
-    assert announcer.inner_text() == "Осталось 14 минут"
+    assert announcer.inner_text() == "Осталось 14\xa0минут"
     forward(page, "04:00")
     assert announcer.inner_text() == "Посмотрите на кожу."
     forward(page, "06:00")
-    assert announcer.inner_text() == "Осталось 4 минуты"
+    assert announcer.inner_text() == "Осталось 4\xa0минуты"
     forward(page, "04:00")
-    assert announcer.inner_text() == "Время холода вышло: снимите холод сейчас."
+    assert announcer.inner_text() == "Время вышло\xa0— снимите пакет со льдом."
 
 
 def test_without_wake_lock_the_timer_works_and_says_the_screen_may_lock(context, live_server):
@@ -303,7 +304,7 @@ def test_keyboard_alone_runs_the_timer(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     page.get_by_role("radio", name="15 minutes").focus()
     page.keyboard.press("ArrowUp")  # to 12 minutes
-    page.get_by_role("button", name="Start cold").focus()
+    page.get_by_role("button", name="Start cooling").focus()
     page.keyboard.press("Enter")
     assert shown(page) == "12:00"
     forward(page, "12:00")
@@ -320,7 +321,7 @@ def test_axe_finds_nothing_in_any_phase(context, live_server, lang):
     seen = {}
     for action in [None, "start", "05:00", "10:00", "elevation", "15:00"]:
         if action == "start":
-            start(page, {"en": "Start cold", "ru": "Начать холод"}[lang])
+            start(page, {"en": "Start cooling", "ru": START_COOLING_RU}[lang])
         elif action == "elevation":
             page.locator("#start-elevation").click()
         elif action:

@@ -26,8 +26,16 @@ def session(**fields):
 
 
 def check(symptoms=("swelling",), tier="doctor", rules=("D3",), **fields):
-    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "symptoms": list(symptoms),
-            "tier": tier, "rules": list(rules), **fields}
+    """A check made under the current rules (version 2)."""
+    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 2,
+            "symptoms": list(symptoms), "tier": tier, "rules": list(rules), **fields}
+
+
+def old_check(symptoms, tier, rules):
+    """A check made under version 1, as a phone's outbox kept it: no rulesVersion."""
+    entry = check(symptoms, tier, rules)
+    del entry["rulesVersion"]
+    return entry
 
 
 def sync(client, entries=(), deleted=(), headers=ORIGIN):
@@ -149,6 +157,16 @@ BAD_ENTRIES = [
     (session(endedAt="2026-11-20T09:00:00Z"), "before startedAt"),
     (check(tier="selfcare"), "do not match"),
     (check(symptoms=["swelling", "nonsense"]), "entries[0].symptoms"),
+    (check(symptoms=["swelling", "swelling"]), "repeated"),
+    (check(symptoms=[["swelling"]]), "entries[0].symptoms"),
+    (check(symptoms=[], tier="selfcare", rules=[]), "no answer"),
+    (check(rulesVersion=3), "entries[0].rulesVersion"),
+    (check(rulesVersion=True), "entries[0].rulesVersion"),
+    (check(rulesVersion="2"), "entries[0].rulesVersion"),
+    (old_check(["cold_foot"], "emergency", ["E4"]), "symptom ids of rules version 1"),
+    (old_check(["numbness"], "emergency", ["E4"]), "rule ids of rules version 1"),
+    (old_check(["numbness"], "unanswered", []), "entries[0].tier"),
+    (old_check(["numbness"], "emergency", ["E2", "E2"]), "repeated"),
     ("a string", "entries[0]: must be an object"),
 ]
 
@@ -311,11 +329,11 @@ def test_the_view_lists_every_kind_in_both_languages(client):
     sync(client, [pain(6, note="stairs"), session(outcome="stopped", elevation=None), check()])
     english = view(client)
     assert "Pain 6 of 10</strong>, left knee: <q>stairs</q>" in english
-    assert "cold 15 minutes" in english and "stopped early" in english
+    assert "ice pack: 15 minutes" in english and "stopped early" in english
     assert "Book a doctor in the next few days" in english
     russian = view(client, "ru")
     assert "Боль 6 из 10</strong>, левое колено" in russian
-    assert "холод 15 минут" in russian
+    assert "пакет со льдом: 15\xa0минут" in russian
 
 
 def test_the_chart_is_drawn_on_the_server(client):
@@ -326,31 +344,86 @@ def test_the_chart_is_drawn_on_the_server(client):
     assert "Latest pain 2 of 10; lowest 2, highest 7." in page
 
 
+def at(day, hour=10):
+    return f"2026-11-{day:02d}T{hour:02d}:00:00Z"
+
+
 @pytest.mark.parametrize("entries, banner", [
-    ([pain(5, at="2026-11-17T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], True),
-    ([pain(5, at="2026-11-19T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], False),
-    ([pain(5, at="2026-11-17T10:00:00Z"), pain(0, at="2026-11-20T10:00:00Z")], False),
-    ([check(["pain_over_2_days"], "doctor", ["D1"])], True),
+    ([pain(5, at=at(17)), pain(4, at=at(20))], True),
+    ([pain(4, at=at(20)), pain(5, at=at(17))], True),  # sent in any order
+    ([pain(5, at=at(19)), pain(4, at=at(20))], False),  # not yet 2 days
+    ([pain(5, at=at(17)), pain(0, at=at(20))], False),  # the pain has gone
+    ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(19)), pain(4, at=at(20))], False),  # a new episode
+    ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(17)), pain(4, at=at(20))], True),
+    ([pain(6, at="2026-08-01T10:00:00Z"), pain(5, at=at(20))], True),  # no pain-free entry between
+    ([check(["pain_over_2_days"], "doctor", ["D1"])], False),  # a check is not the diary's pain
+    ([pain(4, at=at(17)), session(), pain(4, at=at(20))], True),
 ])
-def test_pain_for_more_than_two_days_says_see_an_orthopaedist(client, entries, banner):
+def test_pain_for_more_than_two_days_in_the_current_episode_says_see_a_doctor(client, entries, banner):
     sync(client, entries)
     page = view(client)
     assert ('id="see-doctor"' in page) is banner
     if banner:
         assert 'href="/en/doctor"' in page
+        assert "Your diary shows knee pain for more than 2 days in a row: see a doctor." in page
+
+
+def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client, lang):
+    waited = [old_check(["injury", "cannot_bear_weight"], "emergency", ["E3", "U6", "D10"]),
+              old_check(["numbness"], "emergency", ["E2"]),
+              old_check(["fever", "hot"], "urgent", ["U2", "D4", "D12"]),
+              old_check(["child", "injury"], "urgent", ["U7", "D9", "D10"]),
+              old_check(["both_knees"], "doctor", ["D6"])]
+    response = sync(client, waited)
+    assert response.status_code == 200
+    assert response.get_json()["acknowledged"] == [entry["id"] for entry in waited]
+    kept = {entry["id"]: entry for entry in stored(client)}
+    for entry in waited:
+        assert kept[entry["id"]] == entry  # stored as recorded, not re-evaluated
+    page = view(client, lang)
+    reasons = {"en": ["An X-ray is needed now.", "Possible nerve or blood-vessel damage.", "Possible joint infection.",
+                      "An injured child's knee must be examined by a doctor.",
+                      "Morning stiffness or both knees hurting can be a sign of arthritis."],
+               "ru": ["Нужен рентген сейчас.", "Возможно повреждение нерва или сосуда.", "Возможна инфекция сустава."]}
+    for reason in reasons[lang]:
+        assert reason in page, reason
+    for entry in waited:
+        item = page.split(f'data-entry-id="{entry["id"]}"')[1].split("</li>\n  <li data-entry-id")[0]
+        for rule in entry["rules"]:
+            assert f'<li data-rule="{rule}">' in item
+        assert 'data-rules-version="1"' in item
+    assert {"en": "Checked with the rules of version 1", "ru": "по правилам версии 1"}[lang] in page
+
+
+def test_a_check_of_the_current_version_is_re_evaluated_and_says_no_version_note(client):
+    assert sync(client, [check(["deformity"], "emergency", ["E1"])]).status_code == 200
+    page = view(client)
+    assert '<li data-rule="E1">The knee may be broken or out of its joint.</li>' in page
+    assert "data-rules-version" not in page
+    assert sync(client, [check(["numbness"], "emergency", ["E2"])]).status_code == 400
+
+
+def test_csv_export_names_the_rules_version_of_each_check(client):
+    sync(client, [check(), old_check(["swelling"], "doctor", ["D3"])])
+    rows = client.get("/diary/export.csv").get_data(as_text=True).splitlines()
+    header = rows[0].split(",")
+    versions = sorted(row.split(",")[header.index("rulesVersion")] for row in rows[1:])
+    assert versions == ["1", "2"]
 
 
 def test_the_summary_is_one_printable_page(client):
     sync(client, [pain(6, at="2026-11-18T10:00:00Z", note="after squats"), session(),
-                  check(["injury", "cannot_bear_weight"], "emergency", ["E3", "U6", "D10"])])
+                  check(["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
+                  old_check(["numbness"], "emergency", ["E2"])])
     page = client.get("/en/diary/summary").get_data(as_text=True)
     assert "Pain began (first entry)" in page and "Nov 18, 2026" in page
     assert "1 session" in page
-    assert "Get emergency help now" in page
+    assert "See a doctor today" in page and "After an injury, these signs mean an X-ray is needed today." in page
+    assert "Call an ambulance now" in page and "Possible nerve or blood-vessel damage." in page
     assert "after squats" in page
     assert 'class="pain-chart"' in page
     russian = client.get("/ru/diary/summary").get_data(as_text=True)
-    assert "1 сеанс" in russian and "Срочно вызовите скорую помощь" in russian
+    assert "1\xa0сеанс" in russian and "Срочно вызовите скорую" in russian and "К врачу сегодня" in russian
 
 
 def test_diary_pages_never_fail_for_someone_without_a_diary(client):

@@ -1,13 +1,14 @@
 // Heat or cold: answers as the questions are answered, offline too. The rule
-// (which answer each question needs before warming is allowed) comes from
-// static/data/triage.json through the form's data-warming-needs, as the
-// server's does (kneeaid/guide.py, heat_verdict).
+// (which answer each question needs before warming is allowed, and when a
+// doctor is needed today) comes from static/data/triage.json through the
+// form's data-heat-rules, as the server's does (kneeaid/guide.py).
 "use strict";
 
 (function () {
   const form = document.getElementById("heat-form");
   const result = document.getElementById("heat-result");
-  const needs = JSON.parse(form.dataset.warmingNeeds);
+  const rules = JSON.parse(form.dataset.heatRules);
+  const needs = rules.warmingNeeds;
 
   function verdict(answers) {
     const questions = Object.keys(needs);
@@ -18,8 +19,13 @@
     return { verdict: against.length ? "cold" : "warm", against };
   }
 
+  function doctorToday(answers) {
+    return Object.entries(rules.doctorTodayWhen).every(([question, answer]) => answers.get(question) === answer);
+  }
+
   function show() {
-    const answer = verdict(new FormData(form));
+    const answers = new FormData(form);
+    const answer = verdict(answers);
     result.dataset.verdict = answer.verdict;
     result.querySelectorAll("[data-verdict-block]").forEach((block) => {
       block.hidden = block.dataset.verdictBlock !== answer.verdict;
@@ -27,6 +33,10 @@
     result.querySelectorAll("[data-reason]").forEach((reason) => {
       reason.hidden = !answer.against.includes(reason.dataset.reason);
     });
+    result.querySelector("[data-doctor-today]").hidden = !doctorToday(answers);
+    // The other language keeps the answers chosen so far.
+    const query = new URLSearchParams(answers).toString();
+    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "");
   }
 
   // Offline, an address with answers opens the saved page: take them from it.
