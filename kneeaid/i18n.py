@@ -172,7 +172,7 @@ def update():
     """Extract, then merge new strings into every language's catalog. A
     catalog whose strings did not change is left as it was (no new date)."""
     before = {po: po.read_text(encoding="utf-8") for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")}
-    extract_messages()
+    extract_messages(POT_FILE)
     pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-fuzzy-matching", "--ignore-obsolete",
             "-w", CATALOG_WIDTH)
     POT_FILE.unlink()

@@ -144,3 +144,28 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server):
     assert sorted(e["pain"] for e in entries) == [3, 6]
     profiles = list((own_live_server.app.extensions["kneeaid.store"].root).rglob("*.json"))
     assert len(profiles) == 1, "one diary, not two"
+
+
+def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_old_reasons(
+        context, own_live_server):
+    """A phone saved a check under rules version 1 (no rulesVersion), went offline, and the app
+    updated to version 2 before it could send it: the check is kept, never refused."""
+    server = own_live_server
+    page = context.new_page()
+    page.goto(server.url + "/en/diary")
+    wait_until_offline_ready(page)
+    server.stop()
+    context.set_offline(True)
+    page.evaluate("""() => window.KneeAid.keepInDiary({
+        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(),
+        symptoms: ["injury", "cannot_bear_weight"], tier: "emergency", rules: ["E3", "U6", "D10"]})""")
+    server.restart()
+    context.set_offline(False)
+    page.reload()
+    [kept] = diary_on_server(context, server)
+    assert (kept["tier"], kept["rules"]) == ("emergency", ["E3", "U6", "D10"])
+    assert "rulesVersion" not in kept
+    view = page.locator("#diary-view")
+    view.get_by_text("An X-ray is needed now.").wait_for()
+    assert view.get_by_text("Checked with the rules of version 1").is_visible()
+    assert view.locator('[data-rule="E3"]').is_visible()

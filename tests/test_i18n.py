@@ -146,3 +146,29 @@ def test_translate_commands_exist(runner):
     assert result.exit_code == 0
     for command in ("extract", "update", "compile", "init"):
         assert command in result.output
+
+
+def test_translate_update_leaves_no_unrelated_diff(runner, tmp_path, monkeypatch):
+    import shutil
+
+    from kneeaid import i18n
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", copy)
+    monkeypatch.setattr(i18n, "POT_FILE", tmp_path / "messages.pot")
+    result = runner.invoke(args=["translate", "update"])
+    assert result.exit_code == 0, result.output
+    for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        updated = copy / po.relative_to(TRANSLATIONS_DIR)
+        assert updated.read_bytes() == po.read_bytes(), f"{po} changed: run flask translate update"
+
+
+def test_every_catalog_header_is_filled_in():
+    for lang in _translated_languages():
+        po = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+        header = po.read_text(encoding="utf-8").split('msgid "\\"')[0]
+        for placeholder in ("PROJECT", "FULL NAME", "EMAIL@ADDRESS", "ORGANIZATION", "LL@li.org"):
+            assert placeholder not in header, (lang, placeholder)
+        catalog = _catalog(lang)
+        assert catalog.revision_date >= catalog.creation_date, lang
