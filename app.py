@@ -1,12 +1,27 @@
 """Start KneeAid with a production WSGI server: python app.py [--host H] [--port P]."""
 
 import argparse
+import sys
 
-from waitress import serve
+from waitress import create_server
 
 from kneeaid import create_app
 
 app = create_app()
+
+
+def server_options(app, args):
+    """waitress's settings: the address, and the app's own limits."""
+    options = {
+        "host": args.host, "port": args.port, "threads": args.threads,
+        # Refuse a larger body before buffering it, not after (the app's limit).
+        "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
+    }
+    if app.config["PROXY_HOPS"]:
+        # Behind the proxy, its X-Forwarded-* headers reach ProxyFix (kneeaid/http.py),
+        # which trusts exactly PROXY_HOPS of them; waitress would drop them.
+        options["clear_untrusted_proxy_headers"] = False
+    return options
 
 
 def main():
@@ -15,8 +30,12 @@ def main():
     parser.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
     parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     args = parser.parse_args()
+    try:
+        server = create_server(app, **server_options(app, args))
+    except OSError as error:
+        sys.exit(f"KneeAid cannot listen on {args.host}:{args.port}: {error.strerror or error}")
     print(f"KneeAid is serving on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    server.run()
 
 
 if __name__ == "__main__":

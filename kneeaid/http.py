@@ -1,8 +1,10 @@
 """What every response gets: security headers, compression, caching, error pages."""
 
 import gzip
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -38,6 +40,22 @@ def add_security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        # Once seen over HTTPS, the browser never tries plain HTTP again.
+        response.headers["Strict-Transport-Security"] = f"max-age={ONE_YEAR}"
+    return response
+
+
+def relative_redirects(response):
+    """A redirect never names a host: werkzeug builds its redirect to a route's
+    canonical URL (``/ru`` to ``/ru/``) from the request's Host header, which
+    would let anyone who can set that header send people elsewhere. Relative,
+    it also keeps the scheme the browser used (HTTPS behind the proxy)."""
+    location = response.headers.get("Location")
+    if location and response.status_code in (301, 302, 303, 307, 308):
+        target = urlsplit(location)
+        if target.netloc:
+            response.headers["Location"] = target.path + (f"?{target.query}" if target.query else "")
     return response
 
 
@@ -79,6 +97,9 @@ def compress(response):
 
 def error_page(error):
     """A whole, translated page for every HTTP error, with links home."""
+    if request_ctx.url_adapter is None:
+        # The Host header could not even be read (BadHost): no page can link anywhere.
+        return "Bad request: the Host header is not a valid host name.", 400, {"Content-Type": "text/plain"}
     if not isinstance(error, HTTPException):
         current_app.logger.exception("Unhandled error on %s", request.path)
         error = InternalServerError(original_exception=error)
@@ -101,3 +122,4 @@ def init_app(app):
     app.after_request(compress)
     app.after_request(set_caching)
     app.after_request(add_security_headers)
+    app.after_request(relative_redirects)

@@ -28,6 +28,8 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
+from .merge import merge
+
 PROFILE_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -133,21 +135,14 @@ class DiaryStore:
                 writes.truncate()
                 writes.insert_multiple({"at": at} for at in recent + [now])
 
-            table = database.table("entries")
-            tombstones = database.table("deleted")
-            gone = {t["id"] for t in tombstones.all()} | set(deleted_ids)
-            kept = {entry["id"]: entry for entry in table.all()}
-            for entry in entries:
-                old = kept.get(entry["id"])
-                if entry["id"] not in gone and (old is None or _version(entry) >= _version(old)):
-                    kept[entry["id"]] = entry
-            for entry_id in deleted_ids:
-                kept.pop(entry_id, None)
-            new_tombstones = set(deleted_ids) - {t["id"] for t in tombstones.all()}
-            tombstones.insert_multiple({"id": entry_id} for entry_id in sorted(new_tombstones))
-            table.truncate()
+            kept, gone = merge({entry["id"]: entry for entry in database.table("entries").all()},
+                               {row["id"] for row in database.table("deleted").all()},
+                               entries, deleted_ids)
             # Plain dicts: TinyDB would reuse the old document ids of Documents.
-            table.insert_multiple(dict(entry) for entry in kept.values())
+            for name, rows in (("entries", [dict(entry) for entry in kept.values()]),
+                               ("deleted", [{"id": entry_id} for entry_id in sorted(gone)])):
+                database.table(name).truncate()
+                database.table(name).insert_multiple(rows)
         return [entry["id"] for entry in entries] + list(deleted_ids)
 
     def delete_profile(self, profile_id):
@@ -163,6 +158,3 @@ class DiaryStore:
             (folder / f"{profile_id}.lock").unlink()
             fcntl.flock(lock, fcntl.LOCK_UN)
 
-
-def _version(entry):
-    return entry.get("updatedAt") or entry.get("at") or entry.get("endedAt") or ""

@@ -453,3 +453,11 @@ def test_personal_pages_are_never_cached(client):
         cache = client.get(url).cache_control
         assert cache.no_store and cache.private, url
     assert not client.get("/en/diary").cache_control.no_store, "the shell is the same for everyone"
+
+
+def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
+    later_today = pain(3, at=(datetime.now(UTC) + timedelta(hours=6)).isoformat())
+    sync(client, [later_today])
+    edit = {**later_today, "pain": 8, "updatedAt": datetime.now(UTC).isoformat()}
+    assert sync(client, [edit]).get_json()["acknowledged"] == [edit["id"]]
+    assert stored(client) == [edit]

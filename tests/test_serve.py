@@ -1,10 +1,15 @@
-"""`python app.py` serves KneeAid with a production server on the address it is given."""
+"""`python app.py` serves KneeAid with a production server: the address it is
+given, the proxy it stands behind, its limits."""
 
+import http.client
+import json
+import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
+
+import pytest
 
 from kneeaid import PROJECT_ROOT
 
@@ -15,24 +20,109 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def test_app_py_serves_with_waitress_on_the_given_port():
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
+@pytest.fixture
+def serve(tmp_path):
+    """Start `python app.py` with extra settings; every server started is stopped."""
+    started = []
+
+    def start(port=None, **settings):
+        port = port or _free_port()
+        env = {**os.environ, "KNEEAID_DATA_DIR": str(tmp_path / "data"), **settings}
+        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        started.append(process)
         deadline = time.monotonic() + 20
         while True:
             try:
-                response = urllib.request.urlopen(f"http://127.0.0.1:{port}/ru/", timeout=2)
-                break
+                request(port, "GET", "/en/")
+                return port, process
             except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
+                assert process.poll() is None, process.stdout.read()
                 assert time.monotonic() < deadline, "the server did not answer in 20 s"
-                time.sleep(0.2)
-        assert response.headers["Server"] == "waitress"
-        assert "Болит колено" in response.read().decode()
+                time.sleep(0.1)
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def request(port, method, path, headers=None, body=None):
+    """One raw HTTP request (no redirect followed): (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        connection.close()
+
+
+def test_app_py_serves_with_waitress_on_the_given_port(serve):
+    port, _ = serve()
+    status, headers, body = request(port, "GET", "/ru/")
+    assert status == 200
+    assert headers["Server"] == "waitress"
+    assert "Болит колено" in body.decode()
+
+
+BEHIND_THE_PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kneeaid.example.org",
+                    "X-Forwarded-For": "203.0.113.9", "Sec-Fetch-Mode": "navigate"}
+
+
+def test_behind_the_proxy_cookies_are_secure_redirects_stay_https_and_hsts_is_sent(serve):
+    port, _ = serve(KNEEAID_PROXY_HOPS="1")
+    status, headers, _ = request(port, "GET", "/ru", BEHIND_THE_PROXY)
+    assert status == 308
+    assert headers["Location"] in ("/ru/", "https://kneeaid.example.org/ru/")
+    status, headers, _ = request(port, "GET", "/ru/", BEHIND_THE_PROXY)
+    assert status == 200
+    assert "; Secure" in headers["Set-Cookie"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    entry = {"id": "0b6c2b0e-7a35-4a51-9a39-8d7a3c1f2e10", "kind": "pain", "at": "2026-11-20T10:00:00Z",
+             "pain": 3, "knee": "left"}
+    status, headers, _ = request(port, "POST", "/api/diary/sync",
+                                 {**BEHIND_THE_PROXY, "Content-Type": "application/json",
+                                  "Origin": "https://kneeaid.example.org"},
+                                 json.dumps({"entries": [entry]}))
+    assert status == 200
+    profile_cookie = [c for c in headers.get_all("Set-Cookie") if c.startswith("kneeaid_profile=")][0]
+    assert "; Secure" in profile_cookie and "; HttpOnly" in profile_cookie
+
+
+def test_without_a_proxy_forwarded_headers_are_not_believed(serve):
+    port, _ = serve()
+    status, headers, _ = request(port, "GET", "/ru/", BEHIND_THE_PROXY)
+    assert status == 200
+    assert "Secure" not in headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in headers
+
+
+@pytest.mark.parametrize("host", ["evil.example", "a" * 64 + ".example", "a..b"])
+def test_redirects_never_name_the_requests_host_and_a_bad_host_is_a_clear_400(serve, host):
+    port, _ = serve()
+    status, headers, _ = request(port, "GET", "/ru", {"Host": host})
+    if status == 308:
+        assert headers["Location"] == "/ru/"
+    else:
+        assert status == 400
+    status, _, body = request(port, "GET", "/en/nothing-here", {"Host": host})
+    assert status in (400, 404)
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(serve):
+    port, _ = serve()
+    status, _, _ = request(port, "POST", "/api/diary/sync",
+                           {"Content-Type": "application/json", "Content-Length": str(2 * 1024 * 1024)},
+                           b"{" + b" " * (2 * 1024 * 1024 - 1))
+    assert status == 413
+
+
+def test_a_busy_port_gives_one_clear_line(serve):
+    port, _ = serve()
+    second = subprocess.run([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=30)
+    assert second.returncode != 0
+    assert "Traceback" not in second.stderr + second.stdout
+    assert "serving" not in second.stdout
+    assert f"KneeAid cannot listen on 127.0.0.1:{port}" in second.stderr
