@@ -69,6 +69,16 @@ def whole_number(value, where, low, high):
     return value
 
 
+def is_text(value):
+    """Whether a string can be stored as UTF-8 (a lone surrogate such as
+    "\\ud800" cannot)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def validate_phase(value, where, phase):
     if value is None:
         return None
@@ -85,7 +95,7 @@ def validate_entry(entry, where, now):
     if not isinstance(entry, dict):
         raise BadEntry(f"{where}: must be an object")
     kind = entry.get("kind")
-    if kind not in FIELDS:
+    if not isinstance(kind, str) or kind not in FIELDS:
         raise BadEntry(f"{where}.kind: must be one of {', '.join(FIELDS)}")
     required, optional = FIELDS[kind]
     if unknown := set(entry) - required - optional:
@@ -100,7 +110,7 @@ def validate_entry(entry, where, now):
         if entry["knee"] not in KNEES:
             raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}")
         note = entry.get("note", "")
-        if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
+        if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
             raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters")
         if "updatedAt" in entry:
             parse_time(entry["updatedAt"], f"{where}.updatedAt", now)
@@ -225,7 +235,10 @@ def sync():
         return json_error("the body is larger than 1 MB", 413)
     if not request.is_json:
         return json_error("send JSON (Content-Type: application/json)", 400)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return json_error("the body is nested too deeply", 400)
     if body is None:
         return json_error("the body is not valid JSON", 400)
     try:
@@ -421,7 +434,7 @@ def csv_row(entry):
     if entry["kind"] == "check":
         row["rulesVersion"] = entry.get("rulesVersion", 1)
     # A spreadsheet must not run a note as a formula.
-    if str(row["note"]).startswith(("=", "+", "-", "@")):
+    if str(row["note"]).startswith(("=", "+", "-", "@", "\t", "\r")):
         row["note"] = "'" + row["note"]
     return row
 

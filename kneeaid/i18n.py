@@ -6,9 +6,10 @@ that ``/`` can send them back to it.
 """
 
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import unquote
 
 import click
+import pytz
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -40,12 +41,10 @@ def current_language():
 
 def current_timezone():
     """Flask-Babel's time zone selector: the device's zone, which app.js
-    keeps in the ``tz`` cookie; UTC when unknown or not a real zone."""
-    name = request.cookies.get("tz", "") if request else ""
-    try:
-        return ZoneInfo(name).key if name else None
-    except (ValueError, OSError, ZoneInfoNotFoundError):
-        return None
+    keeps in the ``tz`` cookie (URL-encoded: ``Europe%2FMoscow``); UTC when
+    unknown or not a real place's zone (``Factory``, ``localtime``)."""
+    name = unquote(request.cookies.get("tz", "")) if request else ""
+    return name if name in pytz.common_timezones_set else None
 
 
 def other_language():

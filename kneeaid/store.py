@@ -56,11 +56,15 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data):
         temporary = self.path.with_name(self.path.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.path)
+        try:
+            with temporary.open("w", encoding="utf-8") as file:
+                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # the old file stays as it was
+            raise
         folder = os.open(self.path.parent, os.O_RDONLY)
         try:
             os.fsync(folder)
@@ -123,6 +127,15 @@ class DiaryStore:
         safely on disk. ``new`` says the profile is being created; otherwise
         it must still exist (ProfileGone). Raises TooManyWrites past the
         limit. Either error changes nothing."""
+        try:
+            return self._save(profile_id, entries, deleted_ids, now, writes_per_minute, new)
+        except BaseException:
+            if new and not self.exists(profile_id):
+                # A profile that was never written leaves no lock file behind.
+                (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
+            raise
+
+    def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new):
         with self._open(profile_id, exclusive=True) as database:
             if not new and not self.exists(profile_id):
                 (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)

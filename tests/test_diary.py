@@ -461,3 +461,52 @@ def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
     edit = {**later_today, "pain": 8, "updatedAt": datetime.now(UTC).isoformat()}
     assert sync(client, [edit]).get_json()["acknowledged"] == [edit["id"]]
     assert stored(client) == [edit]
+
+
+@pytest.mark.parametrize("kind", [["pain"], {"pain": 1}, 5, None])
+def test_an_entry_whose_kind_is_not_a_word_is_a_clear_400(client, kind):
+    response = sync(client, [{**pain(), "kind": kind}])
+    assert response.status_code == 400
+    assert "entries[0].kind" in response.get_json()["error"]
+
+
+def test_json_nested_990_levels_deep_is_a_clear_400(client):
+    body = '{"entries": ' + "[" * 990 + "]" * 990 + "}"
+    response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.get_json()["error"]
+
+
+def test_a_note_with_a_lone_surrogate_is_refused_and_leaves_no_files(client, app, tmp_path):
+    import pathlib
+
+    body = json.dumps({"entries": [pain(note="\ud800")]})
+    response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
+    assert response.status_code == 400
+    assert "entries[0].note" in response.get_json()["error"]
+    assert [p for p in pathlib.Path(app.config["DATA_DIR"]).rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("zone", ["Factory", "posixrules", "localtime", "Etc/../../etc/passwd", "%ZZ"])
+def test_odd_time_zone_cookies_never_break_the_diary(client, zone):
+    sync(client, [pain(3, at="2026-11-20T22:30:00Z")])
+    client.set_cookie("tz", zone)
+    assert "<h3>Friday, November 20, 2026</h3>" in view(client)
+    assert client.get("/en/diary/summary").status_code == 200
+
+
+def test_the_browsers_url_encoded_time_zone_is_understood(client):
+    """app.js writes the zone with encodeURIComponent: Europe%2FMoscow."""
+    sync(client, [pain(3, at="2026-11-20T22:30:00Z")])
+    client.set_cookie("tz", "Europe%2FMoscow")
+    assert "<h3>Saturday, November 21, 2026</h3>" in view(client)
+
+
+@pytest.mark.parametrize("note", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_no_csv_cell_can_start_a_formula(client, note):
+    import csv
+    import io
+
+    sync(client, [pain(2, note=note)])
+    [row] = list(csv.DictReader(io.StringIO(client.get("/diary/export.csv").get_data(as_text=True))))
+    assert row["note"] == "'" + note

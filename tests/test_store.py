@@ -145,3 +145,17 @@ def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(tmp_p
         store.save(profile, [pain_entry()], [], time.time())
     assert not store.exists(profile)
     assert not list(Path(tmp_path).rglob(f"{profile}*"))
+
+
+def test_a_write_that_fails_leaves_no_temporary_or_lock_files(tmp_path):
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    unwritable = {**pain_entry(), "note": "\ud800"}  # cannot be written as UTF-8
+    with pytest.raises(UnicodeEncodeError):
+        store.save(profile, [unwritable], [], time.time(), new=True)
+    assert [path for path in Path(tmp_path).rglob("*") if path.is_file()] == []
+    store.save(profile, [pain_entry()], [], time.time(), new=True)
+    with pytest.raises(UnicodeEncodeError):
+        store.save(profile, [unwritable], [], time.time())
+    assert sorted(path.suffix for path in Path(tmp_path).rglob("*") if path.is_file()) == [".json", ".lock"]
+    assert len(store.entries(profile)) == 1
