@@ -48,12 +48,16 @@ def test_chromium_finds_the_app_installable(persistent_context, live_server):
 def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_live_server):
     server = own_live_server
     page = open_then_go_offline(context, server, "/ru/about")
+    offline_headings = {"You are offline", "Нет подключения к сети"}
     for path in all_page_urls(server.app):
         response = page.goto(server.url + path)
         assert response.ok, path
         lang = path.split("/")[1]
         assert page.locator("html").get_attribute("lang") == lang, path
         assert page.get_by_role("heading", level=1).count() == 1, path
+        heading = page.get_by_role("heading", level=1).inner_text()
+        # The page itself was saved at install, not the "not saved yet" page in its place.
+        assert (heading in offline_headings) == path.endswith("/offline"), (path, heading)
 
     page.goto(server.url + "/en/")
     page.get_by_role("link", name="Русский").click()

@@ -165,6 +165,16 @@ def test_a_stored_60_minute_cold_is_refused(context, live_server):
     assert phase(page) == "cold-over"
 
 
+def test_the_timer_offers_10_12_or_15_minutes_of_cold_and_nothing_longer(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    offered = page.locator('input[name="cold"]').evaluate_all("(boxes) => boxes.map((box) => box.value)")
+    assert offered == ["10", "12", "15"]
+    page.goto(f"{live_server.url}/en/timer?cold=20")
+    assert page.get_by_role("radio", name="15 minutes").is_checked()
+    start(page)
+    assert shown(page) == "15:00"
+
+
 def test_a_tampered_address_cannot_preset_a_longer_cold(context, live_server):
     page = context.new_page()
     page.clock.install(time=START)

@@ -153,6 +153,9 @@ BAD_ENTRIES = [
     ({**pain(), "kind": "walk"}, "entries[0].kind"),
     ({k: v for k, v in pain().items() if k != "knee"}, "missing field knee"),
     (session(cold={"plannedMinutes": 60, "actualSeconds": 3600}), "entries[0].cold.plannedMinutes"),
+    (session(cold={"plannedMinutes": 20, "actualSeconds": 1200}), "entries[0].cold.plannedMinutes"),
+    (session(cold={"plannedMinutes": 16, "actualSeconds": 960}), "entries[0].cold.plannedMinutes"),
+    (session(cold={"plannedMinutes": 15, "actualSeconds": 901}), "entries[0].cold.actualSeconds"),
     (session(outcome="maybe"), "entries[0].outcome"),
     (session(endedAt="2026-11-20T09:00:00Z"), "before startedAt"),
     (check(tier="selfcare"), "do not match"),
@@ -190,6 +193,14 @@ def test_a_bad_entry_is_refused_and_nothing_of_its_request_is_stored(client, ent
     assert stored(client) == []
 
 
+@pytest.mark.parametrize("entry, problem", BAD_ENTRIES[:6])
+def test_valid_entries_before_a_bad_one_are_not_stored_either(client, entry, problem):
+    response = sync(client, [pain(), pain(), entry])
+    assert response.status_code == 400
+    assert problem.replace("entries[0]", "entries[2]") in response.get_json()["error"]
+    assert stored(client) == []
+
+
 def test_json_must_be_sent_as_json(client):
     response = client.post("/api/diary/sync", data=json.dumps({"entries": [pain()]}),
                            content_type="text/plain", headers=ORIGIN)
@@ -224,7 +235,12 @@ def test_more_than_60_writes_a_minute_is_429_and_not_stored(client):
 
 @pytest.mark.parametrize("headers", [{}, {"Origin": "https://evil.example"},
                                      {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
-                                     {"Referer": "https://evil.example/page"}])
+                                     {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost"},
+                                     {"Origin": "http://localhost.evil.example"},
+                                     {"Origin": "http://evil.example/localhost"},
+                                     {"Origin": "http://evil-localhost"},
+                                     {"Referer": "https://evil.example/page"},
+                                     {"Referer": "https://evil.example/?http://localhost/"}])
 def test_writes_from_another_site_are_refused(client, headers):
     assert sync(client, [pain()], headers=headers).status_code == 403
     assert client.post("/en/diary/entries", data={"pain": "3", "knee": "left"}, headers=headers).status_code == 403

@@ -13,13 +13,22 @@ def test_pages_carry_the_security_headers(client):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"]
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
+    assert directives == {
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"], "connect-src": ["'self'"], "manifest-src": ["'self'"],
+        "worker-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
+        "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+    }
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP here
+    secure = client.get("/en/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_pages_have_no_inline_script_or_style(client, app):
-    from tests.conftest import all_page_urls
-
-    for url in all_page_urls(app):
+def test_pages_have_no_inline_script_or_style(client, page_urls):
+    for url in page_urls:
         page = client.get(url).get_data(as_text=True)
         assert "<script>" not in page and " style=" not in page and "<style" not in page, url
         for tag in page.split("<script")[1:]:

@@ -121,7 +121,7 @@ def test_every_string_in_the_code_is_in_every_catalog(tmp_path):
         assert wanted - have == set(), f"{lang}: strings missing from the catalog"
 
 
-@pytest.mark.parametrize("lang", ["ru"])
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_catalog_has_no_untranslated_or_fuzzy_entry(lang):
     catalog = _catalog(lang)
     assert not catalog.fuzzy

@@ -159,3 +159,35 @@ def test_a_write_that_fails_leaves_no_temporary_or_lock_files(tmp_path):
         store.save(profile, [unwritable], [], time.time())
     assert sorted(path.suffix for path in Path(tmp_path).rglob("*") if path.is_file()) == [".json", ".lock"]
     assert len(store.entries(profile)) == 1
+
+
+def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, monkeypatch):
+    import stat
+
+    synced = []
+    real_fsync = os.fsync
+
+    def recording_fsync(descriptor):
+        mode = os.fstat(descriptor).st_mode
+        synced.append("folder" if stat.S_ISDIR(mode) else "file")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    store = DiaryStore(tmp_path)
+    store.save(store.new_profile_id(), [pain_entry()], [], time.time(), new=True)
+    assert synced == ["file", "folder"]
+
+
+def test_the_write_limit_counts_the_last_sixty_seconds(tmp_path):
+    from kneeaid.store import TooManyWrites
+
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    start = 1_800_000_000.0
+    store.save(profile, [pain_entry()], [], start, writes_per_minute=2, new=True)
+    store.save(profile, [pain_entry()], [], start + 1, writes_per_minute=2)
+    for later in (7, 30, 59):
+        with pytest.raises(TooManyWrites):
+            store.save(profile, [pain_entry()], [], start + later, writes_per_minute=2)
+    store.save(profile, [pain_entry()], [], start + 60.5, writes_per_minute=2)
+    assert len(store.entries(profile)) == 3
