@@ -3,13 +3,10 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_babel import Babel
-from flask_htmx import HTMX
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .extensions import PROJECT_ROOT, babel, htmx, limiter
 
-babel = Babel()
-htmx = HTMX()
+__all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def create_app(test_config=None):
@@ -34,6 +31,12 @@ def create_app(test_config=None):
         # Where the diary keeps its files (see README, "The diary's data").
         DATA_DIR=str(Path(app.instance_path) / "data"),
         WRITES_PER_MINUTE=60,  # per diary profile
+        NEW_PROFILES_PER_HOUR=20,  # per client address
+        MAX_ENTRIES_PER_PROFILE=10_000,  # edits and deletions of existing entries always work
+        # Where the per-address limits count (Flask-Limiter): memory:// for one
+        # process; redis://… or memcached://… to share them between processes.
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,  # Retry-After on every 429
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     if test_config is None:
@@ -46,6 +49,7 @@ def create_app(test_config=None):
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=i18n.current_language, timezone_selector=i18n.current_timezone)
     htmx.init_app(app)
+    limiter.init_app(app)
 
     i18n.init_app(app)
     http.init_app(app)

@@ -9,7 +9,8 @@ from the same rules file and shows the same parts.
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from . import htmx, triage
+from . import triage
+from .extensions import htmx
 
 bp = Blueprint("check", __name__)
 

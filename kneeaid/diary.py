@@ -11,15 +11,17 @@ import io
 import re
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, to_user_timezone
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
-from . import htmx, triage
-from .store import DiaryStore, ProfileGone, TooManyWrites
+from . import triage
+from .extensions import htmx, limiter
+from .store import DiaryStore, ProfileGone, StorageUnavailable, TooManyWrites
 
 bp = Blueprint("diary", __name__)
 api = Blueprint("diary_api", __name__)
@@ -160,7 +162,9 @@ def validate_check(entry, where):
 
 
 def validate_request(body, now):
-    """(entries, deleted ids) from a sync request body, or BadEntry."""
+    """(valid entries, deleted ids, rejected) from a sync request body, where
+    rejected names each entry that cannot be stored, {"id", "error"}; BadEntry
+    when the body itself is malformed (then nothing of it is stored)."""
     if not isinstance(body, dict):
         raise BadEntry("the body must be a JSON object with entries and deleted")
     if unknown := set(body) - {"entries", "deleted"}:
@@ -170,7 +174,25 @@ def validate_request(body, now):
         raise BadEntry("entries and deleted must be lists")
     if any(not isinstance(i, str) or not ENTRY_ID.fullmatch(i) for i in deleted):
         raise BadEntry("deleted: must be a list of entry ids")
-    return [validate_entry(entry, f"entries[{n}]", now) for n, entry in enumerate(entries)], deleted
+    if len(entries) + len(deleted) > MAX_ENTRIES_PER_REQUEST:
+        raise TooMuchInOneRequest(f"more than {MAX_ENTRIES_PER_REQUEST} entries in one request")
+    valid, rejected = [], []
+    for n, entry in enumerate(entries):
+        try:
+            valid.append(validate_entry(entry, f"entries[{n}]", now))
+        except BadEntry as problem:
+            rejected.append({"id": entry_id_of(entry), "error": str(problem)})
+    return valid, deleted, rejected
+
+
+def entry_id_of(entry):
+    """The id a device gave an entry, to name it in an answer; None if it has none."""
+    entry_id = entry.get("id") if isinstance(entry, dict) else None
+    return entry_id if isinstance(entry_id, str) else None
+
+
+class TooMuchInOneRequest(BadEntry):
+    """More entries in one request than the server takes (413)."""
 
 
 # Profiles and requests ----------------------------------------------------
@@ -206,20 +228,50 @@ def require_same_origin():
 
 def save(entries, deleted):
     """Store for this browser's profile (made on its first write); returns
-    (acknowledged ids, the profile id, whether it is new)."""
+    (acknowledged ids, ids refused because the diary is full, the profile id,
+    whether it is new)."""
     profile_id = current_profile()
     created = profile_id is None
     if created:
         profile_id = store().new_profile_id()
     now = datetime.now(UTC).timestamp()
     try:
-        acknowledged = store().save(profile_id, entries, deleted, now, new=created,
-                                    writes_per_minute=current_app.config["WRITES_PER_MINUTE"])
+        acknowledged, full = store().save(
+            profile_id, entries, deleted, now, new=created,
+            writes_per_minute=current_app.config["WRITES_PER_MINUTE"],
+            max_entries=current_app.config["MAX_ENTRIES_PER_PROFILE"])
     except TooManyWrites:
-        abort(429, description=_l("Too many changes in a minute: wait a little and try again."))
+        raise TooManyRequests(_l("Too many changes in a minute: wait a little and try again."),
+                              retry_after=60) from None
     except ProfileGone:
         abort(409, description=_l("This diary was deleted a moment ago."))
-    return acknowledged, profile_id, created
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+    return acknowledged, full, profile_id, created
+
+
+def storage_unavailable():
+    """The data folder cannot take writes now (read-only or full): nothing was
+    changed, the phone keeps its entries and tries again later."""
+    return ServiceUnavailable(_l("The diary cannot be saved on the server right now. Your entries stay on "
+                                 "this phone and are sent later."), retry_after=300)
+
+
+def new_profiles_per_hour():
+    return f"{current_app.config['NEW_PROFILES_PER_HOUR']} per hour"
+
+
+def made_a_profile(response):
+    return any(cookie.startswith(f"{PROFILE_COOKIE}=") for cookie in response.headers.getlist("Set-Cookie"))
+
+
+# A write without a diary makes one: at most NEW_PROFILES_PER_HOUR of those per
+# client address, so one client cannot fill the disk with empty diaries.
+# Writes to an existing diary are not counted (they have their own limit).
+limit_new_profiles = limiter.shared_limit(
+    new_profiles_per_hour, scope="new-profiles", deduct_when=made_a_profile,
+    exempt_when=lambda: current_profile() is not None,
+    error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."))
 
 
 def json_error(message, status):
@@ -227,6 +279,7 @@ def json_error(message, status):
 
 
 @api.route("/api/diary/sync", methods=["POST"])
+@limit_new_profiles
 def sync():
     """Store what a device sends. Sending the same entry twice stores it once;
     the answer lists the ids now safe, which the device may drop."""
@@ -242,13 +295,18 @@ def sync():
     if body is None:
         return json_error("the body is not valid JSON", 400)
     try:
-        entries, deleted = validate_request(body, datetime.now(UTC))
+        entries, deleted, rejected = validate_request(body, datetime.now(UTC))
+    except TooMuchInOneRequest as problem:
+        return json_error(str(problem), 413)
     except BadEntry as problem:
         return json_error(str(problem), 400)
-    if len(entries) + len(deleted) > MAX_ENTRIES_PER_REQUEST:
-        return json_error(f"more than {MAX_ENTRIES_PER_REQUEST} entries in one request", 413)
-    acknowledged, profile_id, created = save(entries, deleted)
-    response = jsonify(acknowledged=acknowledged)
+    if not entries and not deleted:
+        return jsonify(acknowledged=[], rejected=rejected)  # nothing to store: no diary made for it
+    acknowledged, full, profile_id, created = save(entries, deleted)
+    limit = current_app.config["MAX_ENTRIES_PER_PROFILE"]
+    rejected += [{"id": entry_id, "error": f"the diary is full ({limit} entries): delete old entries to add new ones"}
+                 for entry_id in full]
+    response = jsonify(acknowledged=acknowledged, rejected=rejected)
     return remember_profile(response, profile_id) if created else response
 
 
@@ -265,14 +323,16 @@ def local_day(moment):
     return to_user_timezone(moment).date()
 
 
+def moment_of(entry):
+    """When an entry happened: a pain score or a check at its time, a session at its start."""
+    return datetime.fromisoformat(entry.get("at") or entry["startedAt"])
+
+
 def timeline(entries):
     """Entries newest first, as (day, [(time, entry)]) groups in the person's time zone."""
-    def moment(entry):
-        return datetime.fromisoformat(entry.get("at") or entry["startedAt"])
-
     days = defaultdict(list)
-    for entry in sorted(entries, key=moment, reverse=True):
-        days[local_day(moment(entry))].append((moment(entry), entry))
+    for entry in sorted(entries, key=moment_of, reverse=True):
+        days[local_day(moment_of(entry))].append((moment_of(entry), entry))
     return list(days.items())
 
 
@@ -319,10 +379,52 @@ def recovery_code(profile_id):
     return "-".join(profile_id[i:i + 4] for i in range(0, 32, 4))
 
 
-def view_context(profile_id):
+ENTRIES_PER_VIEW = 200  # a view costs the same with 10 or 10,000 entries in the diary
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+def requested_page():
+    """(year, month) asked for with ?month=YYYY-MM (None: the newest), and the
+    page of that month (1 = its newest entries)."""
+    month, page = request.args.get("month"), request.args.get("page", "1")
+    if month is not None and not MONTH.fullmatch(month) or not page.isdigit() or not 1 <= int(page) <= 1000:
+        abort(400, description=_l("This diary page does not exist: ask for a month as 2026-11."))
+    return (tuple(map(int, month.split("-"))) if month else None), int(page)
+
+
+def one_page(entries, month, page):
+    """The entries of one page of the diary, newest first, and where the pages
+    before and after it are: a month at a time, at most ENTRIES_PER_VIEW each."""
+    by_month = defaultdict(list)
+    for entry in entries:
+        day = local_day(moment_of(entry))
+        by_month[(day.year, day.month)].append(entry)
+    months = sorted(by_month, reverse=True)
+    month = month or (months[0] if months else None)
+    shown = sorted(by_month.get(month, []), key=moment_of, reverse=True)
+    start = (page - 1) * ENTRIES_PER_VIEW
+    older_months = [m for m in months if m < month] if month else []
+    newer_months = [m for m in months if m > month] if month else []
+    older = ((month, page + 1) if len(shown) > start + ENTRIES_PER_VIEW
+             else (older_months[0], 1) if older_months else None)
+    newer = (month, page - 1) if page > 1 else (newer_months[-1], 1) if newer_months else None
+    return shown[start:start + ENTRIES_PER_VIEW], month, older, newer
+
+
+def month_link(place):
+    """The view's URL for (month, page), or None."""
+    if place is None:
+        return None
+    (year, month), page = place
+    return url_for("diary.view", month=f"{year:04d}-{month:02d}", page=page if page > 1 else None)
+
+
+def view_context(profile_id, month=None, page=1):
     entries = store().entries(profile_id) if profile_id else []
+    shown, month, older, newer = one_page(entries, month, page)
     return {
-        "entries": entries, "days": timeline(entries), "chart": pain_chart(entries),
+        "entries": entries, "days": timeline(shown), "chart": pain_chart(shown),
+        "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
         "see_doctor": pain_for_more_than_two_days(entries),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
@@ -335,8 +437,10 @@ def view_context(profile_id):
 
 @bp.route("/diary/view")
 def view():
-    """What the server holds for this browser: a fragment for htmx, else a page."""
-    context = view_context(current_profile())
+    """What the server holds for this browser, a month at a time (newest
+    first): a fragment for htmx, else a page."""
+    month, page = requested_page()
+    context = view_context(current_profile(), month, page)
     if htmx and not htmx.boosted and not htmx.history_restore_request:
         return render_template("_diary_view.html", **context)
     return render_template("diary_view.html", **context)
@@ -347,9 +451,9 @@ def summary():
     """A one-page summary for the doctor, made for printing."""
     context = view_context(current_profile())
     entries = context["entries"]
-    starts = [datetime.fromisoformat(e.get("at") or e["startedAt"]) for e in entries]
     context.update(
-        began=min(starts) if starts else None,
+        chart=pain_chart(entries),  # the whole course of the pain, for the doctor
+        began=min(map(moment_of, entries)) if entries else None,
         checks=[e for e in entries if e["kind"] == "check"],
         sessions=[e for e in entries if e["kind"] == "session"],
         notes=[e for e in entries if e["kind"] == "pain" and e.get("note")],
@@ -358,6 +462,7 @@ def summary():
 
 
 @bp.route("/diary/entries", methods=["POST"])
+@limit_new_profiles
 def add_entry():
     """Add a pain entry from the form, for browsers without JavaScript."""
     require_same_origin()
@@ -371,7 +476,9 @@ def add_entry():
     except (ValueError, BadEntry):
         abort(400, description=_l("The entry was not saved: pain must be 0-10, a knee chosen, "
                                   "the note at most 500 characters."))
-    _, profile_id, created = save([entry], [])
+    _, full, profile_id, created = save([entry], [])
+    if full:
+        abort(409, description=_l("The diary is full: delete old entries to add new ones."))
     response = redirect(url_for("diary.view"), 303)
     return remember_profile(response, profile_id) if created else response
 
@@ -394,7 +501,10 @@ def delete_all():
     require_same_origin()
     profile_id = current_profile()
     if profile_id:
-        store().delete_profile(profile_id)
+        try:
+            store().delete_profile(profile_id)
+        except StorageUnavailable:
+            raise storage_unavailable() from None
     response = current_app.make_response(render_template("diary_deleted.html"))
     response.delete_cookie(PROFILE_COOKIE, httponly=True, samesite="Lax", secure=request.is_secure)
     return response

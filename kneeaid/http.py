@@ -8,7 +8,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import htmx
+from .extensions import htmx
 
 # No inline script or style anywhere, so no 'unsafe-inline'; htmx runs without
 # eval (allowEval is off in base.html) and without its injected indicator styles.
@@ -106,10 +106,12 @@ def error_page(error):
     # Our own messages are translated (lazy) strings; werkzeug's defaults are
     # plain English ones, which the page replaces with its own words.
     message = None if isinstance(error.description, str) else error.description
+    # The error's own headers go along (Retry-After on a 429 or a 503, Allow on a 405).
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
     if wants_json and not htmx:
-        return {"error": str(message or error.description), "status": error.code}, error.code
-    return render_template("error.html", error=error, message=message), error.code
+        return {"error": str(message or error.description), "status": error.code}, error.code, headers
+    return render_template("error.html", error=error, message=message), error.code, headers
 
 
 def init_app(app):

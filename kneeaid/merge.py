@@ -20,16 +20,23 @@ def edit_time(entry):
     return datetime.fromisoformat(updated).timestamp() if updated else NEVER_EDITED
 
 
-def merge(kept, tombstones, entries, deleted_ids):
+def merge(kept, tombstones, entries, deleted_ids, max_entries=None):
     """The entries after a sync, as a new dict and set (the inputs are not changed).
 
-    kept: {id: entry} stored so far; tombstones: ids deleted before.
-    Returns (kept, tombstones)."""
+    kept: {id: entry} stored so far; tombstones: ids deleted before. Deletions
+    come first, so they make room. A new entry that would take the diary past
+    max_entries is not kept; edits of kept entries always are.
+    Returns (kept, tombstones, ids refused because the diary is full)."""
     kept, tombstones = dict(kept), set(tombstones) | set(deleted_ids)
-    for entry in entries:
-        old = kept.get(entry["id"])
-        if entry["id"] not in tombstones and (old is None or edit_time(entry) >= edit_time(old)):
-            kept[entry["id"]] = entry
     for entry_id in deleted_ids:
         kept.pop(entry_id, None)
-    return kept, tombstones
+    full = []
+    for entry in entries:
+        old = kept.get(entry["id"])
+        if entry["id"] in tombstones:
+            continue
+        if old is None and max_entries is not None and len(kept) >= max_entries:
+            full.append(entry["id"])
+        elif old is None or edit_time(entry) >= edit_time(old):
+            kept[entry["id"]] = entry
+    return kept, tombstones, full

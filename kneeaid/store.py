@@ -17,6 +17,7 @@ Why it is safe with several worker processes and threads, and across crashes:
 """
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -39,6 +40,14 @@ class TooManyWrites(Exception):
 
 class ProfileGone(Exception):
     """The profile was deleted while this change waited for it."""
+
+
+class StorageUnavailable(Exception):
+    """The data folder cannot be written now (read-only, full, no permission).
+    Nothing was changed; reads still work."""
+
+
+CANNOT_WRITE = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM}
 
 
 class AtomicJSONStorage(Storage):
@@ -100,8 +109,10 @@ class DiaryStore:
     @contextlib.contextmanager
     def _open(self, profile_id, exclusive):
         folder = self._folder(profile_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{profile_id}.lock").open("a") as lock:
+        if exclusive:
+            folder.mkdir(parents=True, exist_ok=True)
+        # A reader opens the lock file read-only, so reads work on a read-only disk too.
+        with (folder / f"{profile_id}.lock").open("a" if exclusive else "r") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             # Changes stay in memory until close(), which writes them once.
             database = TinyDB(folder / f"{profile_id}.json", storage=CachingMiddleware(AtomicJSONStorage))
@@ -118,24 +129,31 @@ class DiaryStore:
         """Every entry of a profile (an unknown profile has none)."""
         if not self.exists(profile_id):
             return []
-        with self._open(profile_id, exclusive=False) as database:
-            return database.table("entries").all()
-
-    def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False):
-        """Store entries (the same id twice is stored once; the later
-        ``updatedAt`` wins) and delete entries by id. Returns the ids now
-        safely on disk. ``new`` says the profile is being created; otherwise
-        it must still exist (ProfileGone). Raises TooManyWrites past the
-        limit. Either error changes nothing."""
         try:
-            return self._save(profile_id, entries, deleted_ids, now, writes_per_minute, new)
-        except BaseException:
+            with self._open(profile_id, exclusive=False) as database:
+                return database.table("entries").all()
+        except FileNotFoundError:  # deleted between the two lines above
+            return []
+
+    def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
+        """Store entries and delete entries by id, by the rule of kneeaid/merge.py
+        (the same id twice is stored once; the later edit wins; at most
+        ``max_entries`` in the diary). Returns (the ids now safely on disk, the
+        ids not stored because the diary is full). ``new`` says the profile is
+        being created; otherwise it must still exist (ProfileGone). Raises
+        TooManyWrites past the limit. Either error changes nothing."""
+        try:
+            return self._save(profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries)
+        except BaseException as error:
             if new and not self.exists(profile_id):
                 # A profile that was never written leaves no lock file behind.
-                (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in CANNOT_WRITE:
+                raise StorageUnavailable() from error
             raise
 
-    def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new):
+    def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries):
         with self._open(profile_id, exclusive=True) as database:
             if not new and not self.exists(profile_id):
                 (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
@@ -148,20 +166,29 @@ class DiaryStore:
                 writes.truncate()
                 writes.insert_multiple({"at": at} for at in recent + [now])
 
-            kept, gone = merge({entry["id"]: entry for entry in database.table("entries").all()},
-                               {row["id"] for row in database.table("deleted").all()},
-                               entries, deleted_ids)
+            kept, gone, full = merge({entry["id"]: entry for entry in database.table("entries").all()},
+                                     {row["id"] for row in database.table("deleted").all()},
+                                     entries, deleted_ids, max_entries)
             # Plain dicts: TinyDB would reuse the old document ids of Documents.
             for name, rows in (("entries", [dict(entry) for entry in kept.values()]),
                                ("deleted", [{"id": entry_id} for entry_id in sorted(gone)])):
                 database.table(name).truncate()
                 database.table(name).insert_multiple(rows)
-        return [entry["id"] for entry in entries] + list(deleted_ids)
+        refused = set(full)
+        return [entry["id"] for entry in entries if entry["id"] not in refused] + list(deleted_ids), full
 
     def delete_profile(self, profile_id):
         """Remove a profile and everything in it."""
         if not self.exists(profile_id):
             return
+        try:
+            self._delete_profile(profile_id)
+        except OSError as error:
+            if error.errno in CANNOT_WRITE:
+                raise StorageUnavailable() from error
+            raise
+
+    def _delete_profile(self, profile_id):
         folder = self._folder(profile_id)
         with (folder / f"{profile_id}.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from . import PROJECT_ROOT
+from .extensions import PROJECT_ROOT
 
 RULES_FILE = PROJECT_ROOT / "static" / "data" / "triage.json"
 TRIAGE = json.loads(RULES_FILE.read_text(encoding="utf-8"))

@@ -20,8 +20,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def make_test_app(tmp_path):
-    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data")})
+def make_test_app(tmp_path, **settings):
+    """The app with its data in tmp_path. Every test client comes from one
+    address, so the limit on new diaries per address is lifted unless a test
+    sets it."""
+    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
+                       "NEW_PROFILES_PER_HOUR": 1_000_000, **settings})
 
 
 @pytest.fixture

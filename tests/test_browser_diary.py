@@ -169,3 +169,33 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
     view.get_by_text("An X-ray is needed now.").wait_for()
     assert view.get_by_text("Checked with the rules of version 1").is_visible()
     assert view.locator('[data-rule="E3"]').is_visible()
+
+
+def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(context, own_live_server):
+    server = own_live_server
+    page = context.new_page()
+    page.goto(server.url + "/en/diary")
+    page.get_by_text("No entries yet.").wait_for()
+    page.evaluate("""() => window.KneeAid.keepInDiary({
+        id: window.KneeAid.newId(), kind: "pain", at: "1999-12-31T10:00:00Z", pain: 4, knee: "left"})""")
+    add_pain(page, 3, "right knee", "after the stairs")
+    entries = diary_on_server(context, server)  # the outbox empties: nothing stays stuck
+    assert [(e["pain"], e["knee"]) for e in entries] == [(3, "right")]
+    page.reload()
+    not_saved = page.locator("#not-saved li")
+    not_saved.first.wait_for()
+    assert not_saved.count() == 1
+    assert "Pain 4 of 10, left knee" in not_saved.inner_text()
+    assert "before the year 2000" in not_saved.inner_text()
+    assert page.get_by_role("heading", name="Not saved").is_visible()
+    not_saved.get_by_role("button", name="Remove from this list").click()
+    page.locator("#not-saved-section").wait_for(state="hidden")
+
+
+def test_the_time_field_offers_only_times_the_server_keeps(page, live_server):
+    page.goto(live_server.url + "/en/diary")
+    field = page.get_by_label("Time", exact=True)
+    assert field.get_attribute("min") == "2000-01-01T00:00"
+    assert field.get_attribute("max") > field.input_value()
+    field.fill("1999-05-01T10:00")
+    assert page.evaluate("document.getElementById('entry-at').validity.rangeUnderflow")

@@ -65,7 +65,7 @@ def test_the_profile_cookie_is_secure_under_https(client):
 def test_each_kind_is_stored_and_acknowledged(client):
     entries = [pain(note="after running"), session(), check()]
     response = sync(client, entries)
-    assert response.get_json() == {"acknowledged": [e["id"] for e in entries]}
+    assert response.get_json() == {"acknowledged": [e["id"] for e in entries], "rejected": []}
     assert sorted(stored(client), key=lambda e: e["kind"]) == sorted(entries, key=lambda e: e["kind"])
 
 
@@ -89,7 +89,7 @@ def test_a_later_edit_wins_and_an_older_one_is_ignored(client):
 def test_a_deleted_entry_stays_deleted_even_if_sent_again(client):
     keep, drop = pain(), pain()
     sync(client, [keep, drop])
-    assert sync(client, deleted=[drop["id"]]).get_json() == {"acknowledged": [drop["id"]]}
+    assert sync(client, deleted=[drop["id"]]).get_json() == {"acknowledged": [drop["id"]], "rejected": []}
     sync(client, [drop])
     assert stored(client) == [keep]
 
@@ -185,19 +185,41 @@ def test_a_bad_body_is_refused_with_the_problem_named(client, body, problem):
 
 
 @pytest.mark.parametrize("entry, problem", BAD_ENTRIES)
-def test_a_bad_entry_is_refused_and_nothing_of_its_request_is_stored(client, entry, problem):
-    good = pain()
-    response = sync(client, [entry, good] if problem.startswith("entries[0]") else [entry, good])
-    assert response.status_code == 400
-    assert problem in response.get_json()["error"]
-    assert stored(client) == []
+def test_a_bad_entry_is_named_and_the_good_ones_of_its_request_are_stored(client, entry, problem):
+    """One bad entry must not block a phone's whole outbox: the others are kept."""
+    before, after = pain(), pain()
+    response = sync(client, [before, entry, after])
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["acknowledged"] == [before["id"], after["id"]]
+    [rejected] = answer["rejected"]
+    assert problem.replace("entries[0]", "entries[1]") in rejected["error"]
+    assert rejected["id"] == (entry.get("id") if isinstance(entry, dict) else None)
+    assert sorted(e["id"] for e in stored(client)) == sorted([before["id"], after["id"]])
 
 
 @pytest.mark.parametrize("entry, problem", BAD_ENTRIES[:6])
-def test_valid_entries_before_a_bad_one_are_not_stored_either(client, entry, problem):
-    response = sync(client, [pain(), pain(), entry])
+def test_a_request_of_bad_entries_only_makes_no_diary(client, entry, problem):
+    response = sync(client, [entry])
+    assert response.status_code == 200
+    assert response.get_json()["acknowledged"] == []
+    assert problem in response.get_json()["rejected"][0]["error"]
+    assert client.get_cookie("kneeaid_profile") is None
+
+
+def test_an_entry_dated_1999_does_not_block_the_entries_after_it(client):
+    old = pain(at="1999-12-31T23:00:00Z")
+    later = [pain(), session(), check()]
+    answer = sync(client, [old, *later]).get_json()
+    assert answer["acknowledged"] == [e["id"] for e in later]
+    assert answer["rejected"] == [{"id": old["id"], "error": "entries[0].at: before the year 2000"}]
+
+
+@pytest.mark.parametrize("deleted", [["nope"], [None], "not a list"])
+def test_a_malformed_request_stores_none_of_its_valid_entries(client, deleted):
+    response = client.post("/api/diary/sync", json={"entries": [pain(), pain()], "deleted": deleted},
+                           headers=ORIGIN)
     assert response.status_code == 400
-    assert problem.replace("entries[0]", "entries[2]") in response.get_json()["error"]
     assert stored(client) == []
 
 
@@ -331,7 +353,7 @@ def test_the_view_groups_by_the_persons_day_and_time(client):
     page = view(client)
     assert "<h3>Saturday, November 21, 2026</h3>" in page
     assert "<h3>Friday, November 20, 2026</h3>" in page
-    assert page.index("November 21") < page.index("November 20"), "newest first"
+    assert page.index("<h3>Saturday, November 21") < page.index("<h3>Friday, November 20"), "newest first"
     assert ">1:30\u202fAM</time>" in page or ">1:30 AM</time>" in page
 
 
@@ -416,7 +438,8 @@ def test_a_check_of_the_current_version_is_re_evaluated_and_says_no_version_note
     page = view(client)
     assert '<li data-rule="E1">The knee may be broken or out of its joint.</li>' in page
     assert "data-rules-version" not in page
-    assert sync(client, [check(["numbness"], "emergency", ["E2"])]).status_code == 400
+    [rejected] = sync(client, [check(["numbness"], "emergency", ["E2"])]).get_json()["rejected"]
+    assert "do not match" in rejected["error"]
 
 
 def test_csv_export_names_the_rules_version_of_each_check(client):
@@ -451,9 +474,11 @@ def test_diary_pages_never_fail_for_someone_without_a_diary(client):
 @pytest.mark.parametrize("body", ['{"entries": [null]}', '{"entries": [[]]}', '{"entries": [{"kind": null}]}',
                                   '{"deleted": [null]}', '{"entries": [{"kind": "pain", "id": {}}]}',
                                   "null", "1e999", '"\\ud800"', '{"entries": [' + "[" * 500 + "]" * 500 + "]}"])
-def test_odd_bodies_never_cause_a_500(client, body):
+def test_odd_bodies_never_cause_a_500_and_store_nothing(client, body):
     response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
-    assert 400 <= response.status_code < 500
+    assert 200 <= response.status_code < 500
+    assert response.get_json().get("acknowledged", []) == []
+    assert stored(client) == []
 
 
 def test_entries_from_separate_requests_are_all_kept(client):
@@ -480,10 +505,10 @@ def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
 
 
 @pytest.mark.parametrize("kind", [["pain"], {"pain": 1}, 5, None])
-def test_an_entry_whose_kind_is_not_a_word_is_a_clear_400(client, kind):
+def test_an_entry_whose_kind_is_not_a_word_is_named_clearly(client, kind):
     response = sync(client, [{**pain(), "kind": kind}])
-    assert response.status_code == 400
-    assert "entries[0].kind" in response.get_json()["error"]
+    assert response.status_code == 200
+    assert "entries[0].kind" in response.get_json()["rejected"][0]["error"]
 
 
 def test_json_nested_990_levels_deep_is_a_clear_400(client):
@@ -498,8 +523,8 @@ def test_a_note_with_a_lone_surrogate_is_refused_and_leaves_no_files(client, app
 
     body = json.dumps({"entries": [pain(note="\ud800")]})
     response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
-    assert response.status_code == 400
-    assert "entries[0].note" in response.get_json()["error"]
+    assert response.status_code == 200
+    assert "entries[0].note" in response.get_json()["rejected"][0]["error"]
     assert [p for p in pathlib.Path(app.config["DATA_DIR"]).rglob("*") if p.is_file()] == []
 
 
@@ -526,3 +551,181 @@ def test_no_csv_cell_can_start_a_formula(client, note):
     sync(client, [pain(2, note=note)])
     [row] = list(csv.DictReader(io.StringIO(client.get("/diary/export.csv").get_data(as_text=True))))
     assert row["note"] == "'" + note
+
+
+def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not(tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, NEW_PROFILES_PER_HOUR=3)
+    clients = [app.test_client() for _ in range(4)]
+    for client in clients[:3]:
+        assert sync(client, [pain()]).status_code == 200
+    refused = sync(clients[3], [pain()])
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many new diaries from this address" in refused.get_json()["error"]
+    assert clients[3].get_cookie("kneeaid_profile") is None
+    form = clients[3].post("/en/diary/entries", data={"pain": "3", "knee": "left"}, headers=ORIGIN)
+    assert form.status_code == 429
+    assert "Too many new diaries" in form.get_data(as_text=True)
+    # A diary that exists keeps working, and another address may still start one.
+    for _ in range(5):
+        assert sync(clients[0], [pain()]).status_code == 200
+    elsewhere = app.test_client()
+    response = elsewhere.post("/api/diary/sync", json={"entries": [pain()]}, headers=ORIGIN,
+                              environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 200
+
+
+def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, NEW_PROFILES_PER_HOUR=1)
+    client = app.test_client()
+    for _ in range(3):
+        assert sync(client, [pain(11)]).get_json()["acknowledged"] == []
+        assert client.post("/api/diary/sync", data="nonsense", content_type="application/json",
+                           headers=ORIGIN).status_code == 400
+    assert sync(client, [pain()]).status_code == 200
+
+
+def test_a_diary_holds_at_most_its_cap_and_edits_and_deletions_still_work(tmp_path):
+    from tests.conftest import make_test_app
+
+    client = make_test_app(tmp_path, MAX_ENTRIES_PER_PROFILE=3).test_client()
+    first = [pain(1), pain(2), pain(3)]
+    assert sync(client, first).get_json() == {"acknowledged": [e["id"] for e in first], "rejected": []}
+    extra = pain(4)
+    answer = sync(client, [extra]).get_json()
+    assert answer["acknowledged"] == []
+    assert "the diary is full (3 entries)" in answer["rejected"][0]["error"]
+    assert answer["rejected"][0]["id"] == extra["id"]
+    edit = {**first[0], "pain": 9, "updatedAt": datetime.now(UTC).isoformat()}
+    assert sync(client, [edit]).get_json()["acknowledged"] == [edit["id"]]
+    assert sync(client, deleted=[first[1]["id"]]).get_json()["acknowledged"] == [first[1]["id"]]
+    assert sync(client, [extra]).get_json()["acknowledged"] == [extra["id"]]
+    assert sorted(e["pain"] for e in stored(client)) == [3, 4, 9]
+    form = client.post("/en/diary/entries", data={"pain": "5", "knee": "left"}, headers=ORIGIN)
+    assert form.status_code == 409
+    assert "The diary is full" in form.get_data(as_text=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 256 KB tmpfs for the data folder, which a test can fill or make read-only."""
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    assert mounted.returncode == 0, f"these tests mount a tmpfs, which needs root: {mounted.stderr}"
+
+    def remount(mode):
+        subprocess.run(["mount", "-o", f"remount,{mode}", str(mount_point)], check=True)
+
+    yield mount_point, remount
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def files_under(folder):
+    import pathlib
+
+    return sorted(p.name for p in pathlib.Path(folder).rglob("*") if p.is_file())
+
+
+def test_a_read_only_data_folder_still_reads_and_refuses_writes_with_503(small_disk):
+    from kneeaid import create_app
+
+    disk, remount = small_disk
+    app = create_app({"TESTING": True, "DATA_DIR": str(disk), "NEW_PROFILES_PER_HOUR": 1_000_000})
+    client = app.test_client()
+    kept = [pain(3, note="kept"), session()]
+    sync(client, kept)
+    before = files_under(disk)
+    remount("ro")
+
+    assert sorted(e["id"] for e in stored(client)) == sorted(e["id"] for e in kept)
+    assert "kept" in view(client)
+    assert client.get("/diary/export.csv").status_code == 200
+    refused = sync(client, [pain(5)])
+    assert refused.status_code == 503
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "cannot be saved on the server right now" in refused.get_json()["error"]
+    form = client.post("/en/diary/entries", data={"pain": "4", "knee": "left"}, headers=ORIGIN)
+    assert form.status_code == 503 and "Retry-After" in form.headers
+    assert client.post("/en/diary/delete", headers=ORIGIN).status_code == 503
+    newcomer = app.test_client()
+    assert sync(newcomer, [pain(2)]).status_code == 503
+    assert files_under(disk) == before
+
+    remount("rw")
+    assert sync(client, [pain(5)]).status_code == 200
+    assert len(stored(client)) == 3
+
+
+def test_a_full_data_folder_refuses_writes_with_503_and_loses_nothing(small_disk):
+    from kneeaid import create_app
+
+    disk, _ = small_disk
+    app = create_app({"TESTING": True, "DATA_DIR": str(disk), "NEW_PROFILES_PER_HOUR": 1_000_000,
+                      "WRITES_PER_MINUTE": 1_000_000})
+    client = app.test_client()
+    acknowledged = []
+    for _ in range(200):
+        response = sync(client, [pain(5, note="x" * 400) for _ in range(20)])
+        if response.status_code == 503:
+            break
+        assert response.status_code == 200
+        acknowledged += response.get_json()["acknowledged"]
+    assert response.status_code == 503, "the disk never filled up"
+    assert "Retry-After" in response.headers
+    assert {e["id"] for e in stored(client)} == set(acknowledged)
+    assert not [name for name in files_under(disk) if name.endswith(".tmp")]
+
+
+def months_of_entries():
+    """Three entries in each of September, October and November 2026."""
+    return [pain(level, at=f"2026-{month:02d}-{day:02d}T10:00:00Z")
+            for month in (9, 10, 11) for level, day in ((1, 3), (2, 12), (3, 20))]
+
+
+def test_the_diary_shows_a_month_at_a_time_newest_first(client):
+    sync(client, months_of_entries())
+    newest = view(client)
+    assert '<h3 class="diary-month" id="diary-month">November 2026</h3>' in newest
+    assert newest.count("<li data-entry-id=") == 3
+    assert "October" not in newest.split('<nav class="diary-pages"')[0]
+    older = re.search(r'<a class="button" href="([^"]+)"[^>]*>Older entries</a>', newest).group(1)
+    assert older == "/en/diary/view?month=2026-10"
+    october = client.get(older, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "October 2026</h3>" in october and october.count("<li data-entry-id=") == 3
+    assert "Newer entries" in october and "Older entries" in october
+    september = client.get("/en/diary/view?month=2026-09").get_data(as_text=True)
+    assert "<html" in september, "a whole page without htmx"
+    assert "Older entries" not in september and "Newer entries" in september
+    empty = client.get("/en/diary/view?month=2025-01", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No entries in this month." in empty
+
+
+def test_a_busy_month_is_shown_in_pages_of_at_most_200(client):
+    busy = [pain(5, at=f"2026-11-{1 + n // 30:02d}T10:{n % 30:02d}:00Z") for n in range(450)]
+    for start in range(0, 450, 150):
+        assert sync(client, busy[start:start + 150]).status_code == 200
+    pages = [view(client)]
+    for page in (2, 3):
+        pages.append(client.get(f"/en/diary/view?month=2026-11&page={page}",
+                                headers={"HX-Request": "true"}).get_data(as_text=True))
+    assert [page.count("<li data-entry-id=") for page in pages] == [200, 200, 50]
+    shown = [re.findall(r'data-entry-id="([^"]+)"', page) for page in pages]
+    assert len({entry_id for ids in shown for entry_id in ids}) == 450
+    assert "page=2" in pages[0] and "Older entries" not in pages[2]
+
+
+@pytest.mark.parametrize("query", ["month=2026-13", "month=26-11", "month=2026-11&page=0", "page=x",
+                                   "month=2026-11&page=99999"])
+def test_a_diary_page_that_cannot_exist_is_a_clear_400(client, query):
+    sync(client, [pain()])
+    response = client.get(f"/en/diary/view?{query}")
+    assert response.status_code == 400
+    assert "ask for a month as 2026-11" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from kneeaid import PROJECT_ROOT, babel
+from kneeaid.extensions import PROJECT_ROOT, babel
 from tests.conftest import all_page_urls, make_test_app
 
 

@@ -30,9 +30,13 @@
     return local.toISOString().slice(0, 16);
   }
 
+  const DAY = 24 * 60 * 60 * 1000;
+
   function showNow() {
     const timeField = $("entry-at");
     timeField.value = timeField.dataset.shown = localInputValue(new Date());
+    // The server refuses a time more than a day ahead; the browser says so before saving.
+    timeField.max = localInputValue(new Date(Date.now() + DAY));
   }
 
   function describe(item) {
@@ -47,15 +51,20 @@
     return entry.kind === "session" ? text.session : text.check;
   }
 
-  const timeOf = (item) => (item.entry ? item.entry.at || item.entry.startedAt : "");
+  const timeOf = (item) => (item.entry ? String(item.entry.at || item.entry.startedAt || "") : "");
+
+  // "21 Nov 2026, 10:00 · ", or nothing for a time that is not one.
+  function whenPrefix(item) {
+    const at = new Date(timeOf(item));
+    return Number.isNaN(at.getTime()) ? "" : `${timeFormat.format(at)} · `;
+  }
 
   async function showPending() {
     const waiting = (await Outbox.all()).sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
     const list = $("pending");
     list.replaceChildren(...waiting.map((item) => {
       const line = document.createElement("li");
-      const at = timeOf(item);
-      line.textContent = (at ? `${timeFormat.format(new Date(at))} · ` : "") + describe(item);
+      line.textContent = whenPrefix(item) + describe(item);
       return line;
     }));
     $("pending-section").hidden = waiting.length === 0;
@@ -66,6 +75,27 @@
         shown.hidden = true;
       }
     });
+  }
+
+  // Entries the server refused, with its reason, until the person removes them.
+  async function showNotSaved() {
+    const refused = await Outbox.refused();
+    $("not-saved").replaceChildren(...refused.map((item) => {
+      const line = document.createElement("li");
+      const words = document.createElement("span");
+      words.textContent = `${whenPrefix(item)}${describe(item)} (${item.error})`;
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "button small-button";
+      dismiss.textContent = text.dismiss;
+      dismiss.addEventListener("click", async () => {
+        await Outbox.dismiss(item.id);
+        await showNotSaved();
+      });
+      line.append(words, " ", dismiss);
+      return line;
+    }));
+    $("not-saved-section").hidden = refused.length === 0;
   }
 
   async function save(event) {
@@ -125,6 +155,7 @@
     localStorage.setItem(VIEW_KEY, view.innerHTML);
     $("diary-offline").hidden = true;
     showPending();
+    showNotSaved();
   });
   const showSaved = () => {
     const saved = localStorage.getItem(VIEW_KEY);
@@ -141,4 +172,5 @@
   form.addEventListener("submit", save);
   showNow();
   showPending();
+  showNotSaved();
 })();

@@ -7,25 +7,40 @@
 self.KneeAidOutbox = (function () {
   const DATABASE = "kneeaid";
   const STORE = "outbox";
+  const NOT_SAVED = "notSaved";  // entries the server refused, with its reason, for the person to see
   const BATCH = 500;  // the server takes at most 1,000 entries a request
   let opening = null;
 
   function open() {
     opening = opening || new Promise((resolve, reject) => {
-      const request = indexedDB.open(DATABASE, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id" });
-      request.onsuccess = () => resolve(request.result);
+      const request = indexedDB.open(DATABASE, 2);
+      request.onupgradeneeded = () => {
+        const database = request.result;
+        for (const name of [STORE, NOT_SAVED]) {
+          if (!database.objectStoreNames.contains(name)) {
+            database.createObjectStore(name, { keyPath: "id" });
+          }
+        }
+      };
+      request.onsuccess = () => {
+        // A newer KneeAid in another tab needs to upgrade the database: let go.
+        request.result.onversionchange = () => {
+          request.result.close();
+          opening = null;
+        };
+        resolve(request.result);
+      };
       request.onerror = () => reject(request.error);
     });
     return opening;
   }
 
-  // Runs `work(store)` in one transaction; resolves when it is on disk.
+  // Runs `work(store, notSaved)` in one transaction; resolves when it is on disk.
   async function inTransaction(mode, work) {
     const database = await open();
     return new Promise((resolve, reject) => {
-      const transaction = database.transaction(STORE, mode);
-      const result = work(transaction.objectStore(STORE));
+      const transaction = database.transaction([STORE, NOT_SAVED], mode);
+      const result = work(transaction.objectStore(STORE), transaction.objectStore(NOT_SAVED));
       transaction.oncomplete = () => resolve(result && result.result);
       transaction.onerror = () => reject(transaction.error);
     });
@@ -46,18 +61,35 @@ self.KneeAidOutbox = (function () {
   }
 
   function clear() {
-    return inTransaction("readwrite", (store) => store.clear());
+    return inTransaction("readwrite", (store, notSaved) => {
+      store.clear();
+      notSaved.clear();
+    });
   }
 
-  // Drops what the server acknowledged, unless it changed since it was sent.
-  function drop(sent, acknowledged) {
-    const safe = new Set(acknowledged);
-    return inTransaction("readwrite", (store) => {
-      sent.filter((item) => safe.has(item.id)).forEach((item) => {
+  // What the server refused, each {id, entry, error}.
+  function refused() {
+    return inTransaction("readonly", (store, notSaved) => notSaved.getAll());
+  }
+
+  function dismiss(id) {
+    return inTransaction("readwrite", (store, notSaved) => notSaved.delete(id));
+  }
+
+  // Drops what the server acknowledged or refused, unless it changed since it
+  // was sent; a refused entry is kept aside, with the reason, to be shown.
+  function drop(sent, answer) {
+    const safe = new Set(answer.acknowledged);
+    const reasons = new Map((answer.rejected || []).map((item) => [item.id, item.error]));
+    return inTransaction("readwrite", (store, notSaved) => {
+      sent.filter((item) => safe.has(item.id) || reasons.has(item.id)).forEach((item) => {
         const request = store.get(item.id);
         request.onsuccess = () => {
           if (request.result && request.result.version === item.version) {
             store.delete(item.id);
+            if (reasons.has(item.id)) {
+              notSaved.put({ id: item.id, entry: item.entry, error: reasons.get(item.id) });
+            }
           }
         };
       });
@@ -96,7 +128,7 @@ self.KneeAidOutbox = (function () {
         if (!response.ok) {
           return { ok: false, sent };
         }
-        await drop(batch, (await response.json()).acknowledged);
+        await drop(batch, await response.json());
         sent += batch.length;
       }
       return { ok: true, sent };
@@ -107,5 +139,5 @@ self.KneeAidOutbox = (function () {
     }
   }
 
-  return { put, remove, all, clear, send };
+  return { put, remove, all, clear, send, refused, dismiss };
 })();
