@@ -5,6 +5,8 @@ processes on this machine, over HTTP on 127.0.0.1.
 2. The latency of one write with 10 profiles stored and with 10,000 profiles
    stored (target: the second at most 20 % slower).
 3. Entries per second with 2 worker processes and 16 concurrent writers.
+4. The diary view (a month a page, issue 9) for a diary of 10 entries and
+   one of 10,000, requests alternating between the two, medians.
 
     python bench/diary.py
 """
@@ -38,7 +40,8 @@ def free_port():
 
 def start_server(data_dir):
     port = free_port()
-    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "100000000"}
+    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "100000000",
+           "KNEEAID_NEW_PROFILES_PER_HOUR": "100000000"}
     process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", "8"], cwd=ROOT,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -90,6 +93,38 @@ def write_latency(profile_count):
             process.wait()
 
 
+def view_ms(url, profile):
+    request = urllib.request.Request(url + "/en/diary/view", headers={"Cookie": f"kneeaid_profile={profile}",
+                                                                     "HX-Request": "true"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def view_cost(rounds=60):
+    """Median view times for diaries of 10 entries, of 200 (one full page) and of
+    10,000 (spread over 24 months), requests taking turns between the three."""
+    sizes = {10: 1, 200: 1, 10_000: 24}  # entries: months they are spread over
+    with tempfile.TemporaryDirectory() as data_dir:
+        store, profiles = DiaryStore(data_dir), {}
+        for size, months in sizes.items():
+            profiles[size] = store.new_profile_id()
+            spread = [{**entry(), "at": f"{2024 + n % months // 12}-{n % months % 12 + 1:02d}-{n % 28 + 1:02d}"
+                                        "T10:00:00Z"} for n in range(size)]
+            store.save(profiles[size], spread, [], time.time(), new=True)
+        process, url = start_server(data_dir)
+        try:
+            times = {size: [] for size in sizes}
+            for _ in range(rounds):  # taking turns, so every size sees the same machine
+                for size, profile in profiles.items():
+                    times[size].append(view_ms(url, profile))
+        finally:
+            process.terminate()
+            process.wait()
+    return {size: statistics.median(values[5:]) for size, values in times.items()}
+
+
 def main():
     with tempfile.TemporaryDirectory() as data_dir:
         process, url = start_server(data_dir)
@@ -134,6 +169,10 @@ def main():
                 process.wait()
     print(f"3. 2 worker processes, 16 concurrent writers (10 entries a request, each its own profile): "
           f"{sum(counts) / elapsed:.0f} entries/s ({sum(counts)} entries in {elapsed:.1f} s)")
+    views = view_cost()
+    print(f"4. The diary view (one month a page, at most 200 entries), median: {views[10]:.1f} ms with 10 entries, "
+          f"{views[200]:.1f} ms with 200 (a full page), {views[10_000]:.1f} ms with 10,000 "
+          f"({views[10_000] / views[200]:.2f}x a full page)")
     return 0 if slower <= 20 else 1
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time, to_user_timezone
+from flask_babel import format_date, format_datetime, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
@@ -319,8 +319,10 @@ def page():
     return render_template("diary.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
 
 
-def local_day(moment):
-    return to_user_timezone(moment).date()
+def local_day(moment, zone):
+    """The person's calendar day of a moment, in their time zone (get_timezone(),
+    asked once per page: Flask-Babel's per-call lookup is slow over 10,000 entries)."""
+    return moment.astimezone(zone).date()
 
 
 def moment_of(entry):
@@ -330,9 +332,10 @@ def moment_of(entry):
 
 def timeline(entries):
     """Entries newest first, as (day, [(time, entry)]) groups in the person's time zone."""
-    days = defaultdict(list)
-    for entry in sorted(entries, key=moment_of, reverse=True):
-        days[local_day(moment_of(entry))].append((moment_of(entry), entry))
+    days, zone = defaultdict(list), get_timezone()
+    for moment, entry in sorted(((moment_of(entry), entry) for entry in entries), key=lambda pair: pair[0],
+                                reverse=True):
+        days[local_day(moment, zone)].append((moment, entry))
     return list(days.items())
 
 
@@ -395,9 +398,9 @@ def requested_page():
 def one_page(entries, month, page):
     """The entries of one page of the diary, newest first, and where the pages
     before and after it are: a month at a time, at most ENTRIES_PER_VIEW each."""
-    by_month = defaultdict(list)
+    by_month, zone = defaultdict(list), get_timezone()
     for entry in entries:
-        day = local_day(moment_of(entry))
+        day = local_day(moment_of(entry), zone)
         by_month[(day.year, day.month)].append(entry)
     months = sorted(by_month, reverse=True)
     month = month or (months[0] if months else None)

@@ -107,19 +107,17 @@ class DiaryStore:
         return self.is_profile_id(profile_id) and (self._folder(profile_id) / f"{profile_id}.json").exists()
 
     @contextlib.contextmanager
-    def _open(self, profile_id, exclusive):
+    def _changing(self, profile_id):
+        """The profile's database, under its exclusive lock; written once, at the end."""
         folder = self._folder(profile_id)
-        if exclusive:
-            folder.mkdir(parents=True, exist_ok=True)
-        # A reader opens the lock file read-only, so reads work on a read-only disk too.
-        with (folder / f"{profile_id}.lock").open("a" if exclusive else "r") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{profile_id}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             # Changes stay in memory until close(), which writes them once.
             database = TinyDB(folder / f"{profile_id}.json", storage=CachingMiddleware(AtomicJSONStorage))
             try:
                 yield database
-                if exclusive:
-                    database.close()
+                database.close()
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -129,11 +127,19 @@ class DiaryStore:
         """Every entry of a profile (an unknown profile has none)."""
         if not self.exists(profile_id):
             return []
+        folder = self._folder(profile_id)
         try:
-            with self._open(profile_id, exclusive=False) as database:
-                return database.table("entries").all()
-        except FileNotFoundError:  # deleted between the two lines above
+            with (folder / f"{profile_id}.lock").open("r") as lock:  # read-only: works on a read-only disk
+                fcntl.flock(lock, fcntl.LOCK_SH)
+                try:
+                    # The file as TinyDB wrote it, read as plain JSON: no TinyDB objects
+                    # for 10,000 entries when a page shows 200.
+                    data = AtomicJSONStorage(folder / f"{profile_id}.json").read() or {}
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        except FileNotFoundError:  # deleted since exists() said yes
             return []
+        return list(data.get("entries", {}).values())
 
     def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
         """Store entries and delete entries by id, by the rule of kneeaid/merge.py
@@ -154,7 +160,7 @@ class DiaryStore:
             raise
 
     def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries):
-        with self._open(profile_id, exclusive=True) as database:
+        with self._changing(profile_id) as database:
             if not new and not self.exists(profile_id):
                 (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
                 raise ProfileGone()
