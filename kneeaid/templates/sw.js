@@ -141,7 +141,13 @@ self.addEventListener("notificationclick", (event) => {
 // Background Sync: send the diary's outbox even after the page is closed.
 self.addEventListener("sync", (event) => {
   if (event.tag === "kneeaid-diary") {
-    event.waitUntil(self.KneeAidOutbox.send({{ sync_url|tojson }}).then((result) => {
+    event.waitUntil(self.KneeAidOutbox.send({{ sync_url|tojson }}).then(async (result) => {
+      if (result.sent > 0) {
+        // Open pages show the diary as the server now holds it (app.js).
+        for (const client of await self.clients.matchAll({ type: "window" })) {
+          client.postMessage({ type: "kneeaid:synced" });
+        }
+      }
       if (!result.ok) {
         throw new Error("KneeAid: the diary will be sent later");
       }

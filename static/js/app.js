@@ -204,6 +204,16 @@ window.KneeAid = (function () {
     return window.KneeAidOutbox.clear();
   }
 
+  // The service worker's Background Sync sent the outbox: the page's own
+  // sender found it empty, so it is told here.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "kneeaid:synced") {
+        document.body.dispatchEvent(new CustomEvent("kneeaid:synced"));
+      }
+    });
+  }
+
   window.addEventListener("online", syncDiary);
   setInterval(syncDiary, SYNC_MS);
   syncDiary();
