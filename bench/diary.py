@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kneeaid.store import DiaryStore  # noqa: E402
+from kneeaid.diary.store import DiaryStore  # noqa: E402
 
 WRITES = 200  # for each latency figure
 

@@ -9,36 +9,37 @@ from .extensions import PROJECT_ROOT, babel, htmx, limiter
 __all__ = ["PROJECT_ROOT", "create_app"]
 
 
+def default_settings(app):
+    """Every setting and its default; each can be set as KNEEAID_<NAME> (README, "Settings")."""
+    return {
+        "SECRET_KEY": "dev-only-secret",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        # The date the medical content was last checked against its sources.
+        "CONTENT_REVIEWED": "2026-11-22",
+        # Set when the app runs behind a reverse proxy (see README, "Deploying").
+        "PROXY_HOPS": 0,
+        # Where the diary keeps its files (see README, "The diary's data").
+        "DATA_DIR": str(Path(app.instance_path) / "data"),
+        "WRITES_PER_MINUTE": 60,  # per diary profile
+        "NEW_PROFILES_PER_HOUR": 20,  # per client address
+        "MAX_ENTRIES_PER_PROFILE": 10_000,  # edits and deletions of existing entries always work
+        # Where the per-address limits count (Flask-Limiter): memory:// for one
+        # process; redis://… or memcached://… to share them between processes.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }
+
+
 def create_app(test_config=None):
     """Build the KneeAid application.
 
     ``test_config`` overrides the settings (tests pass their own, with the
     data kept in a temporary folder).
     """
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
-    app.config.from_mapping(
-        SECRET_KEY="dev-only-secret",
-        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
-        BABEL_DEFAULT_LOCALE="en",
-        # The date the medical content was last checked against its sources.
-        CONTENT_REVIEWED="2026-11-22",
-        # Set when the app runs behind a reverse proxy (see README, "Deploying").
-        PROXY_HOPS=0,
-        # Where the diary keeps its files (see README, "The diary's data").
-        DATA_DIR=str(Path(app.instance_path) / "data"),
-        WRITES_PER_MINUTE=60,  # per diary profile
-        NEW_PROFILES_PER_HOUR=20,  # per client address
-        MAX_ENTRIES_PER_PROFILE=10_000,  # edits and deletions of existing entries always work
-        # Where the per-address limits count (Flask-Limiter): memory:// for one
-        # process; redis://… or memcached://… to share them between processes.
-        RATELIMIT_STORAGE_URI="memory://",
-        RATELIMIT_HEADERS_ENABLED=True,  # Retry-After on every 429
-        MAX_CONTENT_LENGTH=1024 * 1024,
-    )
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(default_settings(app))
     if test_config is None:
         app.config.from_prefixed_env("KNEEAID")
     else:

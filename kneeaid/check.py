@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from . import triage
-from .extensions import htmx
+from .http import page_or_fragment
 
 bp = Blueprint("check", __name__)
 
@@ -47,7 +47,5 @@ def page():
 
 @bp.route("/check/result")
 def result():
-    content = _content(submitted_symptoms())
-    if htmx and not htmx.boosted and not htmx.history_restore_request:
-        return render_template("_check_result.html", **content)
-    return render_template("check_result.html", **content)
+    """The whole result page, or for the live preview (htmx) its fragment."""
+    return page_or_fragment("check_result.html", "_check_result.html", **_content(submitted_symptoms()))

@@ -3,7 +3,7 @@
 import gzip
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -59,17 +59,56 @@ def relative_redirects(response):
     return response
 
 
+def caching(policy):
+    """Marks a view's caching for set_caching: "personal" (an answer for one
+    person: no cache may keep it) or "revalidate" (ask the server every time)."""
+    def mark(view):
+        view.caching = policy
+        return view
+    return mark
+
+
+personal = caching("personal")
+revalidate = caching("revalidate")
+
+
+def caching_of_view():
+    return getattr(current_app.view_functions.get(request.endpoint), "caching", None)
+
+
 def set_caching(response):
-    """Versioned static files never change: cache them for a year. Pages are
-    revalidated, and say they differ for htmx requests."""
-    if request.endpoint == "static" and "v" in request.args:
+    """The one place that writes Cache-Control. Versioned static files never
+    change: cached for a year. One person's data (views marked @personal) is
+    never stored. Pages are revalidated, and say they differ for htmx requests."""
+    policy = caching_of_view()
+    if policy == "personal":
+        response.cache_control.no_store = True
+        response.cache_control.private = True
+    elif request.endpoint == "static" and "v" in request.args:
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True
-    elif response.mimetype == "text/html":
+    elif policy == "revalidate" or response.mimetype == "text/html":
         response.cache_control.no_cache = True
+    if response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response
+
+
+def wants_fragment():
+    """Whether this request asks for a page's fragment: a genuine htmx request,
+    not a boosted link and not a history restore (those get whole pages)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def page_or_fragment(page, fragment, **context):
+    """The whole page, or its fragment for htmx (one template holds the other)."""
+    return render_template(fragment if wants_fragment() else page, **context)
+
+
+def json_error(message, status, headers=()):
+    """The one shape of a JSON error: {"error": message, "status": status}."""
+    return jsonify(error=str(message), status=status), status, list(headers)
 
 
 def compress(response):
@@ -109,8 +148,8 @@ def error_page(error):
     # The error's own headers go along (Retry-After on a 429 or a 503, Allow on a 405).
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
-    if wants_json and not htmx:
-        return {"error": str(message or error.description), "status": error.code}, error.code, headers
+    if wants_json and not wants_fragment():
+        return json_error(message or error.description, error.code, headers)
     return render_template("error.html", error=error, message=message), error.code, headers
 
 

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, current_app, g, redirect, request, url_for
 
 from .extensions import PROJECT_ROOT
+from .http import personal
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
@@ -62,10 +63,10 @@ def same_page_in(lang):
 
 
 @bp.route("/")
+@personal  # the answer depends on this person's cookie and browser
 def choose_language():
     response = redirect(url_for("guide.home", lang=preferred_language()))
     response.headers["Vary"] = "Cookie, Accept-Language"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from .http import revalidate
 from .i18n import LANGUAGE_PREFIX, LANGUAGES, current_language
 
 bp = Blueprint("pwa", __name__)
@@ -88,6 +89,7 @@ def precache_list(app):
 
 
 @bp.route("/sw.js")
+@revalidate  # the browser must always ask for a fresh copy to notice a new version
 def service_worker():
     app = current_app._get_current_object()
     body = render_template(
@@ -97,11 +99,7 @@ def service_worker():
         outbox_script=url_for("static", filename="js/outbox.js"),
         sync_url=url_for("diary_api.sync"),
     )
-    response = current_app.response_class(body, mimetype="text/javascript")
-    # The browser must always ask for a fresh copy to notice a new version.
-    response.cache_control.no_cache = True
-    response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    return current_app.response_class(body, mimetype="text/javascript")
 
 
 def _icon(filename, size, purpose="any"):

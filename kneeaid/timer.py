@@ -6,14 +6,17 @@ static/js/timer.js runs it from the wall clock and the state kept on the device.
 from flask import Blueprint, render_template
 from flask_babel import get_locale, gettext, ngettext
 
-bp = Blueprint("timer", __name__)
+from .timer_limits import (
+    COLD_CHOICES,
+    COLD_DEFAULT,
+    ELEVATION_CHOICES,
+    ELEVATION_DEFAULT,
+    HOURS_BETWEEN_COLD,
+    LIMITS,
+    SKIN_CHECK_AFTER,
+)
 
-COLD_CHOICES = (10, 12, 15)  # minutes; never longer than 15 (triage.md)
-COLD_DEFAULT = 15
-SKIN_CHECK_AFTER = 5  # minutes of cold before looking at the skin
-ELEVATION_CHOICES = (5, 10, 15, 20, 25, 30)
-ELEVATION_DEFAULT = 15
-HOURS_BETWEEN_COLD = 2  # NHS: every 2-3 hours
+bp = Blueprint("timer", __name__)
 
 
 def by_plural_category(render):
@@ -58,6 +61,12 @@ def texts_for_script():
         "nextFrom": gettext("Next ice pack possible from %(time)s.", time="{time}"),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
     }
+
+
+@bp.app_context_processor
+def timer_limits():
+    """Every page watches a running timer (static/js/app.js): it gets the limits too."""
+    return {"timer_limits": LIMITS}
 
 
 @bp.route("/timer")

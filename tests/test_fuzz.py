@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kneeaid.diary import validate_entry
+from kneeaid.diary.entries import validate_entry
 from tests.conftest import PAGES, make_test_app
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True,

@@ -1,6 +1,6 @@
 """The diary's merge rule alone: idempotent, last edit wins, tombstones."""
 
-from kneeaid.merge import edit_time, merge
+from kneeaid.diary.merge import edit_time, merge
 
 
 def entry(entry_id="a", **fields):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kneeaid import PROJECT_ROOT
-from kneeaid.store import DiaryStore, ProfileGone
+from kneeaid.diary.store import DiaryStore, ProfileGone
 
 
 def _free_port():
@@ -94,7 +94,7 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_pa
 WRITER = """
 import sys, time, uuid
 
-from kneeaid.store import DiaryStore
+from kneeaid.diary.store import DiaryStore
 store = DiaryStore(sys.argv[1])
 while True:
     entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 1, "knee": "left"}
@@ -179,7 +179,7 @@ def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, 
 
 
 def test_the_write_limit_counts_the_last_sixty_seconds(tmp_path):
-    from kneeaid.store import TooManyWrites
+    from kneeaid.diary.store import TooManyWrites
 
     store = DiaryStore(tmp_path)
     profile = store.new_profile_id()

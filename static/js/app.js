@@ -48,10 +48,12 @@ window.KneeAid = (function () {
   const TIMER_KEY = "kneeaid.timer";
   const REPAIR_KEY = "kneeaid.timer.repair";
   const SESSIONS_KEY = "kneeaid.sessions";
-  const COLD_CHOICES = [10, 12, 15];
-  const COLD_MAX_MINUTES = 15;
-  const ELEVATION_MIN_MINUTES = 5;
-  const ELEVATION_MAX_MINUTES = 30;
+  // The limits of static/data/timer.json, which the server reads too (base.html).
+  const LIMITS = JSON.parse(script.dataset.timerLimits);
+  const COLD_CHOICES = LIMITS.coldChoices;
+  const COLD_MAX_MINUTES = LIMITS.coldMaxMinutes;
+  const ELEVATION_MIN_MINUTES = Math.min(...LIMITS.elevationChoices);
+  const ELEVATION_MAX_MINUTES = Math.max(...LIMITS.elevationChoices);
   const STORED_PHASES = ["cold", "elevation", "done"];
 
   function readJson(key, fallback) {

@@ -2,7 +2,7 @@
 is kept once, the later edit wins, a deleted entry never comes back.
 
 Pure functions of their inputs, so every storage backend applies the very same
-rule (kneeaid/store.py calls them) and they are tested alone.
+rule (kneeaid/diary/store.py calls them) and they are tested alone.
 """
 
 from datetime import datetime

@@ -142,7 +142,7 @@ class DiaryStore:
         return list(data.get("entries", {}).values())
 
     def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
-        """Store entries and delete entries by id, by the rule of kneeaid/merge.py
+        """Store entries and delete entries by id, by the rule of kneeaid/diary/merge.py
         (the same id twice is stored once; the later edit wins; at most
         ``max_entries`` in the diary). Returns (the ids now safely on disk, the
         ids not stored because the diary is full). ``new`` says the profile is

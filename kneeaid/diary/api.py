@@ -1,0 +1,53 @@
+"""``POST /api/diary/sync``: what a phone's outbox sends (static/js/outbox.js)."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, jsonify, request
+
+from ..http import json_error, personal
+from .entries import BadEntry, TooMuchInOneRequest, validate_request
+from .profiles import limit_new_profiles, remember_profile, require_same_origin, save
+
+api = Blueprint("diary_api", __name__)
+
+
+def request_body():
+    """The JSON body of a sync request, or a JSON error response to answer with."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        return None, json_error("the body is larger than 1 MB", 413)
+    if not request.is_json:
+        return None, json_error("send JSON (Content-Type: application/json)", 400)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None, json_error("the body is nested too deeply", 400)
+    if body is None:
+        return None, json_error("the body is not valid JSON", 400)
+    return body, None
+
+
+@api.route("/api/diary/sync", methods=["POST"])
+@personal
+@limit_new_profiles
+def sync():
+    """Store every valid entry a device sends and name each one refused:
+    {"acknowledged": [ids now safe], "rejected": [{"id", "error"}]}. Sending the
+    same entry twice stores it once; the device drops what was answered."""
+    require_same_origin()
+    body, error = request_body()
+    if error:
+        return error
+    try:
+        entries, deleted, rejected = validate_request(body, datetime.now(UTC))
+    except TooMuchInOneRequest as problem:
+        return json_error(problem, 413)
+    except BadEntry as problem:
+        return json_error(problem, 400)
+    if not entries and not deleted:
+        return jsonify(acknowledged=[], rejected=rejected)  # nothing to store: no diary made for it
+    acknowledged, full, profile_id, created = save(entries, deleted)
+    limit = current_app.config["MAX_ENTRIES_PER_PROFILE"]
+    rejected += [{"id": entry_id, "error": f"the diary is full ({limit} entries): delete old entries to add new ones"}
+                 for entry_id in full]
+    response = jsonify(acknowledged=acknowledged, rejected=rejected)
+    return remember_profile(response, profile_id) if created else response

@@ -1,0 +1,176 @@
+"""What a diary entry may be: one validation function per kind, each naming
+the first problem it finds (BadEntry), and the shape of a sync request."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from .. import triage
+from ..timer_limits import PHASE_LIMITS
+
+MAX_ENTRIES_PER_REQUEST = 1000
+MAX_NOTE_LENGTH = 500
+KNEES = ("left", "right", "both")
+OUTCOMES = ("completed", "stopped")
+ENTRY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FIELDS = {  # kind: (required fields, optional fields)
+    "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt"}),
+    "session": ({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"}, set()),
+    "check": ({"id", "kind", "at", "symptoms", "tier", "rules"}, {"rulesVersion"}),
+}
+
+
+class BadEntry(ValueError):
+    """An entry that cannot be stored; the message names the problem."""
+
+
+class TooMuchInOneRequest(BadEntry):
+    """More entries in one request than the server takes (413)."""
+
+
+def parse_time(value, where, now):
+    if not isinstance(value, str):
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z") from None
+    if moment.tzinfo is None:
+        raise BadEntry(f"{where}: the time needs a time zone (Z for UTC)")
+    if moment > now + timedelta(days=1):
+        raise BadEntry(f"{where}: more than a day in the future")
+    if moment < EARLIEST:
+        raise BadEntry(f"{where}: before the year 2000")
+    return moment
+
+
+def whole_number(value, where, low, high):
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadEntry(f"{where}: must be a whole number from {low} to {high}")
+    return value
+
+
+def is_text(value):
+    """Whether a string can be stored as UTF-8 (a lone surrogate such as
+    "\\ud800" cannot)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def validate_phase(value, where, phase):
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"plannedMinutes", "actualSeconds"}:
+        raise BadEntry(f"{where}: must be null or {{plannedMinutes, actualSeconds}}")
+    low, high = PHASE_LIMITS[phase]
+    whole_number(value["plannedMinutes"], f"{where}.plannedMinutes", low, high)
+    whole_number(value["actualSeconds"], f"{where}.actualSeconds", 0, high * 60)
+    return value
+
+
+def validate_pain(entry, where, now):
+    parse_time(entry["at"], f"{where}.at", now)
+    whole_number(entry["pain"], f"{where}.pain", 0, 10)
+    if entry["knee"] not in KNEES:
+        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}")
+    note = entry.get("note", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
+        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters")
+    if "updatedAt" in entry:
+        parse_time(entry["updatedAt"], f"{where}.updatedAt", now)
+
+
+def validate_session(entry, where, now):
+    started = parse_time(entry["startedAt"], f"{where}.startedAt", now)
+    if parse_time(entry["endedAt"], f"{where}.endedAt", now) < started:
+        raise BadEntry(f"{where}.endedAt: before startedAt")
+    if entry["outcome"] not in OUTCOMES:
+        raise BadEntry(f"{where}.outcome: must be one of {', '.join(OUTCOMES)}")
+    validate_phase(entry["cold"], f"{where}.cold", "cold")
+    validate_phase(entry["elevation"], f"{where}.elevation", "elevation")
+
+
+def ids_of(values, known, where, what):
+    if not isinstance(values, list) or any(not isinstance(v, str) or v not in known for v in values):
+        raise BadEntry(f"{where}: must be a list of {what}")
+    if len(set(values)) != len(values):
+        raise BadEntry(f"{where}: an id is repeated")
+    return values
+
+
+def validate_check(entry, where, now):
+    """A check of the current rules version must have the tier and rules its
+    symptoms give now. A check made under an earlier version (one without
+    rulesVersion is version 1) is kept as it was recorded, if its ids are
+    ids of that version: an outbox that waited across an update loses nothing."""
+    parse_time(entry["at"], f"{where}.at", now)
+    version = entry.get("rulesVersion", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= triage.VERSION:
+        raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}")
+    symptoms = ids_of(entry["symptoms"], triage.symptoms_of(version), f"{where}.symptoms",
+                      f"symptom ids of rules version {version}")
+    if version < triage.VERSION:
+        if entry["tier"] not in triage.TIERS:
+            raise BadEntry(f"{where}.tier: must be one of {', '.join(triage.TIERS)}")
+        known_rules = [rule["id"] for rule in triage.rules_of(version)]
+        ids_of(entry["rules"], known_rules, f"{where}.rules", f"rule ids of rules version {version}")
+        return
+    result = triage.evaluate(symptoms)
+    if result.tier not in triage.TIERS:
+        raise BadEntry(f"{where}.symptoms: a check with no answer is not kept")
+    if entry["tier"] != result.tier or entry["rules"] != list(result.rules):
+        raise BadEntry(f"{where}: tier and rules do not match the symptoms")
+
+
+VALIDATE_KIND = {"pain": validate_pain, "session": validate_session, "check": validate_check}
+
+
+def validate_entry(entry, where, now):
+    """The entry, checked field by field; BadEntry names the first problem."""
+    if not isinstance(entry, dict):
+        raise BadEntry(f"{where}: must be an object")
+    kind = entry.get("kind")
+    if not isinstance(kind, str) or kind not in FIELDS:
+        raise BadEntry(f"{where}.kind: must be one of {', '.join(FIELDS)}")
+    required, optional = FIELDS[kind]
+    if unknown := set(entry) - required - optional:
+        raise BadEntry(f"{where}: unknown field {sorted(unknown)[0]}")
+    if missing := required - set(entry):
+        raise BadEntry(f"{where}: missing field {sorted(missing)[0]}")
+    if not isinstance(entry["id"], str) or not ENTRY_ID.fullmatch(entry["id"]):
+        raise BadEntry(f"{where}.id: must be a UUID in lower case")
+    VALIDATE_KIND[kind](entry, where, now)
+    return entry
+
+
+def entry_id_of(entry):
+    """The id a device gave an entry, to name it in an answer; None if it has none."""
+    entry_id = entry.get("id") if isinstance(entry, dict) else None
+    return entry_id if isinstance(entry_id, str) else None
+
+
+def validate_request(body, now):
+    """(valid entries, deleted ids, rejected) from a sync request body, where
+    rejected names each entry that cannot be stored, {"id", "error"}; BadEntry
+    when the body itself is malformed (then nothing of it is stored)."""
+    if not isinstance(body, dict):
+        raise BadEntry("the body must be a JSON object with entries and deleted")
+    if unknown := set(body) - {"entries", "deleted"}:
+        raise BadEntry(f"unknown field {sorted(unknown)[0]}")
+    entries, deleted = body.get("entries", []), body.get("deleted", [])
+    if not isinstance(entries, list) or not isinstance(deleted, list):
+        raise BadEntry("entries and deleted must be lists")
+    if any(not isinstance(i, str) or not ENTRY_ID.fullmatch(i) for i in deleted):
+        raise BadEntry("deleted: must be a list of entry ids")
+    if len(entries) + len(deleted) > MAX_ENTRIES_PER_REQUEST:
+        raise TooMuchInOneRequest(f"more than {MAX_ENTRIES_PER_REQUEST} entries in one request")
+    valid, rejected = [], []
+    for n, entry in enumerate(entries):
+        try:
+            valid.append(validate_entry(entry, f"entries[{n}]", now))
+        except BadEntry as problem:
+            rejected.append({"id": entry_id_of(entry), "error": str(problem)})
+    return valid, deleted, rejected

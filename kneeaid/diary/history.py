@@ -1,0 +1,86 @@
+"""The diary read as a history, for its pages: entries by day and by month in
+the person's time zone, the pain chart, and the 2-day rule. Pure functions of
+the entries (and the zone), so they are tested without a request."""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+ENTRIES_PER_VIEW = 200  # a view costs about the same with 10 or 10,000 entries in the diary
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 320, 160, 28, 24
+
+
+def moment_of(entry):
+    """When an entry happened: a pain score or a check at its time, a session at its start."""
+    return datetime.fromisoformat(entry.get("at") or entry["startedAt"])
+
+
+def local_day(moment, zone):
+    """The person's calendar day of a moment, in their time zone (asked once per
+    page by the caller: Flask-Babel's per-call lookup is slow over 10,000 entries)."""
+    return moment.astimezone(zone).date()
+
+
+def timeline(entries, zone):
+    """Entries newest first, as (day, [(time, entry)]) groups in the person's time zone."""
+    days = defaultdict(list)
+    for moment, entry in sorted(((moment_of(entry), entry) for entry in entries), key=lambda pair: pair[0],
+                                reverse=True):
+        days[local_day(moment, zone)].append((moment, entry))
+    return list(days.items())
+
+
+def one_page(entries, zone, month, page):
+    """The entries of one page of the diary, newest first, and where the pages
+    before and after it are: a month at a time, at most ENTRIES_PER_VIEW each.
+    Returns (entries, (year, month) shown, older place, newer place), a place
+    being ((year, month), page) or None."""
+    by_month = defaultdict(list)
+    for entry in entries:
+        day = local_day(moment_of(entry), zone)
+        by_month[(day.year, day.month)].append(entry)
+    months = sorted(by_month, reverse=True)
+    month = month or (months[0] if months else None)
+    shown = sorted(by_month.get(month, []), key=moment_of, reverse=True)
+    start = (page - 1) * ENTRIES_PER_VIEW
+    older_months = [m for m in months if m < month] if month else []
+    newer_months = [m for m in months if m > month] if month else []
+    older = ((month, page + 1) if len(shown) > start + ENTRIES_PER_VIEW
+             else (older_months[0], 1) if older_months else None)
+    newer = (month, page - 1) if page > 1 else (newer_months[-1], 1) if newer_months else None
+    return shown[start:start + ENTRIES_PER_VIEW], month, older, newer
+
+
+def pain_points(entries):
+    return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries if e["kind"] == "pain")
+
+
+def pain_for_more_than_two_days(entries):
+    """D1 by the diary, for the current episode only: the latest pain score is
+    above 0 and the run of painful entries it belongs to (no pain-free entry in
+    between) began more than 2 days before it."""
+    points = pain_points(entries)
+    if not points or points[-1][1] == 0:
+        return False
+    began = points[-1][0]
+    for moment, pain in reversed(points):
+        if pain == 0:
+            break
+        began = moment
+    return points[-1][0] - began > timedelta(days=2)
+
+
+def pain_chart(entries):
+    """Coordinates for the server-drawn SVG chart of pain over time, or None."""
+    points = pain_points(entries)
+    if not points:
+        return None
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).total_seconds(), 1)
+    plot_width, plot_height = CHART_WIDTH - CHART_LEFT - 8, CHART_HEIGHT - CHART_BOTTOM - 8
+    xy = [(CHART_LEFT + (moment - first).total_seconds() / span * plot_width if len(points) > 1
+           else CHART_LEFT + plot_width / 2, 8 + (10 - pain) / 10 * plot_height, pain, moment)
+          for moment, pain in points]
+    return {"points": xy, "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT,
+            "bottom": CHART_HEIGHT - CHART_BOTTOM, "top": 8, "plot_height": plot_height,
+            "first": first, "last": last, "lowest": min(p for _, p in points),
+            "highest": max(p for _, p in points), "latest": points[-1][1]}

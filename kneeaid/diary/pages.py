@@ -1,0 +1,151 @@
+"""The diary's pages: the shell that opens offline, what the server holds
+(a month at a time), the summary for the doctor, and the forms that work
+without JavaScript (add, delete, delete all, join with a recovery code)."""
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_timezone
+from flask_babel import lazy_gettext as _l
+
+from .. import triage
+from ..http import page_or_fragment, personal
+from .entries import ENTRY_ID, MAX_NOTE_LENGTH, BadEntry, validate_entry
+from .history import moment_of, one_page, pain_chart, pain_for_more_than_two_days, timeline
+from .profiles import (
+    current_profile,
+    delete,
+    forget_profile,
+    limit_new_profiles,
+    recovery_code,
+    remember_profile,
+    require_same_origin,
+    save,
+    store,
+)
+
+bp = Blueprint("diary", __name__)
+
+KNEE_NAMES = {"left": _l("left knee"), "right": _l("right knee"), "both": _l("both knees")}
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+@bp.route("/diary")
+def page():
+    """The diary's shell: the same for everyone, so it opens offline. The
+    entries come from diary.view (htmx) and from the device's outbox."""
+    return render_template("diary.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
+
+
+def requested_page():
+    """(year, month) asked for with ?month=YYYY-MM (None: the newest), and the
+    page of that month (1 = its newest entries)."""
+    month, page = request.args.get("month"), request.args.get("page", "1")
+    if month is not None and not MONTH.fullmatch(month) or not page.isdigit() or not 1 <= int(page) <= 1000:
+        abort(400, description=_l("This diary page does not exist: ask for a month as 2026-11."))
+    return (tuple(map(int, month.split("-"))) if month else None), int(page)
+
+
+def month_link(place):
+    """The view's URL for ((year, month), page), or None."""
+    if place is None:
+        return None
+    (year, month), page = place
+    return url_for("diary.view", month=f"{year:04d}-{month:02d}", page=page if page > 1 else None)
+
+
+def view_context(profile_id, month=None, page=1):
+    entries = store().entries(profile_id) if profile_id else []
+    zone = get_timezone()
+    shown, month, older, newer = one_page(entries, zone, month, page)
+    return {
+        "entries": entries, "days": timeline(shown, zone), "chart": pain_chart(shown),
+        "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
+        "see_doctor": pain_for_more_than_two_days(entries),
+        "recovery_code": recovery_code(profile_id) if profile_id else None,
+        "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
+        "symptom_labels": triage.SYMPTOM_LABELS, "rule_reasons": triage.RULE_REASONS,
+        "rules_version": triage.VERSION,
+        "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
+        "parse": datetime.fromisoformat,
+    }
+
+
+@bp.route("/diary/view")
+@personal
+def view():
+    """What the server holds for this browser, a month at a time (newest first)."""
+    month, page = requested_page()
+    return page_or_fragment("diary_view.html", "_diary_view.html", **view_context(current_profile(), month, page))
+
+
+@bp.route("/diary/summary")
+@personal
+def summary():
+    """A one-page summary for the doctor, made for printing."""
+    context = view_context(current_profile())
+    entries = context["entries"]
+    context.update(
+        chart=pain_chart(entries),  # the whole course of the pain, for the doctor
+        began=min(map(moment_of, entries)) if entries else None,
+        checks=[e for e in entries if e["kind"] == "check"],
+        sessions=[e for e in entries if e["kind"] == "session"],
+        notes=[e for e in entries if e["kind"] == "pain" and e.get("note")],
+    )
+    return render_template("diary_summary.html", **context)
+
+
+@bp.route("/diary/entries", methods=["POST"])
+@limit_new_profiles
+def add_entry():
+    """Add a pain entry from the form, for browsers without JavaScript."""
+    require_same_origin()
+    now = datetime.now(UTC)
+    form = request.form
+    entry = {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": now.isoformat(), "knee": form.get("knee"),
+             "note": form.get("note", "").strip()}
+    try:
+        entry["pain"] = int(form.get("pain", ""))
+        validate_entry(entry, "entry", now)
+    except (ValueError, BadEntry):
+        abort(400, description=_l("The entry was not saved: pain must be 0-10, a knee chosen, "
+                                  "the note at most 500 characters."))
+    _, full, profile_id, created = save([entry], [])
+    if full:
+        abort(409, description=_l("The diary is full: delete old entries to add new ones."))
+    response = redirect(url_for("diary.view"), 303)
+    return remember_profile(response, profile_id) if created else response
+
+
+@bp.route("/diary/entries/<entry_id>/delete", methods=["POST"])
+def delete_entry(entry_id):
+    require_same_origin()
+    if not ENTRY_ID.fullmatch(entry_id) or current_profile() is None:
+        abort(404)
+    save([], [entry_id])
+    return redirect(url_for("diary.view"), 303)
+
+
+@bp.route("/diary/delete", methods=["GET", "POST"])
+def delete_all():
+    """GET asks once; POST deletes the profile, and the page it answers with
+    clears the device too (static/js/diary.js)."""
+    if request.method == "GET":
+        return render_template("diary_delete.html")
+    require_same_origin()
+    profile_id = current_profile()
+    if profile_id:
+        delete(profile_id)
+    return forget_profile(current_app.make_response(render_template("diary_deleted.html")))
+
+
+@bp.route("/diary/join", methods=["POST"])
+def join():
+    """Join the diary of a recovery code: a new phone, the same diary."""
+    require_same_origin()
+    code = re.sub(r"[\s-]", "", request.form.get("code", "")).lower()
+    if not store().exists(code):
+        abort(400, description=_l("No diary has this recovery code. Check it and try again."))
+    return remember_profile(redirect(url_for("diary.page"), 303), code)

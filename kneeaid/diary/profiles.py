@@ -1,0 +1,115 @@
+"""Who a diary belongs to. There are no accounts: the first write makes an
+anonymous profile, a random 128-bit id kept in an HttpOnly cookie, which is
+also the recovery code. Writes come only from KneeAid's own pages (CSRF), and
+the limits on writing live here."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+
+from ..extensions import limiter
+from .store import DiaryStore, ProfileGone, StorageUnavailable, TooManyWrites
+
+PROFILE_COOKIE = "kneeaid_profile"
+FIVE_YEARS = 5 * 365 * 24 * 60 * 60
+
+
+def init_store(app):
+    app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
+
+
+def store():
+    return current_app.extensions["kneeaid.store"]
+
+
+def current_profile():
+    """The id of this browser's profile, if it has one that exists."""
+    profile_id = request.cookies.get(PROFILE_COOKIE)
+    return profile_id if store().exists(profile_id) else None
+
+
+def remember_profile(response, profile_id):
+    response.set_cookie(PROFILE_COOKIE, profile_id, max_age=FIVE_YEARS, httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def forget_profile(response):
+    response.delete_cookie(PROFILE_COOKIE, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def recovery_code(profile_id):
+    return "-".join(profile_id[i:i + 4] for i in range(0, 32, 4))
+
+
+def require_same_origin():
+    """Refuse writes that another site's page started (CSRF): browsers say
+    where a request comes from in Sec-Fetch-Site, or at least in Origin."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+        allowed = urlsplit(origin).netloc == request.host
+    if not allowed:
+        abort(403, description=_l("This change must come from KneeAid's own pages."))
+
+
+def storage_unavailable():
+    """The data folder cannot take writes now (read-only or full): nothing was
+    changed, the phone keeps its entries and tries again later."""
+    return ServiceUnavailable(_l("The diary cannot be saved on the server right now. Your entries stay on "
+                                 "this phone and are sent later."), retry_after=300)
+
+
+def save(entries, deleted):
+    """Store for this browser's profile (made on its first write); returns
+    (acknowledged ids, ids refused because the diary is full, the profile id,
+    whether it is new)."""
+    profile_id = current_profile()
+    created = profile_id is None
+    if created:
+        profile_id = store().new_profile_id()
+    now = datetime.now(UTC).timestamp()
+    try:
+        acknowledged, full = store().save(
+            profile_id, entries, deleted, now, new=created,
+            writes_per_minute=current_app.config["WRITES_PER_MINUTE"],
+            max_entries=current_app.config["MAX_ENTRIES_PER_PROFILE"])
+    except TooManyWrites:
+        raise TooManyRequests(_l("Too many changes in a minute: wait a little and try again."),
+                              retry_after=60) from None
+    except ProfileGone:
+        abort(409, description=_l("This diary was deleted a moment ago."))
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+    return acknowledged, full, profile_id, created
+
+
+def delete(profile_id):
+    """Delete a whole diary (a 503 when the data folder cannot be written)."""
+    try:
+        store().delete_profile(profile_id)
+    except StorageUnavailable:
+        raise storage_unavailable() from None
+
+
+def new_profiles_per_hour():
+    return f"{current_app.config['NEW_PROFILES_PER_HOUR']} per hour"
+
+
+def made_a_profile(response):
+    return any(cookie.startswith(f"{PROFILE_COOKIE}=") for cookie in response.headers.getlist("Set-Cookie"))
+
+
+# A write without a diary makes one: at most NEW_PROFILES_PER_HOUR of those per
+# client address, so one client cannot fill the disk with empty diaries.
+# Writes to an existing diary are not counted (they have their own limit).
+limit_new_profiles = limiter.shared_limit(
+    new_profiles_per_hour, scope="new-profiles", deduct_when=made_a_profile,
+    exempt_when=lambda: current_profile() is not None,
+    error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."))

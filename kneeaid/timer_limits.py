@@ -1,0 +1,22 @@
+"""The first-aid timer's limits, from static/data/timer.json: the one file the
+server (the timer page, the diary's check of a session) and the browser
+(static/js/app.js) both read."""
+
+import json
+
+from .extensions import PROJECT_ROOT
+
+LIMITS_FILE = PROJECT_ROOT / "static" / "data" / "timer.json"
+LIMITS = {key: value for key, value in json.loads(LIMITS_FILE.read_text(encoding="utf-8")).items()
+          if key != "about"}
+
+COLD_CHOICES = tuple(LIMITS["coldChoices"])  # minutes; never longer than COLD_MAX
+COLD_DEFAULT = LIMITS["coldDefault"]
+COLD_MAX = LIMITS["coldMaxMinutes"]
+SKIN_CHECK_AFTER = LIMITS["skinCheckAfterMinutes"]  # minutes of cold before looking at the skin
+ELEVATION_CHOICES = tuple(LIMITS["elevationChoices"])
+ELEVATION_DEFAULT = LIMITS["elevationDefault"]
+HOURS_BETWEEN_COLD = LIMITS["hoursBetweenCold"]  # NHS: every 2-3 hours
+
+# The planned minutes a finished session may record, phase by phase.
+PHASE_LIMITS = {"cold": (min(COLD_CHOICES), COLD_MAX), "elevation": (min(ELEVATION_CHOICES), max(ELEVATION_CHOICES))}
