@@ -12,10 +12,7 @@ processes on this machine, over HTTP on 127.0.0.1.
 """
 
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,30 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kneeaid.diary.store import DiaryStore  # noqa: E402
+from scripts.app_process import start  # noqa: E402
 
 WRITES = 200  # for each latency figure
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(data_dir):
-    port = free_port()
-    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "100000000",
-           "KNEEAID_NEW_PROFILES_PER_HOUR": "100000000"}
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", "8"], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "/en/", timeout=2)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
+    return start(data_dir, KNEEAID_WRITES_PER_MINUTE="100000000", KNEEAID_NEW_PROFILES_PER_HOUR="100000000")
 
 
 def entry():

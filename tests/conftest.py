@@ -8,6 +8,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kneeaid import create_app
 from kneeaid.i18n import LANGUAGES
+from tests.pages import PAGES
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own calls home only fail on this closed network and slow it down.
@@ -18,6 +19,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in a test_browser_*.py file drives Chromium: `pytest -m "not browser"`
+    runs the rest in seconds."""
+    for item in items:
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
 
 
 def make_test_app(tmp_path, **settings):
@@ -133,20 +142,53 @@ def wait_until_offline_ready(page):
     )
 
 
-# Every page a person can open with nothing but a language, written out here
-# rather than asked of the app: a page the app forgot to precache must fail a test.
-PAGES = ("", "about", "causes", "check", "check/result", "diary", "diary/delete", "doctor", "heat",
-         "offline", "prevent", "timer")
-
-
-def all_page_urls(app=None):
+def all_page_urls():
     """Every page of every language, as the service worker must precache them."""
     return [f"/{lang}/{page}" for lang in sorted(LANGUAGES) for page in PAGES]
 
 
 @pytest.fixture
-def page_urls(app):
-    return all_page_urls(app)
+def page_urls():
+    """Every page of every language (tests/pages.py, written out independently of the app)."""
+    return all_page_urls()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """make_app(**settings): the app with other settings, its data in tmp_path."""
+    return lambda **settings: make_test_app(tmp_path, **settings)
+
+
+@pytest.fixture
+def serve_app():
+    """serve_app(app): a LiveServer for an app of the test's own; stopped afterwards."""
+    servers = []
+
+    def serve(app):
+        servers.append(LiveServer(app))
+        return servers[-1]
+
+    yield serve
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def offline_ready():
+    """offline_ready(page): wait until the service worker controls the page."""
+    return wait_until_offline_ready
+
+
+@pytest.fixture
+def go_offline(context):
+    """go_offline(server, path): a page opened once, then the network really gone."""
+    return lambda server, path: open_then_go_offline(context, server, path)
+
+
+@pytest.fixture
+def diary_of(context):
+    """diary_of(server): the entries the server holds for this context, once its outbox is empty."""
+    return lambda server, timeout=10: diary_on_server(context, server, timeout)
 
 
 @pytest.fixture(params=sorted(LANGUAGES))

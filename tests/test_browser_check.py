@@ -9,7 +9,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid import triage
-from tests.conftest import diary_on_server, open_then_go_offline
 
 
 def sets_to_compare():
@@ -117,7 +116,7 @@ def test_a_danger_sign_shows_the_call_button_at_once_without_scrolling(page, liv
     page.unroute_all(behavior="ignoreErrors")
 
 
-def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_server):
+def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_server, diary_of):
     page = context.new_page()
     page.goto(live_server.url + "/en/check")
     tick(page, ["The pain began after an injury: a fall, a blow, a sharp twist of the knee",
@@ -128,7 +127,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_serve
     assert page.get_by_role("heading", level=2, name="See a doctor today").is_visible()
     assert page.get_by_text("After an injury, these signs mean an X-ray is needed today.").is_visible()
     assert page.get_by_role("link", name=re.compile("^112")).get_attribute("href") == "tel:112"
-    [kept] = diary_on_server(context, live_server)
+    [kept] = diary_of(live_server)
     assert kept["kind"] == "check"
     assert kept["rulesVersion"] == 2
     assert kept["tier"] == "urgent"
@@ -142,8 +141,8 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary(context, live_serve
     ("ru", ["swelling", "child"], "doctor", "Запишитесь к врачу в ближайшие дни"),
 ])
 def test_the_check_works_offline_with_the_same_answers(
-        context, own_live_server, lang, values, tier, headline):
-    page = open_then_go_offline(context, own_live_server, f"/{lang}/")
+        context, own_live_server, lang, values, tier, headline, go_offline):
+    page = go_offline(own_live_server, f"/{lang}/")
 
     page.goto(f"{own_live_server.url}/{lang}/check")
     tick_values(page, values)
@@ -160,8 +159,8 @@ def test_the_check_works_offline_with_the_same_answers(
     assert page.locator('[data-rule="E1"]').is_hidden()
 
 
-def test_a_shared_result_link_opens_offline(context, own_live_server):
-    page = open_then_go_offline(context, own_live_server, "/ru/")
+def test_a_shared_result_link_opens_offline(context, own_live_server, go_offline):
+    page = go_offline(own_live_server, "/ru/")
 
     page.goto(f"{own_live_server.url}/ru/check/result?s=fever&s=hot&s=nonsense")
     page.wait_for_function("() => document.getElementById('result').dataset.tier === 'urgent'")
@@ -174,8 +173,8 @@ def test_a_shared_result_link_opens_offline(context, own_live_server):
     assert not page.locator('#check-form input[value="swelling"]').is_checked()
 
 
-def test_heat_or_cold_answers_offline(context, own_live_server):
-    page = open_then_go_offline(context, own_live_server, "/en/")
+def test_heat_or_cold_answers_offline(context, own_live_server, go_offline):
+    page = go_offline(own_live_server, "/en/")
 
     page.goto(f"{own_live_server.url}/en/heat")
     result = page.locator("#heat-result")
@@ -246,8 +245,8 @@ def test_switching_language_keeps_the_answer_online(page, live_server):
     check_the_switch_keeps_every_answer(page, live_server.url)
 
 
-def test_switching_language_keeps_the_answer_offline(context, own_live_server):
-    page = open_then_go_offline(context, own_live_server, "/en/")
+def test_switching_language_keeps_the_answer_offline(context, own_live_server, go_offline):
+    page = go_offline(own_live_server, "/en/")
     check_the_switch_keeps_every_answer(page, own_live_server.url)
 
 
@@ -282,6 +281,6 @@ def test_first_aid_follows_the_rules_online(page, live_server):
     check_first_aid(page, live_server.url)
 
 
-def test_first_aid_follows_the_rules_offline(context, own_live_server):
-    page = open_then_go_offline(context, own_live_server, "/en/")
+def test_first_aid_follows_the_rules_offline(context, own_live_server, go_offline):
+    page = go_offline(own_live_server, "/en/")
     check_first_aid(page, own_live_server.url)

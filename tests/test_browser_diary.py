@@ -4,8 +4,6 @@ completely, joined from a second device."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import diary_on_server, wait_until_offline_ready
-
 
 def add_pain(page, level, knee, note=""):
     page.get_by_role("radio", name=str(level), exact=True).check()
@@ -19,12 +17,13 @@ def pending(page):
     return page.locator("#pending li").all_inner_texts()
 
 
-def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(context, own_live_server):
+def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
+        context, own_live_server, diary_of, offline_ready):
     server = own_live_server
     page = context.new_page()
     page.clock.install()
     page.goto(server.url + "/en/diary")
-    wait_until_offline_ready(page)
+    offline_ready(page)
     page.get_by_text("No entries yet.").wait_for()
 
     server.stop()
@@ -51,7 +50,7 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(conte
     server.restart()
     context.set_offline(False)
     page.clock.fast_forward("01:01")  # the minute's sync, if the online event was missed
-    entries = diary_on_server(context, server)
+    entries = diary_of(server)
     assert sorted(e["kind"] for e in entries) == ["pain", "pain", "pain", "session"]
     assert len({e["id"] for e in entries}) == 4
     assert sorted(e["pain"] for e in entries if e["kind"] == "pain") == [2, 5, 7]
@@ -61,27 +60,27 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(conte
     assert pending(page) == []
 
 
-def test_an_edit_syncs_and_replaces_the_entry(context, live_server):
+def test_an_edit_syncs_and_replaces_the_entry(context, live_server, diary_of):
     page = context.new_page()
     page.goto(live_server.url + "/en/diary")
     add_pain(page, 6, "left knee", "first")
-    [entry] = diary_on_server(context, live_server)
+    [entry] = diary_of(live_server)
     page.locator("#diary-view").get_by_text("Pain 6 of 10", exact=True).wait_for()
     page.get_by_role("button", name="Edit").click()
     page.get_by_role("radio", name="3", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
     page.locator("#diary-view").get_by_text("Pain 3 of 10", exact=True).wait_for()
-    [edited] = diary_on_server(context, live_server)
+    [edited] = diary_of(live_server)
     assert edited["id"] == entry["id"]
     assert (edited["pain"], edited["note"]) == (3, "first")
     assert edited["updatedAt"]
 
 
-def test_delete_all_leaves_nothing_on_either_side(context, live_server):
+def test_delete_all_leaves_nothing_on_either_side(context, live_server, diary_of):
     page = context.new_page()
     page.goto(live_server.url + "/en/diary")
     add_pain(page, 4, "left knee")
-    diary_on_server(context, live_server)
+    diary_of(live_server)
     profile = next(c["value"] for c in context.cookies() if c["name"] == "kneeaid_profile")
 
     page.get_by_role("link", name="Delete all my data").click()
@@ -93,11 +92,11 @@ def test_delete_all_leaves_nothing_on_either_side(context, live_server):
     assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0
 
 
-def test_the_recovery_code_opens_the_same_diary_in_another_browser(browser, context, live_server):
+def test_the_recovery_code_opens_the_same_diary_in_another_browser(browser, context, live_server, diary_of):
     page = context.new_page()
     page.goto(live_server.url + "/en/diary")
     add_pain(page, 8, "right knee", "old phone")
-    diary_on_server(context, live_server)
+    diary_of(live_server)
     code = page.locator("#recovery-code-value").inner_text()
 
     other = browser.new_context()
@@ -114,11 +113,11 @@ def test_the_recovery_code_opens_the_same_diary_in_another_browser(browser, cont
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_axe_finds_nothing_on_a_full_diary_and_its_summary(context, live_server, lang):
+def test_axe_finds_nothing_on_a_full_diary_and_its_summary(context, live_server, lang, diary_of):
     page = context.new_page()
     page.goto(f"{live_server.url}/en/diary")
     add_pain(page, 5, "left knee", "note")
-    diary_on_server(context, live_server)
+    diary_of(live_server)
     page.goto(f"{live_server.url}/{lang}/diary")
     page.locator("#diary-view .pain-chart").wait_for()
     axe = Axe()
@@ -127,7 +126,7 @@ def test_axe_finds_nothing_on_a_full_diary_and_its_summary(context, live_server,
     assert axe.run(page).violations_count == 0
 
 
-def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server):
+def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diary_of):
     tabs = [context.new_page(), context.new_page()]
     for tab in tabs:
         tab.goto(own_live_server.url + "/en/diary")
@@ -135,25 +134,25 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server):
     for tab, level in zip(tabs, (3, 6), strict=True):
         tab.evaluate("""(level) => { window.KneeAid.keepInDiary({id: window.KneeAid.newId(), kind: "pain",
             at: new Date().toISOString(), pain: level, knee: "left"}); }""", level)
-    entries = diary_on_server(context, own_live_server)
+    entries = diary_of(own_live_server)
     for _ in range(50):
         if len(entries) == 2:
             break
         tabs[0].wait_for_timeout(100)
-        entries = diary_on_server(context, own_live_server)
+        entries = diary_of(own_live_server)
     assert sorted(e["pain"] for e in entries) == [3, 6]
     profiles = list((own_live_server.app.extensions["kneeaid.store"].root).rglob("*.json"))
     assert len(profiles) == 1, "one diary, not two"
 
 
 def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_old_reasons(
-        context, own_live_server):
+        context, own_live_server, diary_of, offline_ready):
     """A phone saved a check under rules version 1 (no rulesVersion), went offline, and the app
     updated to version 2 before it could send it: the check is kept, never refused."""
     server = own_live_server
     page = context.new_page()
     page.goto(server.url + "/en/diary")
-    wait_until_offline_ready(page)
+    offline_ready(page)
     server.stop()
     context.set_offline(True)
     page.evaluate("""() => window.KneeAid.keepInDiary({
@@ -162,7 +161,7 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
     server.restart()
     context.set_offline(False)
     page.reload()
-    [kept] = diary_on_server(context, server)
+    [kept] = diary_of(server)
     assert (kept["tier"], kept["rules"]) == ("emergency", ["E3", "U6", "D10"])
     assert "rulesVersion" not in kept
     view = page.locator("#diary-view")
@@ -171,7 +170,7 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
     assert view.locator('[data-rule="E3"]').is_visible()
 
 
-def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(context, own_live_server):
+def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(context, own_live_server, diary_of):
     server = own_live_server
     page = context.new_page()
     page.goto(server.url + "/en/diary")
@@ -179,7 +178,7 @@ def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(co
     page.evaluate("""() => window.KneeAid.keepInDiary({
         id: window.KneeAid.newId(), kind: "pain", at: "1999-12-31T10:00:00Z", pain: 4, knee: "left"})""")
     add_pain(page, 3, "right knee", "after the stairs")
-    entries = diary_on_server(context, server)  # the outbox empties: nothing stays stuck
+    entries = diary_of(server)  # the outbox empties: nothing stays stuck
     assert [(e["pain"], e["knee"]) for e in entries] == [(3, "right")]
     page.reload()
     not_saved = page.locator("#not-saved li")

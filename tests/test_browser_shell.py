@@ -6,7 +6,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid import PROJECT_ROOT
-from tests.conftest import LiveServer, all_page_urls, make_test_app, open_then_go_offline, wait_until_offline_ready
 
 HEADINGS = {"en": "My knee hurts: what now?", "ru": "Болит колено: что делать?"}
 
@@ -33,10 +32,10 @@ def test_boosted_links_swap_the_page_without_a_full_load(page, live_server):
     assert page.title() == "About KneeAid · KneeAid"
 
 
-def test_chromium_finds_the_app_installable(persistent_context, live_server):
+def test_chromium_finds_the_app_installable(persistent_context, live_server, offline_ready):
     page = persistent_context.new_page()
     page.goto(live_server.url + "/ru/")
-    wait_until_offline_ready(page)
+    offline_ready(page)
     cdp = persistent_context.new_cdp_session(page)
     result = cdp.send("Page.getInstallabilityErrors")
     assert result["installabilityErrors"] == []
@@ -45,11 +44,11 @@ def test_chromium_finds_the_app_installable(persistent_context, live_server):
     assert not manifest.get("errors")
 
 
-def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_live_server):
+def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_live_server, go_offline, page_urls):
     server = own_live_server
-    page = open_then_go_offline(context, server, "/ru/about")
+    page = go_offline(server, "/ru/about")
     offline_headings = {"You are offline", "Нет подключения к сети"}
-    for path in all_page_urls(server.app):
+    for path in page_urls:
         response = page.goto(server.url + path)
         assert response.ok, path
         lang = path.split("/")[1]
@@ -69,8 +68,8 @@ def test_every_page_of_both_languages_opens_with_the_network_gone(context, own_l
     assert page.get_by_role("heading", level=1).inner_text() == "О KneeAid"
 
 
-def test_an_unsaved_page_offline_shows_the_offline_page(context, own_live_server):
-    page = open_then_go_offline(context, own_live_server, "/en/")
+def test_an_unsaved_page_offline_shows_the_offline_page(context, own_live_server, go_offline):
+    page = go_offline(own_live_server, "/en/")
     page.goto(own_live_server.url + "/")
     page.wait_for_url("**/en/")
     assert page.get_by_role("heading", level=1).inner_text() == HEADINGS["en"]
@@ -78,47 +77,44 @@ def test_an_unsaved_page_offline_shows_the_offline_page(context, own_live_server
     assert page.get_by_role("heading", level=1).inner_text() == "Нет подключения к сети"
 
 
-def test_a_new_version_is_picked_up_by_itself(context, tmp_path):
+def test_a_new_version_is_picked_up_by_itself(context, tmp_path, offline_ready, make_app, serve_app):
     static_copy = tmp_path / "static"
     shutil.copytree(PROJECT_ROOT / "static", static_copy)
-    app = make_test_app(tmp_path)
+    app = make_app()
     app.static_folder = str(static_copy)
-    server = LiveServer(app)
-    try:
-        page = context.new_page()
-        page.goto(server.url + "/en/")
-        wait_until_offline_ready(page)
-        first_worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+    server = serve_app(app)
+    page = context.new_page()
+    page.goto(server.url + "/en/")
+    offline_ready(page)
+    first_worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
 
-        stylesheet = static_copy / "css" / "app.css"
-        stylesheet.write_text(stylesheet.read_text() + "\n.new-version-marker { color: red; }\n")
-        app.extensions.pop("kneeaid.precache")  # what restarting after a deploy does
-        page.evaluate("""new Promise((resolve) => {
-            navigator.serviceWorker.addEventListener('controllerchange', resolve);
-            navigator.serviceWorker.getRegistration().then((registration) => registration.update());
-        })""")
-        assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == first_worker
+    stylesheet = static_copy / "css" / "app.css"
+    stylesheet.write_text(stylesheet.read_text() + "\n.new-version-marker { color: red; }\n")
+    app.extensions.pop("kneeaid.precache")  # what restarting after a deploy does
+    page.evaluate("""new Promise((resolve) => {
+        navigator.serviceWorker.addEventListener('controllerchange', resolve);
+        navigator.serviceWorker.getRegistration().then((registration) => registration.update());
+    })""")
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == first_worker
 
-        server.stop()
-        context.set_offline(True)
-        page.goto(server.url + "/en/about")
-        css_url = page.locator('link[rel="stylesheet"]').get_attribute("href")
-        css = page.evaluate("(url) => fetch(url).then((response) => response.text())", css_url)
-        assert ".new-version-marker" in css
-        old_entries = page.evaluate("""caches.open('kneeaid-precache').then((cache) => cache.keys())
-            .then((keys) => keys.map((request) => request.url).filter((url) => url.includes('app.css')))""")
-        assert len(old_entries) == 1, "activate must drop what the new list no longer holds"
-    finally:
-        server.stop()
+    server.stop()
+    context.set_offline(True)
+    page.goto(server.url + "/en/about")
+    css_url = page.locator('link[rel="stylesheet"]').get_attribute("href")
+    css = page.evaluate("(url) => fetch(url).then((response) => response.text())", css_url)
+    assert ".new-version-marker" in css
+    old_entries = page.evaluate("""caches.open('kneeaid-precache').then((cache) => cache.keys())
+        .then((keys) => keys.map((request) => request.url).filter((url) => url.includes('app.css')))""")
+    assert len(old_entries) == 1, "activate must drop what the new list no longer holds"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violation_on_any_page(browser, live_server, scheme):
+def test_axe_finds_no_violation_on_any_page(browser, live_server, scheme, page_urls):
     context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})
     page = context.new_page()
     axe = Axe()
     problems = {}
-    for path in all_page_urls(live_server.app):
+    for path in page_urls:
         page.goto(live_server.url + path)
         results = axe.run(page)
         if results.violations_count:
@@ -127,20 +123,20 @@ def test_axe_finds_no_violation_on_any_page(browser, live_server, scheme):
     assert problems == {}
 
 
-def test_pages_log_no_errors_and_break_no_security_policy(page, live_server):
+def test_pages_log_no_errors_and_break_no_security_policy(page, live_server, page_urls):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for path in all_page_urls(live_server.app):
+    for path in page_urls:
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
     assert errors == []
 
 
-def test_pages_fit_a_320_pixel_screen_with_big_tap_targets(browser, live_server):
+def test_pages_fit_a_320_pixel_screen_with_big_tap_targets(browser, live_server, page_urls):
     context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True, is_mobile=True)
     page = context.new_page()
-    for path in all_page_urls(live_server.app):
+    for path in page_urls:
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
         small = page.evaluate("""[...document.querySelectorAll(

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.conftest import wait_until_offline_ready
-
 # 10:00 in Moscow: "today" and the clock times below are fixed. The clock is
 # paused, so time moves only when a test moves it.
 START_COOLING_RU = "Запустить таймер холода"
@@ -106,9 +104,9 @@ def test_a_reload_shows_the_same_time(context, live_server):
     assert shown(page) == "07:30"
 
 
-def test_switching_to_russian_offline_keeps_the_time(context, own_live_server):
+def test_switching_to_russian_offline_keeps_the_time(context, own_live_server, offline_ready):
     page = open_timer(context.new_page(), own_live_server.url)
-    wait_until_offline_ready(page)
+    offline_ready(page)
     start(page)
     forward(page, "07:30")
     own_live_server.stop()
@@ -262,10 +260,10 @@ def test_skip_to_elevation_during_cold(context, live_server):
     assert shown(page) == "15:00"
 
 
-def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_server):
+def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_server, offline_ready):
     context.grant_permissions(["notifications"])
     page = open_timer(context.new_page(), live_server.url)
-    wait_until_offline_ready(page)
+    offline_ready(page)
     start(page)
     page.get_by_role("link", name="About KneeAid: sources and privacy").click()
     page.wait_for_url("**/en/about")

@@ -553,10 +553,8 @@ def test_no_csv_cell_can_start_a_formula(client, note):
     assert row["note"] == "'" + note
 
 
-def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not(tmp_path):
-    from tests.conftest import make_test_app
-
-    app = make_test_app(tmp_path, NEW_PROFILES_PER_HOUR=3)
+def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not(tmp_path, make_app):
+    app = make_app(NEW_PROFILES_PER_HOUR=3)
     clients = [app.test_client() for _ in range(4)]
     for client in clients[:3]:
         assert sync(client, [pain()]).status_code == 200
@@ -577,10 +575,8 @@ def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not
     assert response.status_code == 200
 
 
-def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path):
-    from tests.conftest import make_test_app
-
-    app = make_test_app(tmp_path, NEW_PROFILES_PER_HOUR=1)
+def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path, make_app):
+    app = make_app(NEW_PROFILES_PER_HOUR=1)
     client = app.test_client()
     for _ in range(3):
         assert sync(client, [pain(11)]).get_json()["acknowledged"] == []
@@ -589,10 +585,8 @@ def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path):
     assert sync(client, [pain()]).status_code == 200
 
 
-def test_a_diary_holds_at_most_its_cap_and_edits_and_deletions_still_work(tmp_path):
-    from tests.conftest import make_test_app
-
-    client = make_test_app(tmp_path, MAX_ENTRIES_PER_PROFILE=3).test_client()
+def test_a_diary_holds_at_most_its_cap_and_edits_and_deletions_still_work(tmp_path, make_app):
+    client = make_app(MAX_ENTRIES_PER_PROFILE=3).test_client()
     first = [pain(1), pain(2), pain(3)]
     assert sync(client, first).get_json() == {"acknowledged": [e["id"] for e in first], "rejected": []}
     extra = pain(4)

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kneeaid import create_app
 from kneeaid.diary.entries import validate_entry
-from tests.conftest import PAGES, make_test_app
+from tests.pages import PAGES
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -51,7 +52,8 @@ bodies = st.one_of(
 
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory):
-    return make_test_app(tmp_path_factory.mktemp("fuzz"), WRITES_PER_MINUTE=1_000_000)
+    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path_factory.mktemp("fuzz")),
+                       "WRITES_PER_MINUTE": 1_000_000, "NEW_PROFILES_PER_HOUR": 1_000_000})
 
 
 @FUZZ

@@ -7,7 +7,6 @@ import shutil
 import pytest
 
 from kneeaid.extensions import PROJECT_ROOT, babel
-from tests.conftest import all_page_urls, make_test_app
 
 
 def _precache(client):
@@ -58,7 +57,7 @@ def test_service_worker_is_served_from_the_root_and_always_revalidated(client):
     assert response.cache_control.no_cache
 
 
-def test_precache_holds_every_static_file_and_every_page(client, app):
+def test_precache_holds_every_static_file_and_every_page(client, app, page_urls):
     urls = {entry["url"] for entry in _precache(client)}
     static = {p.relative_to(PROJECT_ROOT / "static").as_posix()
               for p in (PROJECT_ROOT / "static").rglob("*") if p.is_file()}
@@ -66,14 +65,14 @@ def test_precache_holds_every_static_file_and_every_page(client, app):
     assert cached_static == static
     pages = {url for url in urls if not url.startswith("/static/")}
     manifests = {f"/{lang}/manifest.webmanifest" for lang in ("en", "ru")}
-    assert pages == set(all_page_urls(app)) | manifests
+    assert pages == set(page_urls) | manifests
     assert all(entry["revision"] for entry in _precache(client))
 
 
-def test_a_changed_static_file_changes_the_service_worker(tmp_path):
+def test_a_changed_static_file_changes_the_service_worker(tmp_path, make_app):
     static_copy = tmp_path / "static"
     shutil.copytree(PROJECT_ROOT / "static", static_copy)
-    app = make_test_app(tmp_path)
+    app = make_app()
     app.static_folder = str(static_copy)
     before = app.test_client().get("/sw.js").data
 
@@ -95,10 +94,10 @@ def fresh_catalogs():
     babel.domain_instance.cache.clear()
 
 
-def test_a_changed_translation_changes_the_service_worker(tmp_path, fresh_catalogs):
+def test_a_changed_translation_changes_the_service_worker(tmp_path, fresh_catalogs, make_app):
     translations_copy = tmp_path / "translations"
     shutil.copytree(PROJECT_ROOT / "translations", translations_copy)
-    before = make_test_app(tmp_path).test_client().get("/sw.js").data
+    before = make_app().test_client().get("/sw.js").data
 
     catalog = translations_copy / "ru" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text().replace('msgstr "Болит колено: что делать?"',

@@ -3,21 +3,14 @@ given, the proxy it stands behind, its limits."""
 
 import http.client
 import json
-import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
 from kneeaid import PROJECT_ROOT
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from scripts import app_process
 
 
 @pytest.fixture
@@ -25,26 +18,14 @@ def serve(tmp_path):
     """Start `python app.py` with extra settings; every server started is stopped."""
     started = []
 
-    def start(port=None, **settings):
-        port = port or _free_port()
-        env = {**os.environ, "KNEEAID_DATA_DIR": str(tmp_path / "data"), **settings}
-        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    def start(**settings):
+        process, url = app_process.start(tmp_path / "data", **settings)
         started.append(process)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                request(port, "GET", "/en/")
-                return port, process
-            except OSError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "the server did not answer in 20 s"
-                time.sleep(0.1)
+        return int(url.rsplit(":", 1)[1]), process
 
     yield start
     for process in started:
-        process.terminate()
-        process.wait(timeout=10)
+        app_process.stop(process)
 
 
 def request(port, method, path, headers=None, body=None):

@@ -5,7 +5,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,29 +17,22 @@ import pytest
 
 from kneeaid import PROJECT_ROOT
 from kneeaid.diary.store import DiaryStore, ProfileGone
+from scripts import app_process
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture
+def start_server(tmp_path):
+    """`python app.py` processes sharing one data folder; all stopped afterwards."""
+    started = []
 
+    def start_one(data_dir):
+        process, url = app_process.start(data_dir, KNEEAID_WRITES_PER_MINUTE="1000000")
+        started.append(process)
+        return process, url
 
-def start_server(data_dir):
-    """`python app.py` as its own process, sharing data_dir."""
-    port = _free_port()
-    env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), "KNEEAID_WRITES_PER_MINUTE": "1000000"}
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", "8"],
-                               cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(url + "/en/", timeout=2)
-            return process, url
-        except OSError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    yield start_one
+    for process in started:
+        app_process.stop(process)
 
 
 def post_entries(url, entries, profile=None):
@@ -56,39 +48,34 @@ def pain_entry():
     return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "both"}
 
 
-def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_path):
+def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_path, start_server):
     servers = [start_server(tmp_path), start_server(tmp_path)]
-    try:
-        _, cookie = post_entries(servers[0][1], [pain_entry()])
-        profile = cookie.split(";")[0].split("=")[1]
-        sent, failures = [], []
+    _, cookie = post_entries(servers[0][1], [pain_entry()])
+    profile = cookie.split(";")[0].split("=")[1]
+    sent, failures = [], []
 
-        def writer(url):
-            try:
-                mine = [pain_entry() for _ in range(200)]
-                for start in range(0, 200, 10):
-                    batch = mine[start:start + 10]
-                    acknowledged, _ = post_entries(url, batch, profile)
-                    assert acknowledged["acknowledged"] == [e["id"] for e in batch]
-                post_entries(url, mine[-10:], profile)  # a resend must not duplicate
-                sent.extend(entry["id"] for entry in mine)
-            except Exception as error:  # noqa: BLE001 - reported below
-                failures.append(error)
+    def writer(url):
+        try:
+            mine = [pain_entry() for _ in range(200)]
+            for start in range(0, 200, 10):
+                batch = mine[start:start + 10]
+                acknowledged, _ = post_entries(url, batch, profile)
+                assert acknowledged["acknowledged"] == [e["id"] for e in batch]
+            post_entries(url, mine[-10:], profile)  # a resend must not duplicate
+            sent.extend(entry["id"] for entry in mine)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
 
-        threads = [threading.Thread(target=writer, args=(url,)) for _, url in servers for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert failures == []
-        stored = [entry["id"] for entry in DiaryStore(tmp_path).entries(profile)]
-        assert len(sent) == 16 * 200
-        assert len(stored) == len(set(stored)) == 16 * 200 + 1
-        assert set(sent) <= set(stored)
-    finally:
-        for process, _ in servers:
-            process.terminate()
-            process.wait(timeout=10)
+    threads = [threading.Thread(target=writer, args=(url,)) for _, url in servers for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    stored = [entry["id"] for entry in DiaryStore(tmp_path).entries(profile)]
+    assert len(sent) == 16 * 200
+    assert len(stored) == len(set(stored)) == 16 * 200 + 1
+    assert set(sent) <= set(stored)
 
 
 WRITER = """
