@@ -3,7 +3,7 @@
 For the timer (issue 3: at most 15 KB): its own script, its rules in
 static/css/app.css (from the "/* Shared pieces" comment on, which only the
 timer uses so far; gzipped as the server sends them), and its HTML. The
-shell (htmx, app.js, the rest of app.css) is measured by bench/first_load.py.
+shell (htmx, shell.js, timer-state.js, alarm.js, the rest of app.css) is measured by bench/first_load.py.
 
     python bench/page_weight.py
 """

@@ -2,7 +2,7 @@
 
 The result page is one template for every answer: it holds every tier's advice,
 every rule's reason and every first-aid text, and shows the ones that apply.
-The server decides here; offline, static/js/check.js decides in the browser
+The server decides here; offline, static/js/triage.js decides in the browser
 from the same rules file and shows the same parts.
 """
 

@@ -41,7 +41,7 @@ def current_language():
 
 
 def current_timezone():
-    """Flask-Babel's time zone selector: the device's zone, which app.js
+    """Flask-Babel's time zone selector: the device's zone, which shell.js
     keeps in the ``tz`` cookie (URL-encoded: ``Europe%2FMoscow``); UTC when
     unknown or not a real place's zone (``Factory``, ``localtime``)."""
     name = unquote(request.cookies.get("tz", "")) if request else ""
@@ -84,7 +84,7 @@ def _remember_language(response):
     """Remember the language of a page the person opened themselves.
 
     Only for navigations: the service worker's precache fetches of both
-    languages must not overwrite the choice. ``static/js/app.js`` does the
+    languages must not overwrite the choice. ``static/js/shell.js`` does the
     same in the browser, so that a choice made offline is remembered too.
     """
     lang = g.get("lang")

@@ -65,7 +65,7 @@ def texts_for_script():
 
 @bp.app_context_processor
 def timer_limits():
-    """Every page watches a running timer (static/js/app.js): it gets the limits too."""
+    """Every page watches a running timer (static/js/alarm.js): it gets the limits too."""
     return {"timer_limits": LIMITS}
 
 

@@ -1,6 +1,6 @@
 """The first-aid timer's limits, from static/data/timer.json: the one file the
 server (the timer page, the diary's check of a session) and the browser
-(static/js/app.js) both read."""
+(static/js/timer-state.js, through shell.js) both read."""
 
 import json
 

@@ -2,7 +2,7 @@
 and the words that go with them.
 
 The rules are data in static/data/triage.json, which the offline evaluator in
-the browser (static/js/check.js) reads too: one source of truth. The labels,
+the browser (static/js/triage.js) reads too: one source of truth. The labels,
 reasons and first-aid texts live here, beside the data they name, so every
 page that shows a symptom or a rule takes its words from one place.
 """

@@ -336,3 +336,13 @@ def test_axe_finds_nothing_in_any_phase(context, live_server, lang):
             forward(page, action)
         seen[phase(page)] = axe.run(page).violations_count
     assert seen == {"ready": 0, "cold": 0, "cold-over": 0, "elevation": 0, "done": 0}
+
+
+def test_the_browser_reads_the_same_timer_limits_as_the_server(context, live_server):
+    from kneeaid.timer_limits import COLD_MAX, LIMITS
+
+    page = open_timer(context.new_page(), live_server.url)
+    assert page.evaluate("window.KneeAid.config.timerLimits") == LIMITS
+    assert page.evaluate("window.KneeAid.COLD_MAX_MINUTES") == COLD_MAX
+    offered = page.locator('input[name="cold"]').evaluate_all("(boxes) => boxes.map((box) => Number(box.value))")
+    assert offered == LIMITS["coldChoices"]

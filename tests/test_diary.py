@@ -537,7 +537,7 @@ def test_odd_time_zone_cookies_never_break_the_diary(client, zone):
 
 
 def test_the_browsers_url_encoded_time_zone_is_understood(client):
-    """app.js writes the zone with encodeURIComponent: Europe%2FMoscow."""
+    """shell.js writes the zone with encodeURIComponent: Europe%2FMoscow."""
     sync(client, [pain(3, at="2026-11-20T22:30:00Z")])
     client.set_cookie("tz", "Europe%2FMoscow")
     assert "<h3>Saturday, November 21, 2026</h3>" in view(client)

@@ -143,7 +143,7 @@ self.addEventListener("sync", (event) => {
   if (event.tag === "kneeaid-diary") {
     event.waitUntil(self.KneeAidOutbox.send({{ sync_url|tojson }}).then(async (result) => {
       if (result.sent > 0) {
-        // Open pages show the diary as the server now holds it (app.js).
+        // Open pages show the diary as the server now holds it (shell.js).
         for (const client of await self.clients.matchAll({ type: "window" })) {
           client.postMessage({ type: "kneeaid:synced" });
         }

@@ -1,6 +1,6 @@
 // The diary's outbox: every entry is written on the device first, in
 // IndexedDB, and sent to the server when there is a network. Used by the
-// pages (app.js, diary.js) and by the service worker (Background Sync), so it
+// pages (shell.js, diary.js) and by the service worker (Background Sync), so it
 // is written for both: no DOM, only `self`.
 "use strict";
 

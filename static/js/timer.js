@@ -1,5 +1,5 @@
 // The first-aid timer page. The state lives on the device (window.KneeAid,
-// static/js/app.js); this script only shows it and turns taps into changes.
+// static/js/timer-state.js); this script only shows it and turns taps into changes.
 // Everything on screen is computed from the wall clock on every tick, so a
 // reload, a language switch or a locked screen never puts it wrong.
 "use strict";
@@ -195,7 +195,7 @@
       enterPhase(phase, state, now);
     }
     if (phase === "done") {
-      // Counted on every tick: the session is recorded by app.js a moment after it ends.
+      // Counted on every tick: the session is recorded by alarm.js a moment after it ends.
       $("sessions-today").textContent = counted(text.sessionsToday, sessionsToday());
     }
     shownPhase = phase;

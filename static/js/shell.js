@@ -1,0 +1,107 @@
+// Runs first, once per document, on every page: KneeAid's shared namespace
+// (window.KneeAid, which timer-state.js and alarm.js add to), the remembered
+// language and time zone, the service worker, and the diary's outbox glue.
+"use strict";
+
+window.KneeAid = (function () {
+  const script = document.currentScript;
+  // What the server hands every page (base.html): addresses and the timer's limits.
+  const config = { ...script.dataset, timerLimits: JSON.parse(script.dataset.timerLimits) };
+  const MINUTE = 60 * 1000;
+
+  // The page's language is the person's choice, online or offline.
+  const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+  const secure = location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `lang=${document.documentElement.lang}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
+
+  // The device's time zone, so the diary groups entries by the person's days.
+  document.cookie = `tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
+
+  // The other language shows the same page with the same answers: the link
+  // keeps the address's query (a check's ?s=…, the heat page's answers). The
+  // server writes it too; offline the saved page has none, so it is set here,
+  // and pages with a form call this as answers change.
+  function keepQueryInLanguageLink(search) {
+    document.querySelectorAll("a.lang-switch").forEach((link) => { link.search = search; });
+  }
+  keepQueryInLanguageLink(location.search);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register(config.serviceWorker, { scope: "/", updateViaCache: "none" })
+      .catch((error) => console.warn("KneeAid works online only here:", error));
+  }
+
+  function newId() {
+    if (crypto.randomUUID) {
+      return crypto.randomUUID();
+    }
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  // The diary -------------------------------------------------------------
+  // Entries wait in the outbox (static/js/outbox.js) until the server has
+  // acknowledged them: sent now, when the network comes back, every minute,
+  // and by the service worker (Background Sync) where the browser has it.
+
+  const SYNC_MS = 60 * 1000;
+
+  // Resolves once the entry is safe on the device; sending follows, now and,
+  // if the page is closed first, through Background Sync.
+  function keepInDiary(entry) {
+    const stored = window.KneeAidOutbox.put(entry);
+    stored.then(() => {
+      if ("serviceWorker" in navigator) {
+        navigator.serviceWorker.ready
+          .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
+          .catch(() => {});
+      }
+      syncDiary();
+    });
+    return stored;
+  }
+
+  function syncDiary() {
+    return window.KneeAidOutbox.send(config.syncUrl).then((result) => {
+      if (result.sent > 0) {
+        document.body.dispatchEvent(new CustomEvent("kneeaid:synced"));
+      }
+      return result;
+    });
+  }
+
+  // After "delete all my data": nothing of the diary stays on this device.
+  function forgetDiary() {
+    Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.")).forEach((key) => {
+      localStorage.removeItem(key);
+    });
+    return window.KneeAidOutbox.clear();
+  }
+
+  // The service worker's Background Sync sent the outbox: the page's own
+  // sender found it empty, so it is told here.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "kneeaid:synced") {
+        document.body.dispatchEvent(new CustomEvent("kneeaid:synced"));
+      }
+    });
+  }
+
+  window.addEventListener("online", syncDiary);
+  setInterval(syncDiary, SYNC_MS);
+  syncDiary();
+
+  // A "Print" button on any page (the summary for the doctor).
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  return { config, MINUTE, newId, keepQueryInLanguageLink, keepInDiary, syncDiary, forgetDiary };
+})();

@@ -1,0 +1,167 @@
+// The first-aid timer's state, with no DOM: the truth is the wall clock.
+// Kept in localStorage, read and repaired here for every page (alarm.js
+// watches it, timer.js draws it).
+"use strict";
+
+(function (KneeAid) {
+  const MINUTE = KneeAid.MINUTE;
+
+  // The timer's state ----------------------------------------------------
+  // The truth is the wall clock: the state holds when each phase started and
+  // ends; what is shown is always computed from Date.now().
+
+  const TIMER_KEY = "kneeaid.timer";
+  const REPAIR_KEY = "kneeaid.timer.repair";
+  const SESSIONS_KEY = "kneeaid.sessions";
+  // The limits of static/data/timer.json, which the server reads too (base.html).
+  const LIMITS = KneeAid.config.timerLimits;
+  const COLD_CHOICES = LIMITS.coldChoices;
+  const COLD_MAX_MINUTES = LIMITS.coldMaxMinutes;
+  const ELEVATION_MIN_MINUTES = Math.min(...LIMITS.elevationChoices);
+  const ELEVATION_MAX_MINUTES = Math.max(...LIMITS.elevationChoices);
+  const STORED_PHASES = ["cold", "elevation", "done"];
+
+  function readJson(key, fallback) {
+    try {
+      const value = JSON.parse(localStorage.getItem(key));
+      return value === null ? fallback : value;
+    } catch (error) {
+      return fallback;
+    }
+  }
+
+  function isTime(value) {
+    return Number.isFinite(value) && value > 0;
+  }
+
+  // Reads the stored timer and repairs what cannot be true: a cold phase is
+  // never longer than 15 minutes, whatever was stored. A repair is noted under
+  // REPAIR_KEY for the timer page to tell the person (takeRepair).
+  function loadTimer(now = Date.now()) {
+    const state = readJson(TIMER_KEY, null);
+    if (state === null) {
+      if (localStorage.getItem(TIMER_KEY) !== null) {
+        localStorage.removeItem(TIMER_KEY);
+        localStorage.setItem(REPAIR_KEY, JSON.stringify({ discarded: true }));
+      }
+      return { state: null };
+    }
+    const wellFormed = typeof state === "object" && STORED_PHASES.includes(state.phase)
+      && typeof state.id === "string" && isTime(state.startedAt)
+      && isTime(state.phaseStartedAt) && isTime(state.phaseEndsAt)
+      && (state.pausedAt === null || isTime(state.pausedAt))
+      && Number.isFinite(state.pausedMs);
+    if (!wellFormed) {
+      localStorage.removeItem(TIMER_KEY);
+      localStorage.setItem(REPAIR_KEY, JSON.stringify({ discarded: true }));
+      return { state: null };
+    }
+    const pausedUntil = state.pausedAt || now;
+    state.pausedMs = Math.min(Math.max(state.pausedMs, 0), Math.max(pausedUntil - state.phaseStartedAt, 0));
+    state.elevationMinutes = Math.min(Math.max(Math.round(state.elevationMinutes) || 15,
+      ELEVATION_MIN_MINUTES), ELEVATION_MAX_MINUTES);
+    if (state.phase === "cold") {
+      const askedMs = state.phaseEndsAt - state.phaseStartedAt - state.pausedMs;
+      const minutes = COLD_CHOICES.includes(state.coldMinutes) ? state.coldMinutes : COLD_MAX_MINUTES;
+      const longestEnd = state.phaseStartedAt + state.pausedMs + minutes * MINUTE;
+      if (state.phaseEndsAt > longestEnd || minutes !== state.coldMinutes) {
+        const askedMinutes = Math.max(Math.round(askedMs / MINUTE), Number(state.coldMinutes) || 0);
+        localStorage.setItem(REPAIR_KEY, JSON.stringify({ coldAskedMinutes: askedMinutes }));
+        state.coldMinutes = minutes;
+        state.phaseEndsAt = Math.min(state.phaseEndsAt, longestEnd);
+        saveTimer(state);
+      }
+    }
+    return { state };
+  }
+
+  // The last repair loadTimer made, once: {discarded} or {coldAskedMinutes}.
+  function takeRepair() {
+    const repair = readJson(REPAIR_KEY, null);
+    localStorage.removeItem(REPAIR_KEY);
+    return repair || {};
+  }
+
+  function saveTimer(state) {
+    if (state === null) {
+      localStorage.removeItem(TIMER_KEY);
+    } else {
+      localStorage.setItem(TIMER_KEY, JSON.stringify(state));
+    }
+    document.dispatchEvent(new CustomEvent("kneeaid:timer"));
+  }
+
+  // What the person should see now: ready, cold, cold-over, elevation or done.
+  function phaseOf(state, now = Date.now()) {
+    if (state === null) {
+      return "ready";
+    }
+    if (state.phase === "cold" && state.pausedAt === null && now >= state.phaseEndsAt) {
+      return "cold-over";
+    }
+    if (state.phase === "elevation" && state.pausedAt === null && now >= state.phaseEndsAt) {
+      return "done";
+    }
+    return state.phase;
+  }
+
+  function remainingMs(state, now = Date.now()) {
+    const until = state.pausedAt || now;
+    const plannedMs = (state.phase === "cold" ? state.coldMinutes : state.elevationMinutes) * MINUTE;
+    return Math.min(Math.max(state.phaseEndsAt - until, 0), plannedMs);
+  }
+
+  function elapsedMs(state, now = Date.now()) {
+    const until = Math.min(state.pausedAt || now, state.phaseEndsAt);
+    return Math.max(until - state.phaseStartedAt - state.pausedMs, 0);
+  }
+
+  function sessions() {
+    const list = readJson(SESSIONS_KEY, []);
+    return Array.isArray(list) ? list : [];
+  }
+
+  // Keeps a finished or stopped session on the device (for "sessions done
+  // today") and in the diary's outbox, once per session id.
+  function recordSession(record) {
+    const list = sessions();
+    if (!list.some((kept) => kept.id === record.id)) {
+      list.push(record);
+      localStorage.setItem(SESSIONS_KEY, JSON.stringify(list));
+      KneeAid.keepInDiary(record);
+    }
+  }
+
+  // Ends a session: keeps its record for the diary; a completed one stays on
+  // screen as "done", a stopped one goes back to ready.
+  function finishSession(state, outcome, endedAt = Date.now()) {
+    const phaseSummary = (plannedMinutes, actualMs) => ({
+      plannedMinutes, actualSeconds: Math.round(actualMs / 1000),
+    });
+    if (state.phase === "cold") {
+      state.cold = phaseSummary(state.coldMinutes, elapsedMs(state, endedAt));
+    } else if (state.phase === "elevation") {
+      state.elevation = phaseSummary(state.elevationMinutes, elapsedMs(state, endedAt));
+    }
+    recordSession({
+      id: state.id,
+      kind: "session",
+      startedAt: new Date(state.startedAt).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
+      outcome,
+      cold: state.cold || null,
+      elevation: state.elevation || null,
+    });
+    if (outcome === "completed") {
+      Object.assign(state, { phase: "done", pausedAt: null, endedAt });
+      saveTimer(state);
+    } else {
+      saveTimer(null);
+    }
+  }
+
+  Object.assign(KneeAid, {
+    TIMER_KEY, COLD_MAX_MINUTES, loadTimer, takeRepair, saveTimer, phaseOf, remainingMs, elapsedMs, sessions,
+    finishSession,
+  });
+})(window.KneeAid);
