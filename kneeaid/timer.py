@@ -11,9 +11,7 @@ from .timer_limits import (
     COLD_DEFAULT,
     ELEVATION_CHOICES,
     ELEVATION_DEFAULT,
-    HOURS_BETWEEN_COLD,
     LIMITS,
-    SKIN_CHECK_AFTER,
 )
 
 bp = Blueprint("timer", __name__)
@@ -77,11 +75,5 @@ def page():
         cold_default=COLD_DEFAULT,
         elevation_choices=ELEVATION_CHOICES,
         elevation_default=ELEVATION_DEFAULT,
-        settings={
-            "skinCheckAfterMinutes": SKIN_CHECK_AFTER,
-            "hoursBetweenCold": HOURS_BETWEEN_COLD,
-            "coldChoices": COLD_CHOICES,
-            "elevationChoices": ELEVATION_CHOICES,
-            "text": texts_for_script(),
-        },
+        settings={"text": texts_for_script()},  # the limits come with every page (timer_limits)
     )

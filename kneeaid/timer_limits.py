@@ -13,10 +13,8 @@ LIMITS = {key: value for key, value in json.loads(LIMITS_FILE.read_text(encoding
 COLD_CHOICES = tuple(LIMITS["coldChoices"])  # minutes; never longer than COLD_MAX
 COLD_DEFAULT = LIMITS["coldDefault"]
 COLD_MAX = LIMITS["coldMaxMinutes"]
-SKIN_CHECK_AFTER = LIMITS["skinCheckAfterMinutes"]  # minutes of cold before looking at the skin
 ELEVATION_CHOICES = tuple(LIMITS["elevationChoices"])
 ELEVATION_DEFAULT = LIMITS["elevationDefault"]
-HOURS_BETWEEN_COLD = LIMITS["hoursBetweenCold"]  # NHS: every 2-3 hours
 
 # The planned minutes a finished session may record, phase by phase.
 PHASE_LIMITS = {"cold": (min(COLD_CHOICES), COLD_MAX), "elevation": (min(ELEVATION_CHOICES), max(ELEVATION_CHOICES))}

@@ -315,7 +315,7 @@ def test_delete_all_leaves_nothing_on_the_server(client, app):
     assert "Yes, delete everything" in client.get("/en/diary/delete").get_data(as_text=True)
     response = client.post("/en/diary/delete", headers=ORIGIN)
     assert response.status_code == 200
-    assert "data-clear-device" in response.get_data(as_text=True)
+    assert 'id="diary-deleted"' in response.get_data(as_text=True)  # diary.js then clears the phone
     assert "kneeaid_profile=;" in response.headers["Set-Cookie"]
     assert not app.extensions["kneeaid.store"].exists(profile)
     data_dir = app.config["DATA_DIR"]

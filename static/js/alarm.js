@@ -66,7 +66,7 @@
 
   function ring(endedAt) {
     localStorage.setItem(ALARM_KEY, String(endedAt));
-    const text = banner().dataset;
+    const text = KneeAid.config.alarm;
     notify(text.title, text.body, { requireInteraction: true, vibrate: [400, 200, 400] });
     chime();
     ringTimer = setInterval(chime, 2500);
@@ -113,7 +113,7 @@
     if (phase === "done" && state.phase === "elevation") {
       finishSession(state, "completed", state.phaseEndsAt);
       if (now - state.phaseEndsAt < MINUTE) {
-        notify(alarmBanner.dataset.elevationTitle, alarmBanner.dataset.elevationBody);
+        notify(KneeAid.config.alarm.elevationTitle, KneeAid.config.alarm.elevationBody);
         chime();
       }
     }

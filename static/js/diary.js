@@ -20,7 +20,7 @@
     return;
   }
   form.dataset.running = "yes";
-  const text = JSON.parse($("diary-text").textContent);
+  const text = window.KneeAid.pageData().text;
   const lang = document.documentElement.lang;
   const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
   const VIEW_KEY = `kneeaid.diary.view.${lang}`;

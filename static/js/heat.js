@@ -1,13 +1,13 @@
 // Heat or cold: answers as the questions are answered, offline too. The rule
 // (which answer each question needs before warming is allowed, and when a
 // doctor is needed today) comes from static/data/triage.json through the
-// form's data-heat-rules, as the server's does (kneeaid/guide.py).
+// page's data (KneeAid.pageData), as the server's does (kneeaid/guide.py).
 "use strict";
 
 (function () {
   const form = document.getElementById("heat-form");
   const result = document.getElementById("heat-result");
-  const rules = JSON.parse(form.dataset.heatRules);
+  const rules = window.KneeAid.pageData().heatRules;
   const needs = rules.warmingNeeds;
 
   function verdict(answers) {

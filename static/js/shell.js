@@ -4,9 +4,13 @@
 "use strict";
 
 window.KneeAid = (function () {
-  const script = document.currentScript;
-  // What the server hands every page (base.html): addresses and the timer's limits.
-  const config = { ...script.dataset, timerLimits: JSON.parse(script.dataset.timerLimits) };
+  // The page's data (base.html, #page-data): "shell" for every page, "page" for its own script.
+  function allPageData() {
+    return JSON.parse(document.getElementById("page-data").textContent);
+  }
+  const pageData = () => allPageData().page;
+  // Addresses, the timer's limits and the alarm's words, the same on every page.
+  const config = allPageData().shell;
   const MINUTE = 60 * 1000;
 
   // The page's language is the person's choice, online or offline.
@@ -103,5 +107,5 @@ window.KneeAid = (function () {
     }
   });
 
-  return { config, MINUTE, newId, keepQueryInLanguageLink, keepInDiary, syncDiary, forgetDiary };
+  return { config, pageData, MINUTE, newId, keepQueryInLanguageLink, keepInDiary, syncDiary, forgetDiary };
 })();

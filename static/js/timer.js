@@ -12,7 +12,8 @@
   root.dataset.running = "yes";
   const KneeAid = window.KneeAid;
   const MINUTE = KneeAid.MINUTE;
-  const settings = JSON.parse(document.getElementById("timer-settings").textContent);
+  // The limits every page has (static/data/timer.json), and this page's words.
+  const settings = { ...KneeAid.config.timerLimits, ...KneeAid.pageData() };
   const text = settings.text;
   const lang = document.documentElement.lang;
   const pluralRules = new Intl.PluralRules(lang);

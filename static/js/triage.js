@@ -1,10 +1,10 @@
 // The knee check's rules, evaluated in the browser: the offline twin of
 // kneeaid/triage.py, reading the same static/data/triage.json (its address is
-// this script's data-rules). Only evaluates and shows; check.js draws the page.
+// in the page's data). Only evaluates and shows; check.js draws the page.
 "use strict";
 
 window.KneeAidTriage = (function () {
-  const rulesUrl = document.currentScript.dataset.rules;
+  const rulesUrl = window.KneeAid.pageData().rulesUrl;
   let loading = null;
 
   function load() {
