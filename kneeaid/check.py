@@ -42,10 +42,10 @@ def _content(values):
 
 @bp.route("/check")
 def page():
-    return render_template("check.html", **_content(submitted_symptoms()))
+    return render_template("check/page.html", **_content(submitted_symptoms()))
 
 
 @bp.route("/check/result")
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
-    return page_or_fragment("check_result.html", "_check_result.html", **_content(submitted_symptoms()))
+    return page_or_fragment("check/result.html", "check/_result.html", **_content(submitted_symptoms()))

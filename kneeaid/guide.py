@@ -50,19 +50,19 @@ def source_list():
 
 @bp.route("/")
 def home():
-    return render_template("home.html")
+    return render_template("guide/home.html")
 
 
 @bp.route("/about")
 def about():
-    return render_template("about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
+    return render_template("guide/about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
     return render_template(
-        "doctor.html", sources=["001", "NHS", "Ottawa", "AAOS"], tiers=triage.TIERS,
+        "guide/doctor.html", sources=["001", "NHS", "Ottawa", "AAOS"], tiers=triage.TIERS,
         rules_by_tier=rules_by_tier, tier_headlines=triage.TIER_HEADLINES, rule_signs=triage.RULE_SIGNS,
     )
 
@@ -87,7 +87,7 @@ def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
     return render_template(
-        "heat.html", sources=["001", "NHS"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
+        "guide/heat.html", sources=["001", "NHS"], questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
         answers=answers, verdict=verdict, against=against, doctor_today=doctor_today(answers),
         heat_rules=triage.TRIAGE["heat"],
     )
@@ -95,18 +95,18 @@ def heat():
 
 @bp.route("/causes")
 def causes():
-    return render_template("causes.html", sources=["001", "000"])
+    return render_template("guide/causes.html", sources=["001", "000"])
 
 
 @bp.route("/prevent")
 def prevent():
-    return render_template("prevent.html", sources=["001", "000"])
+    return render_template("guide/prevent.html", sources=["001", "000"])
 
 
 @bp.route("/offline")
 def offline():
     """What the service worker shows for a page this device has not saved."""
-    return render_template("offline.html")
+    return render_template("guide/offline.html")
 
 
 @bp.app_template_filter("lower_first")

@@ -93,7 +93,7 @@ def precache_list(app):
 def service_worker():
     app = current_app._get_current_object()
     body = render_template(
-        "sw.js",
+        "pwa/sw.js",
         precache=precache_list(app),
         offline_pages={lang: url_for("guide.offline", lang=lang) for lang in LANGUAGES},
         outbox_script=url_for("static", filename="js/outbox.js"),

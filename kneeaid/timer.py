@@ -70,7 +70,7 @@ def timer_limits():
 @bp.route("/timer")
 def page():
     return render_template(
-        "timer.html",
+        "timer/page.html",
         cold_choices=COLD_CHOICES,
         cold_default=COLD_DEFAULT,
         elevation_choices=ELEVATION_CHOICES,

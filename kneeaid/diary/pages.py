@@ -36,7 +36,7 @@ MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 def page():
     """The diary's shell: the same for everyone, so it opens offline. The
     entries come from diary.view (htmx) and from the device's outbox."""
-    return render_template("diary.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
+    return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
 
 
 def requested_page():
@@ -78,7 +78,7 @@ def view_context(profile_id, month=None, page=1):
 def view():
     """What the server holds for this browser, a month at a time (newest first)."""
     month, page = requested_page()
-    return page_or_fragment("diary_view.html", "_diary_view.html", **view_context(current_profile(), month, page))
+    return page_or_fragment("diary/view.html", "diary/_view.html", **view_context(current_profile(), month, page))
 
 
 @bp.route("/diary/summary")
@@ -94,7 +94,7 @@ def summary():
         sessions=[e for e in entries if e["kind"] == "session"],
         notes=[e for e in entries if e["kind"] == "pain" and e.get("note")],
     )
-    return render_template("diary_summary.html", **context)
+    return render_template("diary/summary.html", **context)
 
 
 @bp.route("/diary/entries", methods=["POST"])
@@ -133,12 +133,12 @@ def delete_all():
     """GET asks once; POST deletes the profile, and the page it answers with
     clears the device too (static/js/diary.js)."""
     if request.method == "GET":
-        return render_template("diary_delete.html")
+        return render_template("diary/delete.html")
     require_same_origin()
     profile_id = current_profile()
     if profile_id:
         delete(profile_id)
-    return forget_profile(current_app.make_response(render_template("diary_deleted.html")))
+    return forget_profile(current_app.make_response(render_template("diary/deleted.html")))
 
 
 @bp.route("/diary/join", methods=["POST"])

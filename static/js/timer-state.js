@@ -160,8 +160,87 @@
     }
   }
 
+  // The changes a person makes ------------------------------------------
+  // Each reads the stored state, changes it and stores it; timer.js only
+  // draws and announces.
+
+  // Starts a session with the ice pack; a length that is not offered becomes
+  // the longest allowed. Returns the minutes started.
+  function startCold(minutes, elevationMinutes, now = Date.now()) {
+    const coldMinutes = COLD_CHOICES.includes(minutes) ? minutes : COLD_MAX_MINUTES;
+    saveTimer({
+      id: KneeAid.newId(),
+      startedAt: now,
+      phase: "cold",
+      coldMinutes,
+      elevationMinutes,
+      phaseStartedAt: now,
+      phaseEndsAt: now + coldMinutes * MINUTE,
+      pausedAt: null,
+      pausedMs: 0,
+      cold: null,
+      elevation: null,
+    });
+    return coldMinutes;
+  }
+
+  // Raises the leg: after the ice pack (what it did is kept), or alone.
+  function startElevation(minutes, now = Date.now()) {
+    let { state } = loadTimer(now);
+    if (state && state.phase === "cold") {
+      const coldEnd = Math.min(now, state.pausedAt || state.phaseEndsAt);
+      state.cold = {
+        plannedMinutes: state.coldMinutes,
+        actualSeconds: Math.round(elapsedMs(state, coldEnd) / 1000),
+      };
+      state.coldEndedAt = coldEnd;
+    } else {
+      state = { id: KneeAid.newId(), startedAt: now, coldMinutes: null, cold: null };
+    }
+    Object.assign(state, {
+      phase: "elevation",
+      elevationMinutes: minutes,
+      phaseStartedAt: now,
+      phaseEndsAt: now + minutes * MINUTE,
+      pausedAt: null,
+      pausedMs: 0,
+    });
+    saveTimer(state);
+  }
+
+  // Pauses a running phase or runs it again: "paused", "resumed", or null
+  // when nothing runs. A paused ice pack still counts (the 15-minute cap).
+  function togglePause(now = Date.now()) {
+    const { state } = loadTimer(now);
+    if (!state || !["cold", "elevation"].includes(phaseOf(state, now))) {
+      return null;
+    }
+    let change = "paused";
+    if (state.pausedAt === null) {
+      state.pausedAt = now;
+    } else {
+      const pause = now - state.pausedAt;
+      state.pausedMs += pause;
+      state.phaseEndsAt += pause;
+      state.pausedAt = null;
+      change = "resumed";
+    }
+    saveTimer(state);
+    return change;
+  }
+
+  // Stops: what was done is kept for the diary; the timer is ready again.
+  function stopSession() {
+    const { state } = loadTimer();
+    if (state && state.phase !== "done") {
+      finishSession(state, "stopped");
+    } else {
+      saveTimer(null);
+    }
+  }
+
   Object.assign(KneeAid, {
     TIMER_KEY, COLD_MAX_MINUTES, loadTimer, takeRepair, saveTimer, phaseOf, remainingMs, elapsedMs, sessions,
-    finishSession,
+    finishSession, startCold, startElevation, togglePause, stopSession,
   });
 })(window.KneeAid);

@@ -42,80 +42,29 @@
   // Actions ----------------------------------------------------------------
 
   function startCold(minutes) {
-    const now = Date.now();
-    const coldMinutes = settings.coldChoices.includes(minutes) ? minutes : KneeAid.COLD_MAX_MINUTES;
     KneeAid.unlockSound();
-    KneeAid.saveTimer({
-      id: KneeAid.newId(),
-      startedAt: now,
-      phase: "cold",
-      coldMinutes,
-      elevationMinutes: Number($("elevation-minutes").value),
-      phaseStartedAt: now,
-      phaseEndsAt: now + coldMinutes * MINUTE,
-      pausedAt: null,
-      pausedMs: 0,
-      cold: null,
-      elevation: null,
-    });
+    const coldMinutes = KneeAid.startCold(minutes, Number($("elevation-minutes").value));
     showNotice("");
     announce(counted(text.coldStarted, coldMinutes));
   }
 
   function startElevation() {
-    const now = Date.now();
     const minutes = Number($("elevation-minutes").value);
-    let { state } = KneeAid.loadTimer(now);
-    if (state && state.phase === "cold") {
-      const coldEnd = Math.min(now, state.pausedAt || state.phaseEndsAt);
-      state.cold = {
-        plannedMinutes: state.coldMinutes,
-        actualSeconds: Math.round(KneeAid.elapsedMs(state, coldEnd) / 1000),
-      };
-      state.coldEndedAt = coldEnd;
-    } else {
-      state = { id: KneeAid.newId(), startedAt: now, coldMinutes: null, cold: null };
-    }
-    Object.assign(state, {
-      phase: "elevation",
-      elevationMinutes: minutes,
-      phaseStartedAt: now,
-      phaseEndsAt: now + minutes * MINUTE,
-      pausedAt: null,
-      pausedMs: 0,
-    });
     KneeAid.silence();
-    KneeAid.saveTimer(state);
+    KneeAid.startElevation(minutes);
     showNotice("");
     announce(counted(text.elevationStarted, minutes));
   }
 
   function togglePause() {
-    const now = Date.now();
-    const { state } = KneeAid.loadTimer(now);
-    if (!state || !["cold", "elevation"].includes(KneeAid.phaseOf(state, now))) {
-      return;
+    const now = KneeAid.togglePause();
+    if (now) {
+      announce(now === "paused" ? text.paused : text.resumed);
     }
-    if (state.pausedAt === null) {
-      state.pausedAt = now;
-      announce(text.paused);
-    } else {
-      const pause = now - state.pausedAt;
-      state.pausedMs += pause;
-      state.phaseEndsAt += pause;
-      state.pausedAt = null;
-      announce(text.resumed);
-    }
-    KneeAid.saveTimer(state);
   }
 
   function stop() {
-    const { state } = KneeAid.loadTimer();
-    if (state && state.phase !== "done") {
-      KneeAid.finishSession(state, "stopped");
-    } else {
-      KneeAid.saveTimer(null);
-    }
+    KneeAid.stopSession();
     KneeAid.silence();
     showNotice("");
     announce(text.stopped);
