@@ -45,10 +45,10 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import check, diary, guide, http, i18n, pwa, timer
+    from . import check, diary, guide, http, i18n, languages, pwa, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
-    babel.init_app(app, locale_selector=i18n.current_language, timezone_selector=i18n.current_timezone)
+    babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
     htmx.init_app(app)
     limiter.init_app(app)
 
@@ -57,5 +57,5 @@ def create_app(test_config=None):
     pwa.init_app(app)
     diary.init_app(app)
     for feature in (guide, timer, check, diary):
-        app.register_blueprint(feature.bp, url_prefix=i18n.LANGUAGE_PREFIX)
+        app.register_blueprint(feature.bp, url_prefix=languages.LANGUAGE_PREFIX)
     return app

@@ -6,10 +6,8 @@ that ``/`` can send them back to it.
 """
 
 from pathlib import Path
-from urllib.parse import unquote
 
 import click
-import pytz
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -17,49 +15,17 @@ from flask import Blueprint, current_app, g, redirect, request, url_for
 
 from .extensions import PROJECT_ROOT
 from .http import personal
-
-LANGUAGES = {"en": "English", "ru": "Русский"}
-DEFAULT_LANGUAGE = "en"
-LANGUAGE_PREFIX = "/<any({}):lang>".format(", ".join(LANGUAGES))
-LANGUAGE_COOKIE = "lang"
-ONE_YEAR = 365 * 24 * 60 * 60
+from .languages import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    current_language,
+    other_language,
+    preferred_language,
+    same_page_in,
+)
 
 bp = Blueprint("i18n", __name__)
-
-
-def preferred_language():
-    """The language to offer someone who has not picked a page yet."""
-    remembered = request.cookies.get(LANGUAGE_COOKIE)
-    if remembered in LANGUAGES:
-        return remembered
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
-def current_language():
-    """Flask-Babel's locale selector: the page's prefix, else the preference."""
-    return g.get("lang") or preferred_language()
-
-
-def current_timezone():
-    """Flask-Babel's time zone selector: the device's zone, which shell.js
-    keeps in the ``tz`` cookie (URL-encoded: ``Europe%2FMoscow``); UTC when
-    unknown or not a real place's zone (``Factory``, ``localtime``)."""
-    name = unquote(request.cookies.get("tz", "")) if request else ""
-    return name if name in pytz.common_timezones_set else None
-
-
-def other_language():
-    return next(code for code in LANGUAGES if code != current_language())
-
-
-def same_page_in(lang):
-    """The URL of the page being shown, in another language, with the same
-    query: a check's answers must give the same result in every language."""
-    if request.url_rule is None or "lang" not in request.url_rule.arguments:
-        return url_for("guide.home", lang=lang)
-    query = {name: values for name, values in request.args.lists()
-             if name not in request.view_args and name != "lang" and not name.startswith("_")}
-    return url_for(request.endpoint, **query, **{**request.view_args, "lang": lang})
+ONE_YEAR = 365 * 24 * 60 * 60
 
 
 @bp.route("/")

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from .http import revalidate
-from .i18n import LANGUAGE_PREFIX, LANGUAGES, current_language
+from .languages import LANGUAGE_PREFIX, LANGUAGES, current_language
 
 bp = Blueprint("pwa", __name__)
 

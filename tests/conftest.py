@@ -7,7 +7,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kneeaid import create_app
-from kneeaid.i18n import LANGUAGES
+from kneeaid.languages import LANGUAGES
 from tests.pages import PAGES
 
 CHROMIUM = "/usr/bin/chromium"

@@ -5,7 +5,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from kneeaid.i18n import LANGUAGES, TRANSLATIONS_DIR, extract_messages
+from kneeaid.i18n import TRANSLATIONS_DIR, extract_messages
+from kneeaid.languages import LANGUAGES
 
 
 def test_root_goes_to_english_without_any_hint(client):
