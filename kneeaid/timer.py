@@ -1,5 +1,5 @@
-"""The first-aid timer: cold for 10-15 minutes, then elevation (triage.md,
-"Cold and elevation"). The page is the same for everyone and works offline;
+"""The first-aid timer: an ice pack for 10-15 minutes, then the leg raised
+(docs/medical-rules.md, "Cold and elevation"). The page is the same for everyone and works offline;
 static/js/timer.js runs it from the wall clock and the state kept on the device.
 """
 

@@ -1,4 +1,4 @@
-"""The symptom check on the server: every rule of triage.md, bad input, the guides."""
+"""The symptom check on the server: every rule of docs/medical-rules.md, bad input, the guides."""
 
 import re
 

@@ -124,7 +124,7 @@
     await showPending();
   }
 
-  // Edit and delete buttons live in the server's list (_diary_view.html).
+  // Edit and delete buttons live in the server's list (diary/_view.html).
   async function onListAction(event) {
     const edit = event.target.closest(".edit-entry");
     if (edit) {

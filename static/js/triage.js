@@ -54,7 +54,7 @@ window.KneeAidTriage = (function () {
     return { tier, rules: firedIds, symptoms, someNotUnderstood, firstAid: firstAid(triage, tier, firedIds) };
   }
 
-  // Shows, in a result section rendered by _check_result.html, the parts that
+  // Shows, in a result section rendered by check/_result.html, the parts that
   // apply to this result, exactly as the server would have.
   function show(section, result) {
     section.dataset.tier = result.tier;
