@@ -103,9 +103,10 @@
     const alarmBanner = banner();
     if (phase === "cold-over") {
       // Once per cold phase: after a reload the page says the cold is over instead.
-      const alreadyRung = localStorage.getItem(ALARM_KEY) === String(state.phaseEndsAt);
+      const offAt = KneeAid.coldOffAt(state);
+      const alreadyRung = localStorage.getItem(ALARM_KEY) === String(offAt);
       if (!alreadyRung && !isRinging()) {
-        ring(state.phaseEndsAt);
+        ring(offAt);
       }
     } else if (isRinging()) {
       silence();
@@ -120,9 +121,12 @@
     if (alarmBanner) {
       alarmBanner.hidden = !(isRinging() && !document.getElementById("timer"));
     }
-    if (state && (phase === "cold" || phase === "elevation") && state.pausedAt === null) {
-      // Wake up exactly at the end, and at least every second while visible.
-      watchTimeout = setTimeout(watch, Math.min(Math.max(state.phaseEndsAt - now, 0) + 20, 1000));
+    // Wake up exactly at the end, and at least every second while visible; a
+    // paused ice pack still has its cap.
+    const wakeAt = phase === "cold" ? KneeAid.coldOffAt(state)
+      : phase === "elevation" && state.pausedAt === null ? state.phaseEndsAt : null;
+    if (wakeAt !== null) {
+      watchTimeout = setTimeout(watch, Math.min(Math.max(wakeAt - now, 0) + 20, 1000));
     }
   }
 

@@ -92,11 +92,19 @@
   }
 
   // What the person should see now: ready, cold, cold-over, elevation or done.
+  // When the ice pack must come off: its planned end (moved on by pauses),
+  // but never later than COLD_MAX_MINUTES after it went on, pauses included:
+  // a paused ice pack is still on the knee (docs/medical-rules.md).
+  function coldOffAt(state) {
+    const cap = state.phaseStartedAt + COLD_MAX_MINUTES * MINUTE;
+    return state.pausedAt === null ? Math.min(state.phaseEndsAt, cap) : cap;
+  }
+
   function phaseOf(state, now = Date.now()) {
     if (state === null) {
       return "ready";
     }
-    if (state.phase === "cold" && state.pausedAt === null && now >= state.phaseEndsAt) {
+    if (state.phase === "cold" && now >= coldOffAt(state)) {
       return "cold-over";
     }
     if (state.phase === "elevation" && state.pausedAt === null && now >= state.phaseEndsAt) {
@@ -108,7 +116,9 @@
   function remainingMs(state, now = Date.now()) {
     const until = state.pausedAt || now;
     const plannedMs = (state.phase === "cold" ? state.coldMinutes : state.elevationMinutes) * MINUTE;
-    return Math.min(Math.max(state.phaseEndsAt - until, 0), plannedMs);
+    const left = Math.min(Math.max(state.phaseEndsAt - until, 0), plannedMs);
+    // A paused ice pack keeps counting toward its cap.
+    return state.phase === "cold" ? Math.min(left, Math.max(coldOffAt(state) - now, 0)) : left;
   }
 
   function elapsedMs(state, now = Date.now()) {
@@ -222,6 +232,9 @@
       const pause = now - state.pausedAt;
       state.pausedMs += pause;
       state.phaseEndsAt += pause;
+      if (state.phase === "cold") {
+        state.phaseEndsAt = Math.min(state.phaseEndsAt, coldOffAt({ ...state, pausedAt: null }));
+      }
       state.pausedAt = null;
       change = "resumed";
     }
@@ -240,7 +253,8 @@
   }
 
   Object.assign(KneeAid, {
-    TIMER_KEY, COLD_MAX_MINUTES, loadTimer, takeRepair, saveTimer, phaseOf, remainingMs, elapsedMs, sessions,
+    TIMER_KEY, COLD_MAX_MINUTES, loadTimer, takeRepair, saveTimer, coldOffAt, phaseOf, remainingMs, elapsedMs,
+    sessions,
     finishSession, startCold, startElevation, togglePause, stopSession,
   });
 })(window.KneeAid);

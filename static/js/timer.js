@@ -122,6 +122,7 @@
       const left = KneeAid.remainingMs(state, now);
       $("countdown").textContent = mmss(left);
       root.classList.toggle("is-paused", state.pausedAt !== null);
+      $("paused-cold-note").hidden = !(phase === "cold" && state.pausedAt !== null);
       $("pause").textContent = state.pausedAt === null ? text.pause : text.resume;
       const minute = Math.ceil(left / MINUTE);
       if (shownPhase === phase && minute !== shownMinute && state.pausedAt === null) {
@@ -156,7 +157,7 @@
     const ended = $("timer-ended");
     ended.hidden = true;
     if (phase === "cold-over") {
-      const minutesAgo = Math.floor((now - state.phaseEndsAt) / MINUTE);
+      const minutesAgo = Math.floor((now - KneeAid.coldOffAt(state)) / MINUTE);
       // Reopened after the end: say how long ago, so the person acts now.
       ended.textContent = counted(text.coldEndedAgo, minutesAgo);
       ended.hidden = minutesAgo < 1;
