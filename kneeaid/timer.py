@@ -57,6 +57,7 @@ def texts_for_script():
         "pause": gettext("Pause"),
         "resume": gettext("Resume"),
         "nextFrom": gettext("Next ice pack possible from %(time)s.", time="{time}"),
+        "iceOffAt": gettext("Ice pack off at %(time)s", time="{time}"),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
     }
 

@@ -211,6 +211,25 @@ def test_pause_and_resume_keep_the_right_time(context, live_server):
     assert phase(page) == "cold-over"
 
 
+def test_while_cooling_the_clock_time_to_take_the_ice_pack_off_is_shown(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)  # the clock starts at 10:00 (+03:00)
+    page.get_by_role("radio", name="12 minutes").check()
+    start(page)
+    page.clock.run_for(300)
+    shown_at = page.locator("#ice-off-at").inner_text()
+    expected = page.evaluate("""() => new Intl.DateTimeFormat("en", {hour: "2-digit", minute: "2-digit"})
+        .format(new Date(Date.now() - 300 + 12 * 60000))""")
+    assert shown_at == f"Ice pack off at {expected}"
+    page.get_by_role("button", name="Pause").click()
+    forward(page, "05:00")
+    later = page.evaluate("""() => new Intl.DateTimeFormat("en", {hour: "2-digit", minute: "2-digit"})
+        .format(new Date(Date.now() - 5 * 60000 - 600 + 15 * 60000))""")
+    assert page.locator("#ice-off-at").inner_text() == f"Ice pack off at {later}", "paused: the cap"
+    page.get_by_role("button", name="Skip to leg up").click()
+    page.clock.run_for(300)
+    assert page.locator("#ice-off-at").is_hidden()
+
+
 def test_a_paused_ice_pack_still_counts_toward_15_minutes(context, live_server):
     """docs/medical-rules.md: the ice pack is on the knee until the person says
     it is off; 15 minutes after it went on, pauses included, it must come off."""

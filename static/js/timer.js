@@ -134,7 +134,10 @@
       root.classList.remove("is-paused");
     }
 
+    // The clock time too, not only the countdown: a glance at a locked phone's clock is enough.
+    $("ice-off-at").hidden = phase !== "cold";
     if (phase === "cold") {
+      $("ice-off-at").textContent = text.iceOffAt.replace("{time}", clockFormat.format(KneeAid.coldOffAt(state)));
       const skinTime = KneeAid.elapsedMs(state, now) >= settings.skinCheckAfterMinutes * MINUTE;
       if (skinTime && $("skin-prompt").hidden) {
         announce(text.skinCheck);
