@@ -343,7 +343,7 @@ def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
     forward(page, "06:00")
     assert announcer.inner_text() == "Осталось 4\xa0минуты"
     forward(page, "04:00")
-    assert announcer.inner_text() == "Время вышло\xa0— снимите пакет со льдом."
+    assert announcer.inner_text() == "Время вышло\xa0— снимите пакет со льдом сейчас же."
 
 
 def test_without_wake_lock_the_timer_works_and_says_the_screen_may_lock(context, live_server):
