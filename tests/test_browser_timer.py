@@ -266,7 +266,7 @@ def test_the_display_never_differs_from_the_wall_clock_by_more_than_a_second(con
         forward(page, step)
         gap = page.evaluate("""() => {
             const state = JSON.parse(localStorage.getItem("kneeaid.timer"));
-            const [minutes, seconds] = document.querySelector("[role=timer]").textContent.split(":");
+            const [minutes, seconds] = document.getElementById("countdown").textContent.split(":");
             const shownSeconds = Number(minutes) * 60 + Number(seconds);
             return Math.abs(shownSeconds - (state.phaseEndsAt - Date.now()) / 1000);
         }""")
@@ -394,3 +394,26 @@ def test_the_browser_reads_the_same_timer_limits_as_the_server(context, live_ser
     assert page.evaluate("window.KneeAid.COLD_MAX_MINUTES") == COLD_MAX
     offered = page.locator('input[name="cold"]').evaluate_all("(boxes) => boxes.map((box) => Number(box.value))")
     assert offered == LIMITS["coldChoices"]
+
+
+def test_a_running_timer_shows_on_every_other_page_and_leads_back(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    chip = page.locator("#timer-chip")
+    assert chip.is_hidden(), "not on the timer's own page"
+    start(page)
+    page.get_by_role("link", name="About KneeAid: sources and privacy").click()
+    page.wait_for_url("**/en/about")
+    forward(page, "03:00")
+    assert chip.is_visible()
+    assert chip.inner_text().split() == ["Ice", "pack", "12:00"]
+    page.get_by_role("link", name=re.compile("Ice pack")).click()
+    page.wait_for_url("**/en/timer")
+    page.get_by_role("button", name="Skip to leg up").click()
+    page.goto(f"{live_server.url}/ru/check")
+    page.clock.run_for(300)
+    assert chip.is_visible() and chip.inner_text().split()[:3] == ["Нога", "на", "возвышении"]
+    page.goto(f"{live_server.url}/ru/timer")
+    page.get_by_role("button", name="Остановить").click()
+    page.goto(f"{live_server.url}/ru/")
+    page.clock.run_for(300)
+    assert chip.is_hidden()

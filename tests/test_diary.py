@@ -422,7 +422,8 @@ def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client
     reasons = {"en": ["An X-ray is needed now.", "Possible nerve or blood-vessel damage.", "Possible joint infection.",
                       "An injured child's knee must be examined by a doctor.",
                       "Morning stiffness or both knees hurting can be a sign of arthritis."],
-               "ru": ["Рентген нужен сейчас же.", "Возможно повреждение нерва или сосуда.", "Возможна инфекция сустава."]}
+               "ru": ["Рентген нужен сейчас же.", "Возможно повреждение нерва или сосуда.",
+                      "Возможна инфекция сустава."]}
     for reason in reasons[lang]:
         assert reason in page, reason
     for entry in waited:

@@ -91,6 +91,22 @@
     return ringTimer !== null;
   }
 
+  // The chip on every other page: which phase runs and the time left, a tap back to the timer.
+  function showChip(state, phase, now) {
+    const chip = document.getElementById("timer-chip");
+    if (!chip) {
+      return;
+    }
+    const running = phase === "cold" || phase === "elevation";
+    chip.hidden = !running || document.getElementById("timer") !== null;
+    if (running) {
+      const seconds = Math.ceil(KneeAid.remainingMs(state, now) / 1000);
+      chip.dataset.phase = phase;
+      chip.querySelector(".chip-time").textContent =
+        `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+    }
+  }
+
   // Watches the stored timer from any page: rings when the cold is over,
   // settles a finished elevation.
   let watchTimeout = null;
@@ -121,6 +137,7 @@
     if (alarmBanner) {
       alarmBanner.hidden = !(isRinging() && !document.getElementById("timer"));
     }
+    showChip(state, phase, now);
     // Wake up exactly at the end, and at least every second while visible; a
     // paused ice pack still has its cap.
     const wakeAt = phase === "cold" ? KneeAid.coldOffAt(state)
