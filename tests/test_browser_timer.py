@@ -417,3 +417,11 @@ def test_a_running_timer_shows_on_every_other_page_and_leads_back(context, live_
     page.goto(f"{live_server.url}/ru/")
     page.clock.run_for(300)
     assert chip.is_hidden()
+
+
+def test_the_timer_says_plainly_when_the_alarm_may_not_come(context, live_server, lang):
+    page = open_timer(context.new_page(), live_server.url, lang)
+    note = page.locator("#alarm-limits")
+    assert note.is_visible()
+    said = {"en": "A locked screen can make it late or silent", "ru": "заблокированного экрана"}[lang]
+    assert said in note.inner_text()
