@@ -425,3 +425,13 @@ def test_the_timer_says_plainly_when_the_alarm_may_not_come(context, live_server
     assert note.is_visible()
     said = {"en": "A locked screen can make it late or silent", "ru": "заблокированного экрана"}[lang]
     assert said in note.inner_text()
+
+
+@pytest.mark.parametrize("asked", [60, 20, 11])
+def test_starting_never_takes_a_length_the_timer_does_not_offer(context, live_server, asked):
+    page = open_timer(context.new_page(), live_server.url)
+    page.locator('input[name="cold"][value="15"]').evaluate(f"(box) => {{ box.value = '{asked}'; }}")
+    start(page)
+    page.clock.run_for(300)
+    assert shown(page) == "15:00"
+    assert page.evaluate("JSON.parse(localStorage.getItem('kneeaid.timer')).coldMinutes") == 15

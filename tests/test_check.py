@@ -470,3 +470,10 @@ def test_no_retired_phrasing_is_left_in_any_catalog_or_page(client, page_urls):
         page = client.get(url).get_data(as_text=True)
         for phrase in RETIRED_PHRASINGS + RETIRED_RUSSIAN:
             assert phrase not in page, (url, phrase)
+
+
+def test_none_of_these_is_dropped_when_anything_else_is_ticked(client):
+    page = result_page(client, "en", ["none", "swelling"])
+    assert shown(page, "symptom") == ["swelling"]
+    assert triage.evaluate(["none", "swelling"]).symptoms == ("swelling",)
+    assert triage.evaluate(["none"]).symptoms == ("none",)

@@ -165,6 +165,23 @@ def test_translate_update_leaves_no_unrelated_diff(runner, tmp_path, monkeypatch
         assert updated.read_bytes() == po.read_bytes(), f"{po} changed: run flask translate update"
 
 
+def test_translate_update_drops_strings_the_code_no_longer_has(runner, tmp_path, monkeypatch):
+    import shutil
+
+    from kneeaid import i18n
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    catalog = copy / "ru" / "LC_MESSAGES" / "messages.po"
+    lost = '\nmsgid "A sentence the code lost"\nmsgstr "Потерянная фраза"\n'
+    catalog.write_text(catalog.read_text(encoding="utf-8") + lost, encoding="utf-8")
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", copy)
+    monkeypatch.setattr(i18n, "POT_FILE", tmp_path / "messages.pot")
+    assert runner.invoke(args=["translate", "update"]).exit_code == 0
+    text = catalog.read_text(encoding="utf-8")
+    assert "A sentence the code lost" not in text and "#~" not in text
+
+
 def test_every_catalog_header_is_filled_in():
     for lang in _translated_languages():
         po = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
