@@ -435,3 +435,14 @@ def test_starting_never_takes_a_length_the_timer_does_not_offer(context, live_se
     page.clock.run_for(300)
     assert shown(page) == "15:00"
     assert page.evaluate("JSON.parse(localStorage.getItem('kneeaid.timer')).coldMinutes") == 15
+
+
+def test_the_start_button_is_on_the_first_screen_of_a_phone(browser, live_server, lang):
+    context = browser.new_context(viewport={"width": 412, "height": 915})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/{lang}/timer")
+        button = page.locator("#start-cold").bounding_box()
+        assert button["y"] + button["height"] <= 915, "Start must not need scrolling"
+    finally:
+        context.close()
