@@ -58,6 +58,10 @@ def texts_for_script():
         "resume": gettext("Resume"),
         "nextFrom": gettext("Next ice pack possible from %(time)s.", time="{time}"),
         "iceOffAt": gettext("Ice pack off at %(time)s", time="{time}"),
+        "stopQuestion": gettext("Stop the timer? What was done so far is kept in the diary."),
+        "stopYes": gettext("Yes, stop"),
+        "againQuestion": gettext("The last ice pack came off less than 2 hours ago. Start another one anyway?"),
+        "againYes": gettext("Start anyway"),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
     }
 

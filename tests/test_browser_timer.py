@@ -90,7 +90,12 @@ def test_a_whole_session_from_cold_to_done(context, live_server):
     assert record["startedAt"] == "2026-11-21T07:00:10.000Z"
     assert re.fullmatch(r"[0-9a-f-]{36}", record["id"])
 
+    assert page.get_by_role("link", name="How is the knee now?").get_attribute("href") == "/en/diary#add-title"
     page.get_by_role("button", name="Start again").click()
+    question = page.get_by_role("alertdialog")
+    assert "less than 2 hours ago" in question.inner_text()
+    assert phase(page) == "done", "nothing starts before the answer"
+    question.get_by_role("button", name="Start anyway").click()
     assert phase(page) == "cold" and shown(page) == "15:00"
 
 
@@ -293,6 +298,10 @@ def test_stopping_keeps_what_was_done(context, live_server):
     start(page)
     forward(page, "03:00")
     page.get_by_role("button", name="Stop").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Cancel").click()
+    assert phase(page) == "cold" and sessions(page) == [], "Cancel keeps the timer running"
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_role("button", name="Yes, stop").click()
     assert phase(page) == "ready"
     [record] = sessions(page)
     assert record["outcome"] == "stopped"
@@ -414,6 +423,7 @@ def test_a_running_timer_shows_on_every_other_page_and_leads_back(context, live_
     assert chip.is_visible() and chip.inner_text().split()[:3] == ["Нога", "на", "возвышении"]
     page.goto(f"{live_server.url}/ru/timer")
     page.get_by_role("button", name="Остановить").click()
+    page.get_by_role("button", name="Да, остановить").click()
     page.goto(f"{live_server.url}/ru/")
     page.clock.run_for(300)
     assert chip.is_hidden()

@@ -63,20 +63,52 @@
     }
   }
 
+  // Asks first, in the page (no blocking dialog): yes runs the action.
+  let confirmed = null;
+
+  function askFirst(question, yesLabel, action) {
+    $("timer-confirm-text").textContent = question;
+    $("confirm-yes").textContent = yesLabel;
+    $("timer-confirm").hidden = false;
+    confirmed = action;
+    $("confirm-yes").focus();
+  }
+
+  function answer(yes) {
+    const action = confirmed;
+    confirmed = null;
+    $("timer-confirm").hidden = true;
+    if (yes && action) {
+      action();
+    }
+  }
+
   function stop() {
-    KneeAid.stopSession();
-    KneeAid.silence();
-    showNotice("");
-    announce(text.stopped);
+    askFirst(text.stopQuestion, text.stopYes, () => {
+      KneeAid.stopSession();
+      KneeAid.silence();
+      showNotice("");
+      announce(text.stopped);
+    });
   }
 
   // One tap repeats the last session: the same cold, or elevation alone again.
+  // Another ice pack within 2 hours of the last one is asked about first.
   function repeat() {
     const { state } = KneeAid.loadTimer();
-    if (state && state.coldMinutes === null) {
-      startElevation();
+    const again = () => {
+      if (state && state.coldMinutes === null) {
+        startElevation();
+      } else {
+        startCold((state && state.coldMinutes) || chosenColdMinutes());
+      }
+    };
+    const tooSoon = state && state.coldEndedAt && state.coldMinutes !== null
+      && Date.now() < state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE;
+    if (tooSoon) {
+      askFirst(text.againQuestion, text.againYes, again);
     } else {
-      startCold((state && state.coldMinutes) || chosenColdMinutes());
+      again();
     }
   }
 
@@ -209,6 +241,8 @@
     [$("pause"), "click", togglePause],
     [$("stop"), "click", stop],
     [$("repeat"), "click", repeat],
+    [$("confirm-yes"), "click", () => answer(true)],
+    [$("confirm-no"), "click", () => answer(false)],
     [$("allow-notifications"), "click", allowNotifications],
     [document, "kneeaid:timer", render],
     [document, "kneeaid:alarm", render],
