@@ -337,6 +337,23 @@ def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_serv
     assert not banner.is_visible()
 
 
+def test_the_alarm_banners_big_button_is_the_next_step(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)
+    page.get_by_role("link", name="About KneeAid: sources and privacy").click()
+    page.wait_for_url("**/en/about")
+    forward(page, "15:00")
+    banner = page.get_by_role("alert")
+    next_step = banner.get_by_role("link", name="Ice off: raise the leg")
+    assert next_step.bounding_box()["height"] >= 48
+    assert banner.get_by_role("button", name="Stop the alarm").bounding_box()["height"] >= 48
+    next_step.click()
+    page.wait_for_url("**/en/timer")
+    page.clock.run_for(300)
+    assert phase(page) == "elevation" and shown(page) == "15:00"
+    assert page.locator("#timer").get_attribute("data-alarm") == "off"
+
+
 def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
     page = open_timer(context.new_page(), live_server.url, "ru")
     announcer = page.locator("#timer-announcer")

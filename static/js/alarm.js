@@ -155,6 +155,14 @@
       watch();
     }
   });
+  // The next step from any page: the ice pack is off, the leg goes up, the timer
+  // opens. In the capture phase: htmx's boosted link must not run first.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".alarm-next")) {
+      silence();
+      KneeAid.startElevation(KneeAid.config.timerLimits.elevationDefault);
+    }
+  }, true);
   // Boosted navigation swaps the body: show the banner again on the new page.
   document.addEventListener("htmx:afterSettle", watch);
   watch();
