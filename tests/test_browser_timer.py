@@ -473,3 +473,27 @@ def test_the_start_button_is_on_the_first_screen_of_a_phone(browser, live_server
         assert button["y"] + button["height"] <= 915, "Start must not need scrolling"
     finally:
         context.close()
+
+
+def test_the_screen_stays_on_while_the_timer_runs_unless_the_person_says_no(context, live_server):
+    page = context.new_page()
+    page.add_init_script("""
+        window.wakeLocks = [];
+        Object.defineProperty(navigator, "wakeLock", {value: {request: async () => {
+            const lock = {released: false, addEventListener() {}, release() { this.released = true; }};
+            window.wakeLocks.push(lock);
+            return lock;
+        }}});
+    """)
+    open_timer(page, live_server.url)
+    assert page.get_by_label("Keep the screen on while the timer runs").is_checked()
+    start(page)
+    page.clock.run_for(300)
+    assert page.evaluate("window.wakeLocks.filter((lock) => !lock.released).length") == 1
+    page.get_by_label("Keep the screen on while the timer runs").uncheck()
+    page.clock.run_for(300)
+    assert page.evaluate("window.wakeLocks.filter((lock) => !lock.released).length") == 0
+    page.reload()
+    page.clock.run_for(300)
+    assert not page.get_by_label("Keep the screen on while the timer runs").is_checked(), "remembered"
+    assert page.evaluate("window.wakeLocks.length") == 0

@@ -210,7 +210,17 @@
     }
   }
 
-  async function holdWakeLock(wanted) {
+  // Keeping the screen on is the person's choice, on by default and remembered.
+  const AWAKE_KEY = "kneeaid.keepAwake";
+  $("keep-awake").checked = localStorage.getItem(AWAKE_KEY) !== "no";
+
+  function chooseKeepAwake() {
+    localStorage.setItem(AWAKE_KEY, $("keep-awake").checked ? "yes" : "no");
+    render();
+  }
+
+  async function holdWakeLock(running) {
+    const wanted = running && $("keep-awake").checked;
     if (!("wakeLock" in navigator)) {
       $("wake-lock-note").hidden = !wanted;
       return;
@@ -241,6 +251,7 @@
     [$("pause"), "click", togglePause],
     [$("stop"), "click", stop],
     [$("repeat"), "click", repeat],
+    [$("keep-awake"), "change", chooseKeepAwake],
     [$("confirm-yes"), "click", () => answer(true)],
     [$("confirm-no"), "click", () => answer(false)],
     [$("allow-notifications"), "click", allowNotifications],
