@@ -62,6 +62,8 @@ def texts_for_script():
         "stopYes": gettext("Yes, stop"),
         "againQuestion": gettext("The last ice pack came off less than 2 hours ago. Start another one anyway?"),
         "againYes": gettext("Start anyway"),
+        "whyNotifications": gettext("So that the alarm can also show as a notification, KneeAid asks once "
+                                    "whether it may send notifications. The timer works either way."),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
     }
 

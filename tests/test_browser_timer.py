@@ -41,6 +41,18 @@ def shown(page):
     return page.get_by_role("timer").inner_text()
 
 
+def drawn_phase(page, tries=50):
+    """The phase once a page reached by a boosted link has run its script (the
+    template's own data-phase is "ready" until then); the clock moves 0.1 s a try."""
+    for _ in range(tries):
+        drawn = page.evaluate("() => { const timer = document.getElementById('timer');"
+                              " return timer && timer.dataset.drawn === 'yes' ? timer.dataset.phase : null; }")
+        if drawn:
+            return drawn
+        page.clock.run_for(100)
+    raise AssertionError("the timer page was never drawn")
+
+
 def forward(page, duration):
     page.clock.fast_forward(duration)
     page.clock.run_for(300)  # one tick of the display
@@ -349,8 +361,8 @@ def test_the_alarm_banners_big_button_is_the_next_step(context, live_server):
     assert banner.get_by_role("button", name="Stop the alarm").bounding_box()["height"] >= 48
     next_step.click()
     page.wait_for_url("**/en/timer")
-    page.clock.run_for(300)
-    assert phase(page) == "elevation" and shown(page) == "15:00"
+    assert drawn_phase(page) == "elevation"
+    assert shown(page) == "15:00"
     assert page.locator("#timer").get_attribute("data-alarm") == "off"
 
 
@@ -434,6 +446,7 @@ def test_a_running_timer_shows_on_every_other_page_and_leads_back(context, live_
     assert chip.inner_text().split() == ["Ice", "pack", "12:00"]
     page.get_by_role("link", name=re.compile("Ice pack")).click()
     page.wait_for_url("**/en/timer")
+    assert drawn_phase(page) == "cold"
     page.get_by_role("button", name="Skip to leg up").click()
     page.goto(f"{live_server.url}/ru/check")
     page.clock.run_for(300)
@@ -497,3 +510,27 @@ def test_the_screen_stays_on_while_the_timer_runs_unless_the_person_says_no(cont
     page.clock.run_for(300)
     assert not page.get_by_label("Keep the screen on while the timer runs").is_checked(), "remembered"
     assert page.evaluate("window.wakeLocks.length") == 0
+
+
+def test_notifications_are_asked_for_once_at_the_first_start_and_a_no_is_kept(context, live_server):
+    page = context.new_page()
+    page.add_init_script("""
+        window.asked = Number(localStorage.getItem("test.asked") || 0);
+        window.Notification = class { static permission = "default";
+            static requestPermission() {
+                localStorage.setItem("test.asked", String(++window.asked));
+                return Promise.resolve("denied");
+            } };
+    """)
+    open_timer(page, live_server.url)
+    assert page.evaluate("window.asked") == 0, "not asked before a timer starts"
+    start(page)
+    assert page.evaluate("window.asked") == 1
+    assert page.get_by_text("KneeAid asks once whether it may send notifications").is_visible()
+    assert phase(page) == "cold", "the timer runs whatever the answer"
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_role("button", name="Yes, stop").click()
+    page.reload()
+    start(page)
+    assert page.evaluate("window.asked") == 1, "asked only once"
+    assert not page.get_by_text("KneeAid asks once").is_visible()

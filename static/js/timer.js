@@ -45,6 +45,7 @@
     KneeAid.unlockSound();
     const coldMinutes = KneeAid.startCold(minutes, Number($("elevation-minutes").value));
     showNotice("");
+    askForNotificationsOnce();
     announce(counted(text.coldStarted, coldMinutes));
   }
 
@@ -53,6 +54,7 @@
     KneeAid.silence();
     KneeAid.startElevation(minutes);
     showNotice("");
+    askForNotificationsOnce();
     announce(counted(text.elevationStarted, minutes));
   }
 
@@ -144,6 +146,7 @@
     const { state } = KneeAid.loadTimer(now);
     const phase = KneeAid.phaseOf(state, now);
     root.dataset.phase = phase;
+    root.dataset.drawn = "yes";
     root.dataset.alarm = KneeAid.isRinging() ? "ringing" : "off";
     root.classList.toggle("cold-advised", phase === "ready" && coldAdvised());
     $("cold-advice").hidden = !coldAdvised();
@@ -254,7 +257,6 @@
     [$("keep-awake"), "change", chooseKeepAwake],
     [$("confirm-yes"), "click", () => answer(true)],
     [$("confirm-no"), "click", () => answer(false)],
-    [$("allow-notifications"), "click", allowNotifications],
     [document, "kneeaid:timer", render],
     [document, "kneeaid:alarm", render],
     [document, "visibilitychange", render],
@@ -267,12 +269,18 @@
     holdWakeLock(false);
   }
 
-  function allowNotifications() {
-    Notification.requestPermission().then(showNotificationOffer);
-  }
+  // Notifications are asked for once, when the first timer starts (the tap
+  // lets the browser ask), with one sentence on why. A "no" is remembered,
+  // and the timer works without them.
+  const ASKED_KEY = "kneeaid.notificationsAsked";
 
-  function showNotificationOffer() {
-    $("allow-notifications").hidden = !("Notification" in window) || Notification.permission !== "default";
+  function askForNotificationsOnce() {
+    if (!("Notification" in window) || Notification.permission !== "default" || localStorage.getItem(ASKED_KEY)) {
+      return;
+    }
+    localStorage.setItem(ASKED_KEY, "yes");
+    showNotice(text.whyNotifications);
+    Notification.requestPermission().catch(() => {});
   }
 
   // A preset from the address (?cold=10) is taken only if it is a real choice.
@@ -296,6 +304,5 @@
   if (state && state.elevationMinutes) {
     $("elevation-minutes").value = String(state.elevationMinutes);
   }
-  showNotificationOffer();
   render();
 })();
