@@ -3,7 +3,8 @@
 For the timer (issue 3: at most 15 KB): its own script, its rules in
 static/css/app.css (from the "/* Shared pieces" comment on, which only the
 timer uses so far; gzipped as the server sends them), and its HTML. The
-shell (htmx, shell.js, timer-state.js, alarm.js, the rest of app.css) is measured by bench/first_load.py.
+shell (htmx, shell.js, timer-state.js, alarm.js, the rest of app.css), loaded on
+every page, is measured by bench/first_load.py.
 
     python bench/page_weight.py
 """
@@ -28,8 +29,9 @@ def css_section_gzipped(marker):
 
 def main():
     base, rows = measure_page("/en/timer")
+    shell = ("timer-state.js",)  # loaded on every page: part of bench/first_load.py's figure
     own = {url.removeprefix(base).split("?")[0]: size for url, size in rows
-           if "timer" in url}
+           if "timer" in url and not url.split("?")[0].endswith(shell)}
     css = css_section_gzipped("/* Shared pieces")
     total = sum(own.values()) + css
     print("The timer page's own weight (transferred, gzip):")
