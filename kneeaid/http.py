@@ -3,8 +3,9 @@
 import gzip
 from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -109,6 +110,35 @@ def page_or_fragment(page, fragment, **context):
 def json_error(message, status, headers=()):
     """The one shape of a JSON error: {"error": message, "status": status}."""
     return jsonify(error=str(message), status=status), status, list(headers)
+
+
+def json_body():
+    """The JSON body of an API request: (body, None), or (None, a JSON error
+    response to answer with)."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        return None, json_error("the body is larger than 1 MB", 413)
+    if not request.is_json:
+        return None, json_error("send JSON (Content-Type: application/json)", 400)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None, json_error("the body is nested too deeply", 400)
+    if body is None:
+        return None, json_error("the body is not valid JSON", 400)
+    return body, None
+
+
+def require_same_origin():
+    """Refuse writes that another site's page started (CSRF): browsers say
+    where a request comes from in Sec-Fetch-Site, or at least in Origin."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        allowed = site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+        allowed = urlsplit(origin).netloc == request.host
+    if not allowed:
+        abort(403, description=_l("This change must come from KneeAid's own pages."))
 
 
 def compress(response):

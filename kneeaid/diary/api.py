@@ -2,28 +2,13 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
-from ..http import json_error, personal
+from ..http import json_body, json_error, personal, require_same_origin
 from .entries import BadEntry, TooMuchInOneRequest, validate_request
-from .profiles import limit_new_profiles, remember_profile, require_same_origin, save
+from .profiles import limit_new_profiles, remember_profile, save
 
 api = Blueprint("diary_api", __name__)
-
-
-def request_body():
-    """The JSON body of a sync request, or a JSON error response to answer with."""
-    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
-        return None, json_error("the body is larger than 1 MB", 413)
-    if not request.is_json:
-        return None, json_error("send JSON (Content-Type: application/json)", 400)
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        return None, json_error("the body is nested too deeply", 400)
-    if body is None:
-        return None, json_error("the body is not valid JSON", 400)
-    return body, None
 
 
 @api.route("/api/diary/sync", methods=["POST"])
@@ -34,7 +19,7 @@ def sync():
     {"acknowledged": [ids now safe], "rejected": [{"id", "error"}]}. Sending the
     same entry twice stores it once; the device drops what was answered."""
     require_same_origin()
-    body, error = request_body()
+    body, error = json_body()
     if error:
         return error
     try:

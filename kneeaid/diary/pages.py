@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, format_time, get_timezone
 from flask_babel import lazy_gettext as _l
 
 from .. import triage
-from ..http import page_or_fragment, personal
+from ..http import page_or_fragment, personal, require_same_origin
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, BadEntry, validate_entry
 from .history import moment_of, one_page, pain_chart, pain_for_more_than_two_days, timeline
 from .profiles import (
@@ -21,7 +21,6 @@ from .profiles import (
     limit_new_profiles,
     recovery_code,
     remember_profile,
-    require_same_origin,
     save,
     store,
 )

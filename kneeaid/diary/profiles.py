@@ -4,7 +4,6 @@ also the recovery code. Writes come only from KneeAid's own pages (CSRF), and
 the limits on writing live here."""
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
@@ -44,19 +43,6 @@ def forget_profile(response):
 
 def recovery_code(profile_id):
     return "-".join(profile_id[i:i + 4] for i in range(0, 32, 4))
-
-
-def require_same_origin():
-    """Refuse writes that another site's page started (CSRF): browsers say
-    where a request comes from in Sec-Fetch-Site, or at least in Origin."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        allowed = site in ("same-origin", "none")
-    else:
-        origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
-        allowed = urlsplit(origin).netloc == request.host
-    if not allowed:
-        abort(403, description=_l("This change must come from KneeAid's own pages."))
 
 
 def storage_unavailable():

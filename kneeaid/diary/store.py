@@ -9,18 +9,15 @@ Why it is safe with several worker processes and threads, and across crashes:
 * Every read or change of a profile holds an ``flock`` on its ``.lock`` file:
   exclusive to change, shared to read. flock works between processes and
   between threads that open the file separately, as each call here does.
-* A change is made in memory and written once: to a temporary file, flushed
-  and fsynced, then renamed over the old file (atomic on POSIX), then the
-  folder is fsynced. A process killed at any moment leaves the old file or the
-  new one, never half of one, and a change is acknowledged only after it is
-  on disk.
+* A change is made in memory and written once, by kneeaid/files.py: to a
+  temporary file, fsynced, renamed over the old file, the folder fsynced. A
+  process killed at any moment leaves the old file or the new one, never half
+  of one, and a change is acknowledged only after it is on disk.
 """
 
 import contextlib
-import errno
 import fcntl
 import json
-import os
 import re
 import secrets
 from pathlib import Path
@@ -29,7 +26,10 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
+from ..files import CANNOT_WRITE, StorageUnavailable, write_atomically
 from .merge import merge
+
+__all__ = ["DiaryStore", "ProfileGone", "StorageUnavailable", "TooManyWrites"]
 
 PROFILE_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -40,14 +40,6 @@ class TooManyWrites(Exception):
 
 class ProfileGone(Exception):
     """The profile was deleted while this change waited for it."""
-
-
-class StorageUnavailable(Exception):
-    """The data folder cannot be written now (read-only, full, no permission).
-    Nothing was changed; reads still work."""
-
-
-CANNOT_WRITE = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM}
 
 
 class AtomicJSONStorage(Storage):
@@ -64,21 +56,7 @@ class AtomicJSONStorage(Storage):
             return None
 
     def write(self, data):
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        try:
-            with temporary.open("w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)  # the old file stays as it was
-            raise
-        folder = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 class DiaryStore:
@@ -198,9 +176,9 @@ class DiaryStore:
         folder = self._folder(profile_id)
         with (folder / f"{profile_id}.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            for suffix in (".json", ".json.tmp"):
+            for name in (f"{profile_id}.json", f".{profile_id}.json.tmp"):
                 with contextlib.suppress(FileNotFoundError):
-                    (folder / f"{profile_id}{suffix}").unlink()
+                    (folder / name).unlink()
             (folder / f"{profile_id}.lock").unlink()
             fcntl.flock(lock, fcntl.LOCK_UN)
 
