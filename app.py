@@ -5,7 +5,7 @@ import sys
 
 from waitress import create_server
 
-from kneeaid import create_app
+from kneeaid import alarms, create_app
 
 app = create_app()
 
@@ -34,6 +34,7 @@ def main():
         server = create_server(app, **server_options(app, args))
     except OSError as error:
         sys.exit(f"KneeAid cannot listen on {args.host}:{args.port}: {error.strerror or error}")
+    alarms.start_sending(app)  # the timer's alarms, pushed when due
     print(f"KneeAid is serving on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     server.run()
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .alarms.keys import DEVELOPMENT_SUBJECT
+from .alarms.validation import DEFAULT_PUSH_SERVICES
 from .extensions import PROJECT_ROOT, babel, htmx, limiter
 
 __all__ = ["PROJECT_ROOT", "create_app"]
@@ -29,6 +31,12 @@ def default_settings(app):
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The timer's alarms pushed to a locked phone (see README, "The push alarm").
+        "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
+        "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
+        "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
+        "MAX_ALARMS_PER_SUBSCRIPTION": 10,
+        "ALARM_REQUESTS_PER_MINUTE": 30,  # per client address
     }
 
 
@@ -45,7 +53,7 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import check, diary, guide, http, i18n, languages, pwa, timer
+    from . import alarms, check, diary, guide, http, i18n, languages, pwa, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
@@ -56,6 +64,7 @@ def create_app(test_config=None):
     http.init_app(app)
     pwa.init_app(app)
     diary.init_app(app)
+    alarms.init_app(app)
     for feature in (guide, timer, check, diary):
         app.register_blueprint(feature.bp, url_prefix=languages.LANGUAGE_PREFIX)
     return app

@@ -1,0 +1,37 @@
+"""What a pushed alarm says, in the person's language and time zone. Written
+when the alarm is scheduled (the request knows both), kept with it, sent as is."""
+
+from babel.dates import format_time
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+# kind: (title, body). The body names the clock time, so a late delivery is still true.
+TEXTS = {
+    "skin-check": (
+        _l("Look at the skin under the ice pack"),
+        _l("%(time)s: if the skin is very red, white, blistered or numb, take the ice pack off and raise the leg."),
+    ),
+    "cold-over": (
+        _l("Time is up: take the ice pack off"),
+        _l("Take the ice pack off: %(time)s. Then raise the leg."),
+    ),
+    "elevation-over": (
+        _l("First aid finished"),
+        _l("The leg has been up long enough: %(time)s. How is the knee now?"),
+    ),
+}
+
+
+def message(kind, at, lang, timezone):
+    """The push payload: {title, body, kind, at, url} (static/sw.js shows it)."""
+    title, body = TEXTS[kind]
+    with force_locale(lang):
+        clock = format_time(at, "HH:mm", tzinfo=timezone, locale=lang)
+        return {
+            "title": str(title),
+            "body": body % {"time": clock},
+            "kind": kind,
+            "at": at.isoformat(),
+            "url": url_for("timer.page", lang=lang),
+        }

@@ -1,0 +1,127 @@
+"""What an alarm request may be (``POST /api/timer/alarms``): pure rules,
+no Flask and no storage, so a second backend cannot drift from them."""
+
+import base64
+import binascii
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+KINDS = ("skin-check", "cold-over", "elevation-over")
+MAX_AHEAD = timedelta(hours=2)  # no first-aid step is further away than this
+MAX_LATE = timedelta(minutes=10)  # an alarm later than this says something no longer true: dropped
+MAX_ENDPOINT_LENGTH = 2048
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+# The push services of the major browsers (Chrome, Edge, Firefox, Safari).
+DEFAULT_PUSH_SERVICES = (
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://web.push.apple.com",
+    "https://*.notify.windows.com",
+)
+
+
+class BadAlarm(ValueError):
+    """The request is not an alarm this server will send; the message says why."""
+
+
+def parse_services(text):
+    """The allowed push services from a setting: comma-separated origins,
+    ``https://*.example.com`` allowing any subdomain. Returns (scheme, host, port)s."""
+    services = []
+    for origin in (part.strip() for part in text.split(",")):
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/"):
+            raise ValueError(f"not a push service origin: {origin!r} (say scheme://host[:port])")
+        services.append((parts.scheme, parts.hostname.lower(), parts.port or DEFAULT_PORTS[parts.scheme]))
+    return services
+
+
+def endpoint_allowed(endpoint, services):
+    """Whether the server may post to this endpoint: its origin must be one of
+    the allowed push services, so no one can make the server post elsewhere."""
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port that is not a number
+        return False
+    if parts.username is not None or parts.password is not None or not parts.hostname:
+        return False
+    host = parts.hostname.lower()
+    for scheme, allowed_host, allowed_port in services:
+        if parts.scheme != scheme or port != allowed_port:
+            continue
+        if host == allowed_host or (allowed_host.startswith("*.") and host.endswith(allowed_host[1:])):
+            return True
+    return False
+
+
+def _base64url(value, name):
+    if not isinstance(value, str) or not value:
+        raise BadAlarm(f"subscription.keys.{name} must be a base64url string")
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise BadAlarm(f"subscription.keys.{name} is not base64url") from None
+
+
+def parse_subscription(subscription, services):
+    """The browser's PushSubscription (its toJSON()), checked."""
+    if not isinstance(subscription, dict):
+        raise BadAlarm("subscription must be an object: the browser's PushSubscription")
+    endpoint = subscription.get("endpoint")
+    if not isinstance(endpoint, str) or not 0 < len(endpoint) <= MAX_ENDPOINT_LENGTH:
+        raise BadAlarm(f"subscription.endpoint must be a URL of at most {MAX_ENDPOINT_LENGTH} characters")
+    if not endpoint_allowed(endpoint, services):
+        raise BadAlarm("subscription.endpoint is not on a push service this server sends to")
+    keys = subscription.get("keys")
+    if not isinstance(keys, dict):
+        raise BadAlarm("subscription.keys must be an object with p256dh and auth")
+    p256dh = _base64url(keys.get("p256dh"), "p256dh")
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)
+    except ValueError:
+        raise BadAlarm("subscription.keys.p256dh is not a P-256 public key") from None
+    if len(_base64url(keys.get("auth"), "auth")) != 16:
+        raise BadAlarm("subscription.keys.auth must be 16 bytes")
+    return {"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}}
+
+
+def parse_time(value, now):
+    """``at``: an ISO 8601 time with its zone, at most MAX_AHEAD from now and
+    not so late that the alarm would be dropped."""
+    if not isinstance(value, str):
+        raise BadAlarm("at must be an ISO 8601 time with a zone, such as 2026-11-22T14:35:00Z")
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadAlarm("at is not an ISO 8601 time, such as 2026-11-22T14:35:00Z") from None
+    if at.tzinfo is None:
+        raise BadAlarm("at must say its zone (Z or +03:00)")
+    if at > now + MAX_AHEAD:
+        raise BadAlarm("at is more than 2 hours ahead")
+    if at < now - MAX_LATE:
+        raise BadAlarm("at is more than 10 minutes ago")
+    return at
+
+
+def parse_alarm(body, now, languages, services):
+    """The alarm a request asks for: {subscription, at, kind, lang}, or BadAlarm."""
+    if not isinstance(body, dict):
+        raise BadAlarm("send a JSON object: {subscription, at, kind, lang}")
+    kind = body.get("kind")
+    if kind not in KINDS:
+        raise BadAlarm(f"kind must be one of {', '.join(KINDS)}")
+    lang = body.get("lang")
+    if lang not in languages:
+        raise BadAlarm(f"lang must be one of {', '.join(sorted(languages))}")
+    return {
+        "subscription": parse_subscription(body.get("subscription"), services),
+        "at": parse_time(body.get("at"), now),
+        "kind": kind,
+        "lang": lang,
+    }

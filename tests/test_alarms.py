@@ -1,0 +1,431 @@
+"""The timer's alarms pushed from the server (kneeaid/alarms): the API, the
+queue on disk, and the sending, received by a fake push service on
+127.0.0.1 and decrypted as the phone would (tests/fake_push.py)."""
+
+import base64
+import json
+import os
+import stat
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from py_vapid import Vapid, Vapid02
+
+from kneeaid import create_app
+from kneeaid.alarms import keys, sender
+from kneeaid.alarms.keys import BadPushSetting
+from kneeaid.alarms.sender import Sender
+from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
+from scripts import app_process
+from tests.fake_push import FakePushService
+
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.fixture
+def push_service():
+    service = FakePushService()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_app(make_app, push_service):
+    return make_app(PUSH_SERVICES=push_service.origin)
+
+
+@pytest.fixture
+def push_client(push_app):
+    return push_app.test_client()
+
+
+@pytest.fixture
+def sending(push_app):
+    """Starts the app's sending thread (as app.py does) and stops it after the test."""
+    started = []
+
+    def start(app=push_app):
+        parts = app.extensions["kneeaid.alarms"]
+        parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"]).start()
+        started.append(parts["sender"])
+        return parts["sender"]
+
+    yield start
+    for thread in started:
+        thread.stop()
+
+
+def iso(moment):
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def in_seconds(seconds):
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+def ask(client, subscription, at, kind="cold-over", lang="en", headers=SAME_ORIGIN):
+    return client.post("/api/timer/alarms", headers=headers, json={
+        "subscription": subscription, "at": iso(at), "kind": kind, "lang": lang})
+
+
+def waiting_files(app):
+    folder = Path(app.config["DATA_DIR"]) / "alarms"
+    return sorted(name for name in os.listdir(folder) if name.endswith(".json")) if folder.exists() else []
+
+
+# The key ---------------------------------------------------------------------
+
+
+def test_the_key_is_a_p256_point_made_on_first_use_kept_private_and_the_same_after_a_restart(push_app, make_app):
+    key_file = Path(push_app.config["DATA_DIR"]) / keys.KEY_FILE
+    assert not key_file.exists()  # an app that never pushes writes no key
+
+    public = push_app.test_client().get("/api/push/key").get_json()["publicKey"]
+
+    point = base64.urlsafe_b64decode(public + "=" * (-len(public) % 4))
+    assert len(point) == 65 and point[0] == 4  # an uncompressed P-256 point, as PushManager.subscribe() wants
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    again = make_app().test_client().get("/api/push/key").get_json()["publicKey"]
+    assert again == public
+
+
+def test_a_key_given_in_the_settings_is_used_and_no_file_is_written(make_app):
+    given = Vapid()
+    given.generate_keys()
+    app = make_app(VAPID_PRIVATE_KEY=given.private_pem().decode())
+
+    public = app.test_client().get("/api/push/key").get_json()["publicKey"]
+
+    assert public == keys.application_server_key(given)
+    assert not (Path(app.config["DATA_DIR"]) / keys.KEY_FILE).exists()
+
+
+@pytest.mark.parametrize("setting", [{"VAPID_PRIVATE_KEY": "not a key"},
+                                     {"VAPID_SUBJECT": "admin@example.org"},
+                                     {"PUSH_SERVICES": "fcm.googleapis.com"}])
+def test_a_push_setting_that_cannot_work_stops_the_app_at_start(make_app, setting):
+    with pytest.raises((BadPushSetting, ValueError)):
+        make_app(**setting)
+
+
+def test_a_data_folder_that_cannot_keep_a_key_answers_503_and_the_pages_still_work(tmp_path, push_service):
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o500)
+    try:
+        if os.access(data, os.W_OK):  # root writes anywhere: make the key's path unusable instead
+            (data / keys.KEY_FILE).mkdir()
+        app = create_app({"TESTING": True, "DATA_DIR": str(data), "PUSH_SERVICES": push_service.origin})
+        client = app.test_client()
+        assert client.get("/en/timer").status_code == 200
+        answer = client.get("/api/push/key")
+        assert answer.status_code == 503 and "timer still rings" in answer.get_json()["error"]
+        refused = ask(client, push_service.subscribe().json, in_seconds(60))
+        assert refused.status_code == 503
+    finally:
+        data.chmod(0o700)
+
+
+# Asking for an alarm -----------------------------------------------------------
+
+
+def test_an_alarm_is_answered_201_with_its_id_once_it_is_on_disk(push_app, push_client, push_service):
+    answer = ask(push_client, push_service.subscribe().json, in_seconds(600))
+
+    assert answer.status_code == 201
+    alarm_id = answer.get_json()["id"]
+    assert len(alarm_id) == 32 and int(alarm_id, 16) >= 0
+    assert answer.headers["Location"] == f"/api/timer/alarms/{alarm_id}"
+    assert "no-store" in answer.headers["Cache-Control"]
+    [name] = waiting_files(push_app)
+    assert alarm_id in name
+
+
+def bad_requests(service):
+    subscription = service.subscribe().json
+    good = {"subscription": subscription, "at": iso(in_seconds(60)), "kind": "cold-over", "lang": "en"}
+
+    def changed(**changes):
+        return {**good, **changes}
+
+    def with_endpoint(endpoint):
+        return changed(subscription={**subscription, "endpoint": endpoint})
+
+    def with_keys(**keys):
+        return changed(subscription={**subscription, "keys": {**subscription["keys"], **keys}})
+
+    return [
+        ("a list", [good], "JSON object"),
+        ("no subscription", changed(subscription=None), "subscription"),
+        ("an address inside the server's network", with_endpoint("http://127.0.0.1:22/push"), "push service"),
+        ("a cloud metadata address", with_endpoint("http://169.254.169.254/latest"), "push service"),
+        ("another site", with_endpoint("https://evil.example/push"), "push service"),
+        ("the allowed host with a user in front", with_endpoint(service.origin.replace("//", "//u@") + "/x"),
+         "push service"),
+        ("not a URL", with_endpoint(12), "endpoint"),
+        ("a very long endpoint", with_endpoint(service.origin + "/" + "a" * 3000), "endpoint"),
+        ("no keys", changed(subscription={"endpoint": subscription["endpoint"]}), "keys"),
+        ("p256dh not a point", with_keys(p256dh=base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode()),
+         "p256dh"),
+        ("p256dh not base64", with_keys(p256dh="***"), "p256dh"),
+        ("auth too short", with_keys(auth="AAAA"), "auth"),
+        ("a time with no zone", changed(at="2026-11-22T14:35:00"), "zone"),
+        ("not a time", changed(at="at half past two"), "ISO 8601"),
+        ("three hours ahead", changed(at=iso(in_seconds(3 * 3600))), "2 hours"),
+        ("eleven minutes ago", changed(at=iso(in_seconds(-11 * 60))), "10 minutes"),
+        ("an unknown kind", changed(kind="wake-up"), "kind"),
+        ("an unknown language", changed(lang="de"), "lang"),
+    ]
+
+
+def test_every_bad_request_is_refused_with_400_saying_what_is_wrong_and_keeps_nothing(
+        push_app, push_client, push_service):
+    for what, body, words in bad_requests(push_service):
+        answer = push_client.post("/api/timer/alarms", headers=SAME_ORIGIN, json=body)
+        assert answer.status_code == 400, what
+        assert words in answer.get_json()["error"], what
+    for body, content_type in (("{", "application/json"), ("kind=cold-over", "application/x-www-form-urlencoded")):
+        answer = push_client.post("/api/timer/alarms", headers=SAME_ORIGIN, data=body, content_type=content_type)
+        assert answer.status_code == 400
+        assert answer.get_json()["error"]
+    assert waiting_files(push_app) == []
+
+
+def test_another_site_cannot_set_or_cancel_an_alarm(push_app, push_client, push_service):
+    subscription = push_service.subscribe().json
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
+
+    assert ask(push_client, subscription, in_seconds(60), headers=cross_site).status_code == 403
+    alarm_id = ask(push_client, subscription, in_seconds(60)).get_json()["id"]
+    assert push_client.delete(f"/api/timer/alarms/{alarm_id}", headers=cross_site).status_code == 403
+    assert len(waiting_files(push_app)) == 1
+
+
+def test_a_subscription_has_at_most_ten_waiting_alarms(push_app, push_client, push_service):
+    crowded, other = push_service.subscribe().json, push_service.subscribe().json
+    for minute in range(10):
+        assert ask(push_client, crowded, in_seconds(60 + minute * 60)).status_code == 201
+
+    refused = ask(push_client, crowded, in_seconds(30 * 60))
+
+    assert refused.status_code == 400 and "10 waiting alarms" in refused.get_json()["error"]
+    assert ask(push_client, other, in_seconds(60)).status_code == 201
+    assert len(waiting_files(push_app)) == 11
+
+
+def test_cancelling_removes_the_alarm_and_cancelling_again_is_harmless(push_app, push_client, push_service):
+    subscription = push_service.subscribe().json
+    kept = ask(push_client, subscription, in_seconds(120)).get_json()["id"]
+    cancelled = ask(push_client, subscription, in_seconds(60)).get_json()["id"]
+
+    assert push_client.delete(f"/api/timer/alarms/{cancelled}", headers=SAME_ORIGIN).status_code == 204
+    assert push_client.delete(f"/api/timer/alarms/{cancelled}", headers=SAME_ORIGIN).status_code == 204
+    assert push_client.delete("/api/timer/alarms/not-an-id", headers=SAME_ORIGIN).status_code == 404
+
+    [name] = waiting_files(push_app)
+    assert kept in name
+
+
+def test_only_the_push_services_allowed_are_posted_to():
+    services = parse_services(",".join(DEFAULT_PUSH_SERVICES))
+    allowed = ["https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x",
+               "https://web.push.apple.com/QGu", "https://wns2-db5p.notify.windows.com/w/?token=x",
+               "https://FCM.googleapis.com:443/fcm/send/abc"]
+    refused = ["http://fcm.googleapis.com/fcm/send/abc", "https://fcm.googleapis.com:8443/x",
+               "https://fcm.googleapis.com.evil.example/x", "https://evilnotify.windows.com/x",
+               "https://notify.windows.com.evil.example/x", "https://user@fcm.googleapis.com/x",
+               "https://localhost/x", "https://10.0.0.1/x", "https://fcm.googleapis.com:port/x", "file:///etc/passwd"]
+    assert [url for url in allowed if not endpoint_allowed(url, services)] == []
+    assert [url for url in refused if endpoint_allowed(url, services)] == []
+
+
+# Sending ---------------------------------------------------------------------
+
+
+def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_and_time_zone(
+        push_app, push_client, push_service, sending):
+    english, russian = push_service.subscribe(), push_service.subscribe()
+    # As the browser sets it: the zone URL-encoded.
+    push_client.set_cookie("tz", "Europe%2FMoscow")
+    off_at = in_seconds(1.5).replace(microsecond=0) + timedelta(seconds=1)
+    skin_at = off_at - timedelta(seconds=1)
+    assert ask(push_client, english.json, off_at, kind="cold-over", lang="en").status_code == 201
+    assert ask(push_client, russian.json, skin_at, kind="skin-check", lang="ru").status_code == 201
+    public_key = push_client.get("/api/push/key").get_json()["publicKey"]
+
+    sending()
+    arrived = push_service.wait_for(2)
+
+    assert len(arrived) == 2
+    by_path = {message["path"]: message for message in arrived}
+    for subscription, due in ((english, off_at), (russian, skin_at)):
+        message = by_path[subscription.path]
+        assert due.timestamp() - 0.05 <= message["at"] <= due.timestamp() + 2  # within 2 s of the time asked
+        headers = {name.lower(): value for name, value in message["headers"].items()}
+        assert int(headers["ttl"]) >= 600
+        assert headers["urgency"] == "high"
+        assert headers["content-encoding"] == "aes128gcm"
+        scheme, token = headers["authorization"].split(" ", 1)
+        assert scheme == "vapid" and f"k={public_key}" in token
+        assert Vapid02.verify(headers["authorization"])  # signed with the key browsers subscribed with
+        claims = json.loads(base64.urlsafe_b64decode(token.split("t=")[1].split(".")[1] + "=="))
+        assert claims["aud"] == push_service.origin and claims["sub"].startswith("mailto:")
+        assert claims["exp"] > time.time()
+
+    moscow = off_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
+    assert english.decrypt(by_path[english.path]["body"]) == {
+        "title": "Time is up: take the ice pack off",
+        "body": f"Take the ice pack off: {moscow}. Then raise the leg.",
+        "kind": "cold-over", "at": off_at.isoformat(), "url": "/en/timer"}
+    in_russian = russian.decrypt(by_path[russian.path]["body"])
+    skin_moscow = skin_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
+    assert in_russian["title"] == "Посмотрите на кожу под пакетом со льдом"
+    assert in_russian["body"].startswith(f"{skin_moscow}: если кожа")
+    assert (in_russian["kind"], in_russian["url"]) == ("skin-check", "/ru/timer")
+    assert waiting_files(push_app) == []  # each sent once, then gone
+
+
+def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, sending):
+    subscription = push_service.subscribe()
+    alarm_id = ask(push_client, subscription.json, in_seconds(1)).get_json()["id"]
+    sending()
+
+    assert push_client.delete(f"/api/timer/alarms/{alarm_id}", headers=SAME_ORIGIN).status_code == 204
+    time.sleep(2.5)
+
+    assert push_service.received == []
+
+
+def test_a_subscription_the_push_service_says_is_gone_is_forgotten(push_app, push_client, push_service, sending):
+    gone, other = push_service.subscribe(), push_service.subscribe()
+    push_service.answers[gone.path] = 410
+    ask(push_client, gone.json, in_seconds(0.5))
+    ask(push_client, gone.json, in_seconds(600))
+    ask(push_client, other.json, in_seconds(600))
+
+    sending()
+    push_service.wait_for(1)
+    deadline = time.time() + 5
+    while len(waiting_files(push_app)) > 1 and time.time() < deadline:
+        time.sleep(0.05)
+
+    assert [message["path"] for message in push_service.received] == [gone.path]  # tried once, not again
+    [left] = waiting_files(push_app)
+    assert other.path.rsplit("/", 1)[1] not in left  # the file names the subscription by a hash
+    assert json.loads((Path(push_app.config["DATA_DIR"]) / "alarms" / left).read_text())[
+        "subscription"]["endpoint"] == other.endpoint
+
+
+def test_a_push_service_that_fails_for_now_is_tried_again(push_app, push_client, push_service, sending, monkeypatch):
+    monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.5)
+    subscription = push_service.subscribe()
+    push_service.answers[subscription.path] = 503
+    ask(push_client, subscription.json, in_seconds(0.2))
+
+    sending()
+    push_service.wait_for(1)
+    push_service.answers[subscription.path] = 201
+    arrived = push_service.wait_for(2)
+
+    assert len(arrived) == 2
+    assert arrived[1]["at"] - arrived[0]["at"] >= 0.4
+    assert subscription.decrypt(arrived[1]["body"])["kind"] == "cold-over"
+    time.sleep(1)
+    assert len(push_service.received) == 2 and waiting_files(push_app) == []
+
+
+def test_an_alarm_more_than_ten_minutes_late_is_dropped_and_a_later_one_is_sent(
+        push_app, push_service, sending):
+    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    stale, fresh = push_service.subscribe(), push_service.subscribe()
+    for subscription, minutes_late in ((stale, 11), (fresh, 9)):
+        due = time.time() - minutes_late * 60
+        queue.add({"subscription": subscription.json, "due": due,
+                   "message": {"title": "t", "body": f"{minutes_late}", "kind": "cold-over", "at": "", "url": "/"}},
+                  due, max_per_subscriber=10)
+
+    sending()
+    arrived = push_service.wait_for(1)
+    time.sleep(1)
+
+    assert [message["path"] for message in arrived] == [fresh.path]
+    assert waiting_files(push_app) == []
+
+
+def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app, push_client, push_service, sending):
+    subscriptions = [push_service.subscribe() for _ in range(6)]
+    due = in_seconds(1.5)
+    for subscription in subscriptions:
+        for kind in ("skin-check", "cold-over", "elevation-over"):
+            assert ask(push_client, subscription.json, due, kind=kind).status_code == 201
+
+    sending(push_app)
+    sending(make_app(PUSH_SERVICES=push_service.origin))  # a second app on the same data folder
+    push_service.wait_for(18)
+    time.sleep(2.5)  # anything sent twice would have arrived by now
+
+    kinds = sorted((message["path"], subscription.decrypt(message["body"])["kind"])
+                   for subscription in subscriptions for message in push_service.received
+                   if message["path"] == subscription.path)
+    assert len(push_service.received) == 18
+    assert kinds == sorted((s.path, kind) for s in subscriptions for kind in ("skin-check", "cold-over", "elevation-over"))
+
+
+# Whole server processes (app.py) ------------------------------------------------
+
+
+def post_alarm(url, subscription, at, kind="cold-over"):
+    request = urllib.request.Request(
+        url + "/api/timer/alarms", method="POST",
+        data=json.dumps({"subscription": subscription.json, "at": iso(at), "kind": kind, "lang": "en"}).encode(),
+        headers={"Content-Type": "application/json", **SAME_ORIGIN})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 201
+        return json.loads(answer.read())["id"]
+
+
+def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(tmp_path, push_service):
+    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin}
+    subscription = push_service.subscribe()
+    process, url = app_process.start(tmp_path / "data", **settings)
+    due = in_seconds(3)
+    post_alarm(url, subscription, due)
+    process.kill()  # kill -9, between the 201 and the due time
+    process.wait()
+
+    time.sleep(max(due.timestamp() - time.time(), 0) + 1)  # it is due while the server is down
+    assert push_service.received == []
+    process, url = app_process.start(tmp_path / "data", **settings)
+    started = time.time()
+    try:
+        arrived = push_service.wait_for(1)
+        time.sleep(2.5)
+    finally:
+        app_process.stop(process)
+
+    assert len(push_service.received) == 1
+    assert arrived[0]["at"] - started < 3  # sent as soon as the server is back
+    assert subscription.decrypt(arrived[0]["body"])["at"] == due.isoformat()
+
+
+def test_two_server_processes_on_one_data_folder_send_each_alarm_once(tmp_path, push_service):
+    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin}
+    processes = [app_process.start(tmp_path / "data", **settings) for _ in range(2)]
+    try:
+        subscriptions = [push_service.subscribe() for _ in range(8)]
+        due = in_seconds(2.5)
+        for index, subscription in enumerate(subscriptions):
+            for kind in ("skin-check", "cold-over"):
+                post_alarm(processes[index % 2][1], subscription, due, kind=kind)
+        push_service.wait_for(16)
+        time.sleep(3)  # a second send would have arrived by now (each process looks every 2 s)
+    finally:
+        for process, _ in processes:
+            app_process.stop(process)
+
+    assert len(push_service.received) == 16
+    assert len({(message["path"], message["body"]) for message in push_service.received}) == 16
