@@ -98,6 +98,7 @@ def service_worker():
         offline_pages={lang: url_for("guide.offline", lang=lang) for lang in LANGUAGES},
         outbox_script=url_for("static", filename="js/outbox.js"),
         sync_url=url_for("diary_api.sync"),
+        icon=url_for("static", filename="icons/icon-192.png"),
     )
     return current_app.response_class(body, mimetype="text/javascript")
 

@@ -65,6 +65,25 @@ def texts_for_script():
         "whyNotifications": gettext("So that the alarm can also show as a notification, KneeAid asks once "
                                     "whether it may send notifications. The timer works either way."),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
+        "push": push_status_texts(),
+    }
+
+
+def push_status_texts():
+    """What the timer page says about whether the alarm can reach this phone
+    with its screen locked, by static/js/push.js's pushStatus()."""
+    return {
+        "on": gettext("On this phone the alarm also comes as a notification, even with the screen locked, "
+                      "while there is a network."),
+        "refused": gettext("Notifications are refused on this phone: the alarm rings only while a KneeAid "
+                           "page is open. Keep it open."),
+        "offline": gettext("No network now: the alarm rings only while a KneeAid page is open. Keep it open "
+                           "and the screen on."),
+        "ios-home-screen": gettext("On an iPhone the alarm reaches a locked screen only when KneeAid is on "
+                                   "the home screen (Share, then Add to Home Screen). Until then, keep this "
+                                   "page open."),
+        "unsupported": gettext("This browser cannot get the alarm with the screen locked: keep this page "
+                               "open and the screen on."),
     }
 
 

@@ -300,9 +300,11 @@ def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, se
     assert push_service.received == []
 
 
-def test_a_subscription_the_push_service_says_is_gone_is_forgotten(push_app, push_client, push_service, sending):
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_subscription_the_push_service_says_is_gone_is_forgotten(
+        push_app, push_client, push_service, sending, status):
     gone, other = push_service.subscribe(), push_service.subscribe()
-    push_service.answers[gone.path] = 410
+    push_service.answers[gone.path] = status
     ask(push_client, gone.json, in_seconds(0.5))
     ask(push_client, gone.json, in_seconds(600))
     ask(push_client, other.json, in_seconds(600))
@@ -372,7 +374,8 @@ def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app,
                    for subscription in subscriptions for message in push_service.received
                    if message["path"] == subscription.path)
     assert len(push_service.received) == 18
-    assert kinds == sorted((s.path, kind) for s in subscriptions for kind in ("skin-check", "cold-over", "elevation-over"))
+    every_kind = ("skin-check", "cold-over", "elevation-over")
+    assert kinds == sorted((one.path, kind) for one in subscriptions for kind in every_kind)
 
 
 # Whole server processes (app.py) ------------------------------------------------

@@ -17,8 +17,8 @@ TEXTS = {
         _l("Take the ice pack off: %(time)s. Then raise the leg."),
     ),
     "elevation-over": (
-        _l("First aid finished"),
-        _l("The leg has been up long enough: %(time)s. How is the knee now?"),
+        _l("You can lower the leg"),
+        _l("%(time)s: the leg has been up long enough. Lower it and get up slowly. How is the knee now?"),
     ),
 }
 

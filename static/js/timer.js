@@ -189,6 +189,16 @@
     }
     shownPhase = phase;
     holdWakeLock(phase === "cold" || phase === "elevation");
+    showPushStatus();
+  }
+
+  // Says plainly whether the alarm can reach this phone with its screen locked.
+  function showPushStatus() {
+    const message = text.push[KneeAid.pushStatus()] || "";
+    if ($("push-status").textContent !== message) {
+      $("push-status").textContent = message;
+    }
+    $("push-status").hidden = !message;
   }
 
   function enterPhase(phase, state, now) {
@@ -280,7 +290,8 @@
     }
     localStorage.setItem(ASKED_KEY, "yes");
     showNotice(text.whyNotifications);
-    Notification.requestPermission().catch(() => {});
+    // Granted: the alarms of the timer just started go to the server now.
+    Notification.requestPermission().then(() => KneeAid.schedulePushAlarms()).catch(() => {});
   }
 
   // A preset from the address (?cold=10) is taken only if it is a real choice.

@@ -123,6 +123,28 @@ async function languageOf(url) {
   return fromBrowser || LANGUAGES[0];
 }
 
+// An alarm pushed by the server (kneeaid/alarms): shown even with the screen
+// locked and KneeAid closed. The same tag as the page's own alarm, so the
+// phone shows one notification, not two.
+self.addEventListener("push", (event) => {
+  let alarm = {};
+  try {
+    alarm = event.data ? event.data.json() : {};
+  } catch (error) {
+    // Not ours or damaged: still show something, as a push must.
+  }
+  event.waitUntil(self.registration.showNotification(alarm.title || "KneeAid", {
+    body: alarm.body || "",
+    tag: "kneeaid-timer",
+    renotify: true,
+    requireInteraction: alarm.kind === "cold-over",
+    vibrate: [400, 200, 400, 200, 400],
+    icon: {{ icon|tojson }},
+    timestamp: Date.parse(alarm.at) || Date.now(),
+    data: { url: alarm.url || "/", kind: alarm.kind || null },
+  }));
+});
+
 // A tap on the timer's notification brings KneeAid to the front, on the timer.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();

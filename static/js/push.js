@@ -1,0 +1,194 @@
+// Alarms pushed from the server (kneeaid/alarms), so the timer's alarm reaches
+// a locked phone. While a timer runs, the server holds one alarm for each step
+// still ahead (look at the skin, ice pack off, leg down) and pushes it when it
+// is due; the service worker shows it. Every change of the timer (start,
+// pause, skip, stop, a language switch) cancels or moves them. Without a
+// network, notifications or Push, the page's own alarm (alarm.js) is all there
+// is, and the timer page says so (pushStatus).
+"use strict";
+
+(function (KneeAid) {
+  const MINUTE = KneeAid.MINUTE;
+  const STORE_KEY = "kneeaid.pushAlarms";  // {endpoint, alarms: [{key, at, id}]}: what the server holds
+  // A phone clock further off than this is corrected with the server's (its Date header).
+  const CLOCK_SKEW_MS = 5000;
+
+  function supported() {
+    return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  }
+
+  // Whether the alarm can reach this phone with its screen locked, and if not, why.
+  function pushStatus() {
+    if (!supported()) {
+      const iPhone = /iPhone|iPad|iPod/.test(navigator.userAgent) && !navigator.standalone;
+      return iPhone ? "ios-home-screen" : "unsupported";
+    }
+    if (Notification.permission === "denied") {
+      return "refused";
+    }
+    if (Notification.permission === "default") {
+      return "not-asked";
+    }
+    return navigator.onLine ? "on" : "offline";
+  }
+
+  // The alarms the stored timer needs, each still ahead: [{kind, at}].
+  function wantedAlarms(state, now) {
+    const wanted = [];
+    if (state && state.phase === "cold") {
+      if (state.pausedAt === null) {
+        const skinMinutes = KneeAid.config.timerLimits.skinCheckAfterMinutes;
+        wanted.push({ kind: "skin-check", at: state.phaseStartedAt + state.pausedMs + skinMinutes * MINUTE });
+      }
+      // Even paused: the ice pack must come off at its cap.
+      wanted.push({ kind: "cold-over", at: KneeAid.coldOffAt(state) });
+    } else if (state && state.phase === "elevation" && state.pausedAt === null) {
+      wanted.push({ kind: "elevation-over", at: state.phaseEndsAt });
+    }
+    return wanted.filter((alarm) => alarm.at > now);
+  }
+
+  function readStore() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(STORE_KEY));
+      if (stored && Array.isArray(stored.alarms)) {
+        return stored;
+      }
+    } catch (error) {
+      // Unreadable: start again (the server drops what it cannot send).
+    }
+    return { endpoint: null, alarms: [] };
+  }
+
+  function writeStore(stored) {
+    localStorage.setItem(STORE_KEY, JSON.stringify(stored));
+  }
+
+  function jsonRequest(method, url, body) {
+    return fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  }
+
+  async function serverKey() {
+    const response = await fetch(KneeAid.config.push.keyUrl, { cache: "no-store" });
+    if (!response.ok) {
+      throw new Error(`the push key answered ${response.status}`);
+    }
+    const serverNow = Date.parse(response.headers.get("Date"));
+    const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
+    return { publicKey: (await response.json()).publicKey, skewMs: Math.abs(skew) > CLOCK_SKEW_MS ? skew : 0 };
+  }
+
+  function bytesOf(base64url) {
+    const base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  }
+
+  function sameBytes(buffer, bytes) {
+    const other = buffer ? new Uint8Array(buffer) : new Uint8Array();
+    return other.length === bytes.length && other.every((byte, index) => byte === bytes[index]);
+  }
+
+  // This browser's subscription for this server's key (a new key: a new subscription).
+  async function subscription(publicKey) {
+    const registration = await navigator.serviceWorker.ready;
+    const key = bytesOf(publicKey);
+    const existing = await registration.pushManager.getSubscription();
+    if (existing && sameBytes(existing.options.applicationServerKey, key)) {
+      return existing;
+    }
+    if (existing) {
+      await existing.unsubscribe();
+    }
+    return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  }
+
+  async function cancel(alarm) {
+    const response = await jsonRequest("DELETE", `${KneeAid.config.push.alarmsUrl}/${alarm.id}`);
+    if (!response.ok && response.status !== 404) {
+      throw new Error(`cancelling an alarm answered ${response.status}`);
+    }
+  }
+
+  // Makes what the server holds match the timer: cancels what is no longer
+  // wanted, asks for what is missing. A failure leaves the rest for next time
+  // (the next change, the network coming back, the next page).
+  async function reconcile() {
+    if (pushStatus() !== "on") {
+      return;
+    }
+    const now = Date.now();
+    const lang = document.documentElement.lang;
+    const { state } = KneeAid.loadTimer(now);
+    const wanted = wantedAlarms(state, now).map((alarm) => ({ ...alarm, key: `${alarm.kind}@${alarm.at}@${lang}` }));
+    const stored = readStore();
+    for (const alarm of [...stored.alarms]) {
+      if (!wanted.some((one) => one.key === alarm.key)) {
+        if (alarm.at > now) {  // one already due is being sent: nothing to cancel
+          await cancel(alarm);
+        }
+        stored.alarms = stored.alarms.filter((one) => one !== alarm);
+        writeStore(stored);
+      }
+    }
+    if (wanted.every((alarm) => stored.alarms.some((one) => one.key === alarm.key))) {
+      return;
+    }
+    const key = await serverKey();
+    const current = await subscription(key.publicKey);
+    if (stored.endpoint && stored.endpoint !== current.endpoint) {
+      // A new subscription (the server's key changed): the old one's alarms go.
+      for (const alarm of stored.alarms.filter((one) => one.at > now)) {
+        await cancel(alarm);
+      }
+      stored.alarms = [];
+    }
+    stored.endpoint = current.endpoint;
+    writeStore(stored);
+    for (const alarm of wanted.filter((one) => !stored.alarms.some((kept) => kept.key === one.key))) {
+      const response = await jsonRequest("POST", KneeAid.config.push.alarmsUrl, {
+        subscription: current.toJSON(),
+        at: new Date(alarm.at + key.skewMs).toISOString(),
+        kind: alarm.kind,
+        lang,
+      });
+      if (response.status === 201) {
+        stored.alarms.push({ key: alarm.key, at: alarm.at, id: (await response.json()).id });
+        writeStore(stored);
+      } else {
+        console.warn("KneeAid: the server refused an alarm:", (await response.json()).error);
+      }
+    }
+  }
+
+  // One run at a time; a change during a run runs it again after.
+  let running = null;
+  let runAgain = false;
+
+  function schedulePushAlarms() {
+    if (running) {
+      runAgain = true;
+      return running;
+    }
+    running = reconcile()
+      .catch((error) => console.warn("KneeAid: the alarm will ring on this page only for now:", error))
+      .finally(() => {
+        running = null;
+        if (runAgain) {
+          runAgain = false;
+          schedulePushAlarms();
+        }
+      });
+    return running;
+  }
+
+  document.addEventListener("kneeaid:timer", schedulePushAlarms);
+  window.addEventListener("online", schedulePushAlarms);
+  schedulePushAlarms();
+
+  Object.assign(KneeAid, { pushStatus, schedulePushAlarms });
+})(window.KneeAid);

@@ -1,0 +1,203 @@
+"""The push alarm in headless Chromium: the page keeps the server's alarms in
+step with the timer, and the service worker shows a pushed alarm.
+
+Chromium here cannot reach a browser vendor's push service (a closed
+network), so PushManager.subscribe() is replaced by one that returns a
+subscription on the test's own push service (tests/fake_push.py), with keys
+the test holds. Everything else is real: the page, the server, its queue."""
+
+import base64
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kneeaid.alarms.sender import Sender
+from tests.fake_push import FakePushService
+
+MINUTE = 60
+
+
+@pytest.fixture
+def push_service():
+    service = FakePushService()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_server(make_app, serve_app, push_service):
+    return serve_app(make_app(PUSH_SERVICES=push_service.origin))
+
+
+def subscribe_with(page, subscription):
+    """PushManager answers with this subscription, as a browser would after asking its push service."""
+    page.add_init_script(f"""(() => {{
+        const json = {json.dumps(subscription.json)};
+        const subscribed = {{
+            endpoint: json.endpoint, options: null, toJSON: () => json,
+            unsubscribe: async () => {{ localStorage.removeItem("test.subscribed"); return true; }},
+        }};
+        PushManager.prototype.getSubscription = async function () {{
+            const key = localStorage.getItem("test.subscribed");
+            if (key === null) return null;
+            subscribed.options = {{ applicationServerKey: Uint8Array.from(JSON.parse(key)).buffer }};
+            return subscribed;
+        }};
+        PushManager.prototype.subscribe = async function (options) {{
+            localStorage.setItem("test.subscribed", JSON.stringify([...options.applicationServerKey]));
+            localStorage.setItem("test.userVisibleOnly", String(options.userVisibleOnly));
+            return this.getSubscription();
+        }};
+    }})();""")
+
+
+def alarms_on_server(server, kinds, timeout=10):
+    """The alarms the server holds, once they are of these kinds (the page
+    cancels and asks one request at a time): [(kind, seconds from now, title)]."""
+    folder = Path(server.app.config["DATA_DIR"]) / "alarms"
+    deadline = time.monotonic() + timeout
+    while True:
+        alarms = []
+        for name in folder.glob("*.json") if folder.exists() else []:
+            try:
+                alarms.append(json.loads(name.read_text()))
+            except FileNotFoundError:  # cancelled since the listing: look again
+                continue
+        held = sorted((alarm["message"]["kind"], round(alarm["due"] - time.time()), alarm["message"]["title"])
+                      for alarm in alarms)
+        if [kind for kind, _, _ in held] == sorted(kinds) or time.monotonic() > deadline:
+            return held
+        time.sleep(0.05)
+
+
+def near(seconds, expected, slack=5):
+    return abs(seconds - expected) <= slack
+
+
+def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_them(
+        browser, push_server, push_service):
+    # The phone's clock says yesterday: the page corrects it with the server's.
+    context = browser.new_context(viewport={"width": 412, "height": 915})
+    context.grant_permissions(["notifications"])
+    subscription = push_service.subscribe()
+    try:
+        page = context.new_page()
+        subscribe_with(page, subscription)
+        page.clock.install(time=datetime.now(UTC) - timedelta(days=1))
+        page.clock.pause_at(datetime.now(UTC) - timedelta(days=1) + timedelta(seconds=5))
+        page.goto(f"{push_server.url}/en/timer")
+        assert page.locator("#push-status").inner_text() == (
+            "On this phone the alarm also comes as a notification, even with the screen locked, "
+            "while there is a network.")
+
+        page.get_by_role("button", name="Start cooling").click()
+        [cold_over, skin] = alarms_on_server(push_server, ["cold-over", "skin-check"])
+        assert cold_over[0] == "cold-over" and near(cold_over[1], 15 * MINUTE)
+        assert skin[0] == "skin-check" and near(skin[1], 5 * MINUTE)
+        key = push_server.app.test_client().get("/api/push/key").get_json()["publicKey"]
+        asked_with = page.evaluate("JSON.parse(localStorage.getItem('test.subscribed'))")
+        assert bytes(asked_with) == base64.urlsafe_b64decode(key + "=")
+        assert page.evaluate("localStorage.getItem('test.userVisibleOnly')") == "true"
+
+        # Paused: no skin check to come, but the ice pack still comes off at 15 minutes.
+        page.get_by_role("button", name="Pause").click()
+        assert [(kind, near(left, 15 * MINUTE)) for kind, left, _ in alarms_on_server(push_server, ["cold-over"])] == [
+            ("cold-over", True)]
+
+        # A minute paused (the page's clock moves; the server's clock is the truth
+        # it corrects with, so "now" on the server has not moved).
+        page.clock.fast_forward("01:00")
+        page.get_by_role("button", name="Resume").click()
+        [cold_over, skin] = alarms_on_server(push_server, ["cold-over", "skin-check"])
+        assert near(cold_over[1], 15 * MINUTE), "a pause does not move the 15-minute cap"
+        assert near(skin[1], 5 * MINUTE), "still 5 minutes of cooling to the skin check: pauses do not count"
+
+        page.get_by_role("button", name="Skip to leg up").click()
+        [elevation] = alarms_on_server(push_server, ["elevation-over"])
+        assert elevation[0] == "elevation-over" and near(elevation[1], 15 * MINUTE)
+        assert elevation[2] == "You can lower the leg"
+
+        page.goto(f"{push_server.url}/ru/timer")  # the other language: the alarm speaks it too
+        deadline = time.monotonic() + 10
+        while alarms_on_server(push_server, ["elevation-over"])[0][2] == "You can lower the leg" \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        [elevation] = alarms_on_server(push_server, ["elevation-over"])
+        assert elevation[0] == "elevation-over" and elevation[2] == "Можно опустить ногу"
+
+        page.get_by_role("button", name="Остановить").click()
+        page.get_by_role("button", name="Да, остановить").click()
+        assert alarms_on_server(push_server, []) == []
+    finally:
+        context.close()
+
+
+def test_with_notifications_refused_no_alarm_is_asked_for_and_the_page_says_so(browser, push_server, push_service):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.add_init_script("Object.defineProperty(Notification, 'permission', {get: () => 'denied'});")
+        page.goto(f"{push_server.url}/en/timer")
+        page.get_by_role("button", name="Start cooling").click()
+        assert page.locator("#push-status").inner_text().startswith("Notifications are refused on this phone")
+        time.sleep(1)
+        assert alarms_on_server(push_server, [], timeout=0) == []
+    finally:
+        context.close()
+
+
+def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
+        browser, push_server, push_service):
+    """The server sends; the test decrypts what the push service got and hands
+    it to the service worker as the push service would."""
+    context = browser.new_context()
+    context.grant_permissions(["notifications"])
+    subscription = push_service.subscribe()
+    sender = None
+    try:
+        page = context.new_page()
+        page.goto(f"{push_server.url}/ru/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+        client = push_server.app.test_client()
+        client.set_cookie("tz", "Europe%2FMoscow")
+        due = datetime.now(UTC) + timedelta(seconds=1)
+        assert client.post("/api/timer/alarms", headers={"Sec-Fetch-Site": "same-origin"}, json={
+            "subscription": subscription.json, "at": due.isoformat(), "kind": "cold-over", "lang": "ru",
+        }).status_code == 201
+        parts = push_server.app.extensions["kneeaid.alarms"]
+        sender = Sender(parts["queue"], parts["key"], parts["subject"]).start()
+        [message] = push_service.wait_for(1)
+        payload = subscription.decrypt(message["body"])
+
+        devtools = context.new_cdp_session(page)
+        active = []  # the registration whose worker is activated, as DevTools reports it
+        devtools.on("ServiceWorker.workerVersionUpdated", lambda event: active.extend(
+            version["registrationId"] for version in event["versions"] if version["status"] == "activated"))
+        devtools.send("ServiceWorker.enable")
+        deadline = time.monotonic() + 5
+        while not active and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        devtools.send("ServiceWorker.deliverPushMessage", {
+            "origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)})
+        shown = None
+        deadline = time.monotonic() + 5
+        while not shown and time.monotonic() < deadline:
+            shown = page.evaluate("""navigator.serviceWorker.ready
+                .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
+                .then((all) => all.map((one) => ({title: one.title, body: one.body, url: one.data.url,
+                                                  requireInteraction: one.requireInteraction})))""")
+        assert len(shown) == 1, ("no notification", active, page.evaluate(
+            "navigator.serviceWorker.ready.then((registration) => registration.active.state)"))
+        clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
+        assert shown[0] == {"title": "Время вышло\u00a0— снимите пакет со льдом",
+                         "body": f"Снимите пакет со льдом: {clock}. Затем поднимите ногу.",
+                         "url": "/ru/timer", "requireInteraction": True}
+    finally:
+        if sender:
+            sender.stop()
+        context.close()
