@@ -93,10 +93,13 @@ def test_the_key_is_a_p256_point_made_on_first_use_kept_private_and_the_same_aft
     assert again == public
 
 
-def test_a_key_given_in_the_settings_is_used_and_no_file_is_written(make_app):
+@pytest.mark.parametrize("form", ["pem", "raw"])
+def test_a_key_given_in_the_settings_is_used_and_no_file_is_written(make_app, form):
     given = Vapid()
     given.generate_keys()
-    app = make_app(VAPID_PRIVATE_KEY=given.private_pem().decode())
+    raw = given.private_key.private_numbers().private_value.to_bytes(32, "big")
+    setting = given.private_pem().decode() if form == "pem" else base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    app = make_app(VAPID_PRIVATE_KEY=setting)
 
     public = app.test_client().get("/api/push/key").get_json()["publicKey"]
 
