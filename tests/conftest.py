@@ -8,6 +8,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kneeaid import create_app
 from kneeaid.languages import LANGUAGES
+from tests.fake_push import FakePushService
 from tests.pages import PAGES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -221,3 +222,11 @@ def open_then_go_offline(context, server, path):
     server.stop()
     context.set_offline(True)
     return page
+
+
+@pytest.fixture
+def push_service():
+    """A push service on 127.0.0.1 that keeps what the server posts (tests/fake_push.py)."""
+    service = FakePushService()
+    yield service
+    service.stop()

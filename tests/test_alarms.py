@@ -21,16 +21,8 @@ from kneeaid.alarms.keys import BadPushSetting
 from kneeaid.alarms.sender import Sender
 from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
 from scripts import app_process
-from tests.fake_push import FakePushService
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-
-
-@pytest.fixture
-def push_service():
-    service = FakePushService()
-    yield service
-    service.stop()
 
 
 @pytest.fixture

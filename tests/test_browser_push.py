@@ -16,16 +16,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kneeaid.alarms.sender import Sender
-from tests.fake_push import FakePushService
 
 MINUTE = 60
-
-
-@pytest.fixture
-def push_service():
-    service = FakePushService()
-    yield service
-    service.stop()
 
 
 @pytest.fixture
