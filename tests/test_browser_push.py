@@ -187,7 +187,7 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
             "navigator.serviceWorker.ready.then((registration) => registration.active.state)"))
         clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
         assert shown[0] == {"title": "Время вышло\u00a0— снимите пакет со льдом",
-                         "body": f"Снимите пакет со льдом: {clock}. Затем поднимите ногу.",
+                         "body": f"Снимите пакет со льдом в {clock}. Затем поднимите ногу.",
                          "url": "/ru/timer", "requireInteraction": True}
     finally:
         if sender:

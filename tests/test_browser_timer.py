@@ -465,7 +465,7 @@ def test_the_timer_says_plainly_when_the_alarm_may_not_come(context, live_server
     assert note.is_visible()
     said = {"en": ["no network and a locked screen", "on an iPhone where KneeAid is not on the home screen",
                    "when notifications are refused"],
-            "ru": ["без сети при заблокированном экране", "на iPhone, где KneeAid не добавлен на экран «Домой»",
+            "ru": ["если нет сети и экран заблокирован", "если на iPhone KneeAid не добавлен на экран «Домой»",
                    "если уведомления запрещены"]}[lang]
     assert [words for words in said if words not in note.inner_text()] == []
 
