@@ -34,6 +34,8 @@ def _content(values):
         "source_names": triage.SOURCE_NAMES,
         "tiers": (*triage.TIERS, triage.UNANSWERED),
         "tier_headlines": triage.TIER_HEADLINES,
+        "tier_labels": triage.TIER_LABELS,
+        "tier_icons": triage.TIER_ICONS,
         "first_aid": triage.FIRST_AID,
         "first_aid_texts": triage.FIRST_AID_TEXTS,
         "rules_version": triage.VERSION,

@@ -64,6 +64,7 @@ def doctor():
     return render_template(
         "guide/doctor.html", sources=["001", "NHS", "Ottawa", "AAOS"], tiers=triage.TIERS,
         rules_by_tier=rules_by_tier, tier_headlines=triage.TIER_HEADLINES, rule_signs=triage.RULE_SIGNS,
+        tier_labels=triage.TIER_LABELS, tier_icons=triage.TIER_ICONS,
     )
 
 

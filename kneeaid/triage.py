@@ -229,6 +229,17 @@ SOURCE_NAMES = {
     "000": _l("article “What to do if your knees hurt”"),
 }
 
+# The care card's label, above its headline: the words say the tier, not the colour alone.
+TIER_LABELS = {
+    "emergency": _l("Emergency"),
+    "urgent": _l("Urgent: today"),
+    "doctor": _l("Not urgent: within days"),
+    "selfcare": _l("Self-care"),
+    "unanswered": _l("No answer yet"),
+}
+TIER_ICONS = {"emergency": "emergency", "urgent": "urgent", "doctor": "calendar", "selfcare": "selfcare",
+              "unanswered": "check"}
+
 TIER_HEADLINES = {
     "emergency": _l("Call an ambulance now"),
     "urgent": _l("See a doctor today"),

@@ -1,7 +1,7 @@
 // The symptom check page and its result page. Online the server answers
 // (htmx fragments for the live preview, whole pages otherwise); offline the
-// same answer comes from KneeAidTriage (triage.js), and every result is kept
-// on the device for the diary.
+// same answer comes from KneeAidTriage (triage.js). A result goes into the
+// diary only when the person says so ("Save to my diary").
 "use strict";
 
 (function () {
@@ -11,7 +11,7 @@
     return new URLSearchParams(location.search).getAll("s");
   }
 
-  // Each answered check is kept on the device: in the diary's outbox, until sent.
+  // A check the person chose to save: in the diary's outbox, until sent.
   function keep(triage, result) {
     if (!triage.tiers.includes(result.tier)) {
       return Promise.resolve();
@@ -42,12 +42,14 @@
     if (!form) {
       // The result page. Offline it is the saved page for no answers: show
       // the answer for the address's own.
-      window.KneeAidTriage.show(document.getElementById("result"),
-        window.KneeAidTriage.evaluate(triage, valuesFromAddress()));
+      const result = window.KneeAidTriage.evaluate(triage, valuesFromAddress());
+      window.KneeAidTriage.show(document.getElementById("result"), result);
       // Not boosted (htmx reads a boosted link's address once): set here, read on click.
       document.getElementById("change-answers").search = location.search;
+      offerToSave(triage, result);
       return;
     }
+    fitBarToScreen();
     const asked = valuesFromAddress();
     if (asked.length) {
       form.querySelectorAll('input[name="s"]').forEach((box) => { box.checked = asked.includes(box.value); });
@@ -64,11 +66,30 @@
     form.addEventListener("htmx:sendError", preview);
     keepAnswersAcrossLanguages();
     preview();
-    // Keep the result on the device before leaving the page.
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      await keep(triage, window.KneeAidTriage.evaluate(triage, ticked()));
-      form.submit();
-    });
   });
+
+  // "Save to my diary" on the result page: once, and only when asked.
+  function offerToSave(triage, result) {
+    const save = document.getElementById("save-check");
+    save.hidden = !triage.tiers.includes(result.tier);
+    save.addEventListener("click", async () => {
+      save.disabled = true;
+      await keep(triage, result);
+      document.getElementById("save-check-done").hidden = false;
+      save.hidden = true;
+    }, { once: true });
+  }
+
+  // The sticky bar takes at most a quarter of the screen: with large text or
+  // on a small phone it drops its headline (screen readers still hear it).
+  function fitBarToScreen() {
+    const bar = document.querySelector(".check-bar");
+    const fit = () => {
+      bar.classList.remove("compact");
+      bar.classList.toggle("compact", bar.offsetHeight > window.innerHeight / 4);
+    };
+    new ResizeObserver(fit).observe(document.getElementById("check-preview"));
+    window.addEventListener("resize", fit);
+    fit();
+  }
 })();
