@@ -169,8 +169,13 @@ def test_the_highest_tier_wins_and_every_fired_rule_is_listed(client, symptoms, 
     assert shown(page, "tier-block") == [tier]
 
 
+def tier_block(page, tier):
+    """The HTML of one tier's care card: up to the next card, or the first-aid box after the last."""
+    return page.split(f'data-tier-block="{tier}">')[1].split("data-tier-block=")[0].split("data-first-aid-box")[0]
+
+
 def unanswered_block(page):
-    return page.split('data-tier-block="unanswered">')[1].split("</div>")[0]
+    return tier_block(page, "unanswered")
 
 
 @pytest.mark.parametrize("query", ["", "s=bogus", "s=", "s=cold_foot_x"])
@@ -250,7 +255,7 @@ def test_the_first_time_load_note_shows_only_with_it(client):
 def test_emergency_and_urgent_have_tappable_numbers(client, lang):
     for symptoms, tier in (["deformity"], "emergency"), (["cannot_bear_weight"], "urgent"):
         page = result_page(client, lang, symptoms)
-        block = page.split(f'data-tier-block="{tier}">')[1].split("</div>")[0]
+        block = tier_block(page, tier)
         for number in ("112", "103", "911", "999"):
             assert f'href="tel:{number}"' in block
     label = {"en": "Europe and Russia, from any mobile phone", "ru": "Европа и Россия"}[lang]
@@ -259,12 +264,12 @@ def test_emergency_and_urgent_have_tappable_numbers(client, lang):
 
 
 def test_selfcare_and_doctor_link_to_the_timer_and_doctor_says_what_to_tell(client):
-    selfcare = result_page(client, "en", ["none"]).split('data-tier-block="selfcare">')[1].split("</div>")[0]
+    selfcare = tier_block(result_page(client, "en", ["none"]), "selfcare")
     assert 'href="/en/timer"' in selfcare
     doctor = result_page(client, "en", ["swelling"])
     assert 'href="/en/timer"' in shown_text(doctor, "first-aid", "until_seen") or \
         'data-first-aid="until_seen">' in doctor
-    assert re.search(r'data-first-aid="until_seen">[^<]*<a href="/en/timer">', doctor)
+    assert re.search(r'data-first-aid="until_seen">[^<]*<a class="button" href="/en/timer">', doctor)
     assert '<div data-for-tiers="urgent doctor">\n    <h3>Tell the doctor</h3>' in doctor
     assert '<div data-for-tiers="urgent doctor" hidden>' in result_page(client, "en", ["none"])
 
