@@ -12,6 +12,33 @@ bp = Blueprint("guide", __name__)
 
 HTMX_VERSION = "2.0.11"
 
+# Every source, as the about page lists it: who published it, what, when and
+# where to read it. A page's sources box names its own and links here.
+NOT_RECORDED = _l("A Russian-language web article, read in our English translation; its publisher and date "
+                  "were not recorded")
+SOURCES = {
+    "000": {"title": _l('"What to do if your knees hurt during or after exercise?"'),
+            "publisher": NOT_RECORDED, "year": None, "links": []},
+    "001": {"title": _l('"The knees hurt after training, what should I do?"'),
+            "publisher": NOT_RECORDED, "year": None, "links": []},
+    "NHS": {"title": _l("Knee pain; Sprains and strains; Deep vein thrombosis; Septic arthritis"),
+            "publisher": _l("NHS (the National Health Service, UK), nhs.uk"), "year": _l("read in 2026"),
+            "links": ["https://www.nhs.uk/conditions/knee-pain/",
+                      "https://www.nhs.uk/conditions/sprains-and-strains/",
+                      "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/",
+                      "https://www.nhs.uk/conditions/septic-arthritis/"]},
+    "Ottawa": {"title": _l("The Ottawa Knee Rules: Stiell IG et al., Implementation of the Ottawa Knee Rules "
+                           "for the use of radiography in acute knee injuries"),
+               "publisher": "JAMA 1996;275(8):611-615", "year": None,
+               "links": ["https://doi.org/10.1001/jama.1996.03530320035031"]},
+    "PEACE": {"title": _l("Soft-tissue injuries simply need PEACE and LOVE: Dubois B, Esculier JF"),
+              "publisher": "British Journal of Sports Medicine 2020;54(2):72-73", "year": None,
+              "links": ["https://doi.org/10.1136/bjsports-2019-101253"]},
+    "AAOS": {"title": _l("Quadriceps tendon tear; Patellar tendon tear"),
+             "publisher": _l("American Academy of Orthopaedic Surgeons, OrthoInfo"), "year": _l("read in 2026"),
+             "links": ["https://orthoinfo.aaos.org/en/diseases--conditions/quadriceps-tendon-tear/",
+                       "https://orthoinfo.aaos.org/en/diseases--conditions/patellar-tendon-tear/"]},
+}
 SOURCE_TITLES = {
     "000": _l('"What to do if your knees hurt during or after exercise?" (article, translated from Russian)'),
     "001": _l('"The knees hurt after training, what should I do?" (article, translated from Russian)'),
@@ -44,7 +71,7 @@ def reviewed():
 @bp.app_context_processor
 def source_list():
     """What _sources.html needs on any page that names its sources."""
-    return {"source_titles": SOURCE_TITLES, "reviewed": reviewed()}
+    return {"source_titles": SOURCE_TITLES, "source_details": SOURCES, "reviewed": reviewed()}
 
 
 
@@ -55,7 +82,7 @@ def home():
 
 @bp.route("/about")
 def about():
-    return render_template("guide/about.html", sources=list(SOURCE_TITLES), htmx_version=HTMX_VERSION)
+    return render_template("guide/about.html", sources=list(SOURCES), htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
