@@ -22,6 +22,11 @@ BACKGROUND_COLOR = "#ffffff"
 # Pages that show one person's data: never the same for everyone, so never
 # precached (the diary page keeps its own copy for offline use).
 NOT_PRECACHED = frozenset({"diary.view", "diary.summary"})
+# Static files only the browser's install dialog shows (the manifest's
+# screenshots): large, and never needed offline.
+NOT_PRECACHED_STATIC = ("screenshots/",)
+# The install screenshots, made from the real pages by scripts/screenshots.py --manifest.
+SCREENSHOTS = {"narrow": "412x915", "wide": "1280x800"}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -47,8 +52,10 @@ def _version_static_urls(endpoint, values):
 
 
 def static_files(app):
+    """Every static file the service worker keeps for offline use."""
     folder = Path(app.static_folder)
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    names = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    return sorted(name for name in names if not name.startswith(NOT_PRECACHED_STATIC))
 
 
 def page_urls(app):
@@ -112,7 +119,8 @@ def _icon(filename, size, purpose="any"):
 def manifest():
     home = url_for("guide.home")
     manifest = {
-        "id": home,
+        # One app whichever language it was installed from (the id is not the start page).
+        "id": "/",
         "name": _("KneeAid: first aid for a sore knee"),
         "short_name": _("KneeAid"),
         "description": _("First aid for knees that hurt during or after exercise: "
@@ -132,6 +140,12 @@ def manifest():
             _icon("icon-192.png", 192),
             _icon("icon-512.png", 512),
             _icon("icon-maskable-512.png", 512, purpose="maskable"),
+        ],
+        "screenshots": [
+            {"src": url_for("static", filename=f"screenshots/home-{current_language()}-{form}.png"),
+             "sizes": size, "type": "image/png", "form_factor": form,
+             "label": _("KneeAid's home page: the emergency signs, the call button and the first-aid timer")}
+            for form, size in SCREENSHOTS.items()
         ],
         "shortcuts": [
             {"name": _("First-aid timer"), "short_name": _("Timer"),

@@ -21,7 +21,8 @@ def test_each_language_has_its_own_manifest(client, lang):
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json()
     assert manifest["lang"] == lang
-    assert manifest["id"] == manifest["start_url"] == f"/{lang}/"
+    assert manifest["start_url"] == f"/{lang}/"
+    assert manifest["id"] == "/", "one app, whichever language it was installed from"
     assert manifest["display"] == "standalone"
     assert manifest["theme_color"] and manifest["background_color"]
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
@@ -37,9 +38,10 @@ def test_manifest_names_are_in_their_language(client):
     assert russian["shortcuts"][0]["name"] == "Таймер первой помощи"
 
 
-def test_manifest_icons_exist_with_their_stated_size(client):
-    manifest = client.get("/en/manifest.webmanifest").get_json()
-    for icon in manifest["icons"]:
+def test_manifest_icons_and_screenshots_exist_with_their_stated_size(client, lang):
+    manifest = client.get(f"/{lang}/manifest.webmanifest").get_json()
+    assert {shot["form_factor"] for shot in manifest["screenshots"]} == {"narrow", "wide"}
+    for icon in manifest["icons"] + manifest["screenshots"]:
         png = client.get(icon["src"]).data
         width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
         assert f"{width}x{height}" == icon["sizes"]
@@ -61,6 +63,7 @@ def test_precache_holds_every_static_file_and_every_page(client, app, page_urls)
     urls = {entry["url"] for entry in _precache(client)}
     static = {p.relative_to(PROJECT_ROOT / "static").as_posix()
               for p in (PROJECT_ROOT / "static").rglob("*") if p.is_file()}
+    static = {name for name in static if not name.startswith("screenshots/")}  # only the install dialog shows them
     cached_static = {url.split("?")[0].removeprefix("/static/") for url in urls if url.startswith("/static/")}
     assert cached_static == static
     pages = {url for url in urls if not url.startswith("/static/")}

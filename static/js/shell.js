@@ -59,6 +59,7 @@ window.KneeAid = (function () {
   function keepInDiary(entry) {
     const stored = window.KneeAidOutbox.put(entry);
     stored.then(() => {
+      document.dispatchEvent(new CustomEvent("kneeaid:kept"));  // KneeAid has been used (install.js)
       if ("serviceWorker" in navigator) {
         navigator.serviceWorker.ready
           .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
