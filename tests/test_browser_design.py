@@ -1,0 +1,229 @@
+"""The design a person in pain relies on, in Chromium: one call button, care
+cards, the tab bar, large text and small screens, tap targets, the install
+invitation."""
+
+import re
+
+import pytest
+
+PHONE = {"width": 412, "height": 915}
+SMALL = {"width": 320, "height": 640}
+LARGE_TEXT = "html { font-size: 200% !important; }"  # as a phone's text-size setting gives it
+EMERGENCY_SIGN = "The knee or leg suddenly looks out of shape: bent wrongly, or the kneecap out of place"
+DOCTOR_SIGN = "The knee is swollen"
+
+
+def open_page(browser, url, viewport=PHONE, large_text=False, **options):
+    context = browser.new_context(viewport=viewport, bypass_csp=large_text, **options)
+    page = context.new_page()
+    page.goto(url)
+    if large_text:
+        page.add_style_tag(content=LARGE_TEXT)
+    return context, page
+
+
+@pytest.mark.parametrize("lang, number", [("en", "112"), ("ru", "103")])
+def test_one_call_button_on_the_first_screen_of_the_home_page(browser, live_server, lang, number):
+    context, page = open_page(browser, f"{live_server.url}/{lang}/")
+    try:
+        call = page.locator("main a.call-button")
+        assert call.count() == 1
+        assert call.get_attribute("href") == f"tel:{number}"
+        box = call.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], "above the fold"
+        assert box["height"] >= 56
+        others = page.locator("main .other-numbers")
+        assert not others.locator("a[href='tel:999']").is_visible(), "the others one tap away, not all at once"
+        others.locator("summary").click()
+        assert sorted(link.get_attribute("href") for link in others.locator("a").all()) == [
+            "tel:103", "tel:112", "tel:911", "tel:999"]
+    finally:
+        context.close()
+
+
+def test_the_emergency_result_starts_with_the_call_button(browser, live_server):
+    context, page = open_page(browser, f"{live_server.url}/ru/check/result?s=deformity")
+    try:
+        card = page.locator(".care-card[data-tier-block='emergency']")
+        assert card.locator(".care-label").inner_text().strip().lower() == "экстренно"
+        first_link = card.locator("a").first
+        assert first_link.get_attribute("href") == "tel:103"
+        assert first_link.bounding_box()["y"] < 400
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_each_tier_has_its_own_care_card_colour_icon_and_words(browser, live_server, scheme):
+    answers = {"emergency": "deformity", "urgent": "cannot_bear_weight", "doctor": "swelling", "selfcare": "none"}
+    seen = {}
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        for tier, symptom in answers.items():
+            page.goto(f"{live_server.url}/en/check/result?s={symptom}")
+            head = page.locator(f".care-card[data-tier-block='{tier}'] .care-head")
+            assert head.locator("svg.icon use").get_attribute("href").startswith("#icon-")
+            assert head.get_by_role("heading", level=2).is_visible()
+            seen[tier] = (head.evaluate("(element) => getComputedStyle(element).backgroundColor"),
+                          head.locator(".care-label").inner_text().strip().lower())
+    finally:
+        context.close()
+    assert len({colour for colour, _ in seen.values()}) == 4, seen
+    assert [label for _, label in seen.values()] == ["emergency", "urgent: today", "not urgent: within days",
+                                                     "self-care"]
+
+
+def fixed_bars_height(page):
+    """How much of the screen the bars that stay put (fixed or sticky, on screen) cover."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter((element) => ['fixed', 'sticky'].includes(getComputedStyle(element).position))
+        .map((element) => element.getBoundingClientRect())
+        .filter((box) => box.height > 0 && box.bottom > 0 && box.top < innerHeight)
+        .reduce((sum, box) => sum + box.height, 0)""")
+
+
+def overlap(first, second):
+    return not (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
+                or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["412x915", "320x640"])
+def test_every_page_is_usable_at_200_percent_text(browser, live_server, page_urls, viewport):
+    context = browser.new_context(viewport=viewport, bypass_csp=True, service_workers="block")
+    page = context.new_page()
+    try:
+        for path in page_urls:
+            page.goto(live_server.url + path + ("?s=deformity" if path.endswith("/result") else ""))
+            page.add_style_tag(content=LARGE_TEXT)
+            page.wait_for_timeout(50)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
+            brand, switch = page.locator(".brand").bounding_box(), page.locator(".lang-switch").bounding_box()
+            assert not overlap(brand, switch), f"{path}: the name and the language button overlap"
+            assert fixed_bars_height(page) <= viewport["height"] / 4, path
+            assert page.get_by_role("navigation", name=re.compile("Main|Главное")).get_by_role(
+                "link", name=re.compile("Diary|Дневник")).count() == 1, "the tabs keep their names"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["412x915", "320x640"])
+@pytest.mark.parametrize("sign", [EMERGENCY_SIGN, DOCTOR_SIGN])
+def test_the_check_bar_covers_at_most_a_quarter_of_the_screen_at_200_percent_text(
+        browser, live_server, viewport, sign):
+    context, page = open_page(browser, f"{live_server.url}/en/check", viewport, large_text=True)
+    try:
+        page.get_by_label(sign).check()
+        page.wait_for_timeout(300)
+        assert fixed_bars_height(page) <= viewport["height"] / 4
+        bar = page.locator(".check-bar")
+        assert bar.get_by_role("button", name="Show the result").is_visible()
+        if sign == EMERGENCY_SIGN:
+            call = bar.get_by_role("link", name=re.compile("^Call 112"))
+            box = call.bounding_box()
+            assert call.is_visible() and box["y"] + box["height"] <= viewport["height"]
+    finally:
+        context.close()
+
+
+def test_the_countdown_is_never_cut_off_at_200_percent_text(browser, live_server):
+    context, page = open_page(browser, f"{live_server.url}/en/timer", SMALL, large_text=True)
+    try:
+        page.get_by_role("button", name="Start cooling").click()
+        countdown = page.get_by_role("timer").first
+        assert countdown.inner_text() in ("15:00", "14:59")
+        assert countdown.evaluate("(element) => element.scrollWidth <= element.clientWidth")
+        box = countdown.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= SMALL["width"]
+    finally:
+        context.close()
+
+
+# Every interactive element, but a link inside a sentence (WCAG 2.5.8 leaves those out).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+        'a[href], button, summary, select, textarea, input:not([type=checkbox], [type=radio], [type=hidden]), '
+        + 'label:has(input[type=radio], input[type=checkbox])')]
+    .filter((element) => element.getClientRects().length && !element.closest('.skip-link, [hidden]'))
+    .filter((element) => !(element.matches('a') && getComputedStyle(element).display === 'inline'
+        && [...element.parentElement.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim())))
+    .map((element) => [element.outerHTML.slice(0, 80), element.getBoundingClientRect()])
+    .filter(([, box]) => box.height < 44 || box.width < 44)
+    .map(([html, box]) => `${html} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def test_every_tap_target_is_at_least_44_by_44_px(browser, live_server, page_urls):
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    try:
+        for path in page_urls + ["/en/check/result?s=deformity", "/ru/check/result?s=swelling"]:
+            page.goto(live_server.url + path)
+            for details in page.locator("details").all():
+                if details.is_visible():
+                    details.locator("summary").click()
+            assert page.evaluate(SMALL_TARGETS) == [], path
+    finally:
+        context.close()
+
+
+def test_the_tab_bar_is_on_every_page_and_shows_the_running_timer(browser, live_server):
+    context, page = open_page(browser, f"{live_server.url}/en/timer")
+    try:
+        tabs = page.get_by_role("navigation", name="Main")
+        assert [link.inner_text().strip() for link in tabs.get_by_role("link").all()] == [
+            "Timer", "Check", "Diary", "Guides"]
+        assert tabs.get_by_role("link", name="Timer").get_attribute("aria-current") == "page"
+        page.get_by_role("button", name="Start cooling").click()
+        tabs.get_by_role("link", name="Diary").click()
+        page.wait_for_url("**/en/diary")
+        chip = page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Ice pack"))
+        chip.wait_for()
+        assert re.fullmatch(r"Ice pack\s+1[45]:\d\d", chip.inner_text().strip())
+        box = chip.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], "in reach of the thumb, on screen"
+    finally:
+        context.close()
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+def test_an_iphone_is_invited_to_add_kneeaid_to_the_home_screen_after_the_first_use(browser, live_server):
+    context, page = open_page(browser, f"{live_server.url}/en/", user_agent=IPHONE)
+    try:
+        invite = page.get_by_role("complementary", name="Keep KneeAid on your home screen")
+        assert not invite.is_visible(), "not before KneeAid has been used"
+        page.goto(f"{live_server.url}/en/diary")
+        page.get_by_role("radio", name="7", exact=True).check()
+        page.get_by_label("right knee", exact=True).check()
+        page.get_by_role("button", name="Save", exact=True).click()
+        invite.wait_for()
+        assert invite.get_by_text("In Safari, tap Share").is_visible()
+        assert invite.get_by_text("Scroll down and tap “Add to Home Screen”").is_visible()
+        assert invite.locator("use[href='#icon-share']").count() == 1
+        invite.get_by_role("button", name="Not now").click()
+        assert not invite.is_visible()
+        page.reload()
+        assert not invite.is_visible(), "not now means not again for a while"
+    finally:
+        context.close()
+
+
+def test_where_the_browser_can_install_its_own_prompt_is_used(browser, live_server):
+    context, page = open_page(browser, f"{live_server.url}/en/")
+    try:
+        page.evaluate("localStorage.setItem('kneeaid.used', 'yes')")
+        page.evaluate("""() => {
+            const event = new Event('beforeinstallprompt', {cancelable: true});
+            event.prompt = () => { window.prompted = true; };
+            event.userChoice = Promise.resolve({outcome: 'accepted'});
+            window.dispatchEvent(event);
+        }""")
+        invite = page.get_by_role("complementary", name="Keep KneeAid on your home screen")
+        invite.wait_for()
+        assert not invite.get_by_text("In Safari, tap Share").is_visible()
+        invite.get_by_role("button", name="Install KneeAid").click()
+        assert page.evaluate("window.prompted") is True
+        assert not invite.is_visible()
+    finally:
+        context.close()
