@@ -115,6 +115,14 @@ def _icon(filename, size, purpose="any"):
             "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
 
 
+def _screenshots():
+    """What the install dialog shows, in the page's language (scripts/screenshots.py --manifest)."""
+    return [{"src": url_for("static", filename=f"screenshots/home-{current_language()}-{form}.png"),
+             "sizes": size, "type": "image/png", "form_factor": form,
+             "label": _("KneeAid's home page: the emergency signs, the call button and the first-aid timer")}
+            for form, size in SCREENSHOTS.items()]
+
+
 @bp.route(LANGUAGE_PREFIX + "/manifest.webmanifest")
 def manifest():
     home = url_for("guide.home")
@@ -141,12 +149,7 @@ def manifest():
             _icon("icon-512.png", 512),
             _icon("icon-maskable-512.png", 512, purpose="maskable"),
         ],
-        "screenshots": [
-            {"src": url_for("static", filename=f"screenshots/home-{current_language()}-{form}.png"),
-             "sizes": size, "type": "image/png", "form_factor": form,
-             "label": _("KneeAid's home page: the emergency signs, the call button and the first-aid timer")}
-            for form, size in SCREENSHOTS.items()
-        ],
+        "screenshots": _screenshots(),
         "shortcuts": [
             {"name": _("First-aid timer"), "short_name": _("Timer"),
              "url": url_for("timer.page"), "icons": [_icon("icon-192.png", 192)]},
