@@ -41,6 +41,8 @@ class FakePushService:
     def __init__(self):
         self.received = []  # {"path", "headers", "body", "at"} in order of arrival
         self.answers = {}  # path -> status to answer (default 201)
+        self.headers = {}  # path -> extra headers of the answer
+        self.delays = {}  # path -> seconds to wait before answering
         self._arrived = threading.Condition()
         service = self
 
@@ -51,7 +53,10 @@ class FakePushService:
                     service.received.append({"path": self.path, "headers": dict(self.headers),
                                              "body": body, "at": time.time()})
                     service._arrived.notify_all()
+                time.sleep(service.delays.get(self.path, 0))
                 self.send_response(service.answers.get(self.path, 201))
+                for name, value in service.headers.get(self.path, {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import stat
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from kneeaid.alarms.keys import BadPushSetting
 from kneeaid.alarms.sender import Sender
 from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
 from scripts import app_process
+from tests.fake_push import FakePushService
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
@@ -355,10 +357,10 @@ def test_an_alarm_more_than_ten_minutes_late_is_dropped_and_a_later_one_is_sent(
                   due, max_per_subscriber=10)
 
     sending()
-    arrived = push_service.wait_for(1)
+    push_service.wait_for(1)
     time.sleep(1)
 
-    assert [message["path"] for message in arrived] == [fresh.path]
+    assert [message["path"] for message in push_service.received] == [fresh.path]
     assert files_once_sent(push_app) == []
 
 
@@ -436,3 +438,127 @@ def test_two_server_processes_on_one_data_folder_send_each_alarm_once(tmp_path, 
 
     assert len(push_service.received) == 16
     assert len({(message["path"], message["body"]) for message in push_service.received}) == 16
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_language(push_app, push_client,
+                                                                                 push_service, lang):
+    push_client.set_cookie("tz", "Europe%2FMoscow")
+    at = in_seconds(600).replace(second=0, microsecond=0)
+    clock = at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
+    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    english_titles = {"skin-check": "Look at the skin under the ice pack",
+                      "cold-over": "Time is up: take the ice pack off", "elevation-over": "You can lower the leg"}
+    for kind in ("skin-check", "cold-over", "elevation-over"):
+        assert ask(push_client, push_service.subscribe().json, at, kind=kind, lang=lang).status_code == 201
+    messages = {}
+    for _, name in queue.waiting():
+        message = json.loads((queue.folder / name).read_text())["message"]
+        messages[message["kind"]] = message
+    assert sorted(messages) == ["cold-over", "elevation-over", "skin-check"]
+    for kind, message in messages.items():
+        assert clock in message["body"], kind
+        assert (message["title"] == english_titles[kind]) == (lang == "en"), "each in its own language"
+        assert message["url"] == f"/{lang}/timer"
+
+
+def test_a_push_service_that_keeps_failing_is_tried_five_times_then_the_alarm_is_dropped(
+        push_app, push_client, push_service, sending, monkeypatch):
+    monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.1)
+    subscription = push_service.subscribe()
+    push_service.answers[subscription.path] = 503
+    ask(push_client, subscription.json, in_seconds(0.1))
+
+    sending()
+    push_service.wait_for(5)
+    time.sleep(1.5)
+
+    assert len(push_service.received) == 5
+    assert files_once_sent(push_app) == []
+
+
+def test_a_redirect_from_the_push_service_is_never_followed(push_app, push_client, push_service, sending,
+                                                            monkeypatch):
+    monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.1)
+    elsewhere = FakePushService()
+    try:
+        subscription = push_service.subscribe()
+        push_service.answers[subscription.path] = 307
+        push_service.headers[subscription.path] = {"Location": elsewhere.origin + "/inside"}
+        ask(push_client, subscription.json, in_seconds(0.1))
+        sending()
+        push_service.wait_for(1)
+        time.sleep(1.5)
+        assert elsewhere.received == []
+        assert 1 <= len(push_service.received) <= sender.MAX_ATTEMPTS
+    finally:
+        elsewhere.stop()
+
+
+def test_an_alarm_added_while_the_sender_sleeps_wakes_it(push_app, push_client, push_service, sending, monkeypatch):
+    monkeypatch.setattr(sender, "RESCAN_SECONDS", 30)
+    sending()
+    time.sleep(0.3)  # the sender is asleep on an empty queue
+    subscription = push_service.subscribe()
+    due = in_seconds(0.5)
+    ask(push_client, subscription.json, due)
+
+    [message] = push_service.wait_for(1, timeout=3)
+    assert message["at"] - due.timestamp() < 1
+
+
+def test_cancelling_while_a_send_fails_for_now_leaves_nothing_to_send_again(
+        push_app, push_client, push_service, sending, monkeypatch):
+    monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.3)
+    subscription = push_service.subscribe()
+    push_service.answers[subscription.path] = 503
+    push_service.delays[subscription.path] = 1.0  # the push service is slow to say "not now"
+    alarm_id = ask(push_client, subscription.json, in_seconds(0.1)).get_json()["id"]
+    sending()
+    push_service.wait_for(1)  # the push is under way
+
+    started = time.time()
+    assert push_client.delete(f"/api/timer/alarms/{alarm_id}", headers=SAME_ORIGIN).status_code == 204
+    assert time.time() - started > 0.3, "the cancel waited for the push under way"
+    push_service.answers[subscription.path] = 201
+    time.sleep(1.5)
+
+    assert len(push_service.received) == 1
+    assert waiting_files(push_app) == []
+
+
+def test_a_claimed_alarm_is_skipped_at_once_by_another_sender(push_app, push_service):
+    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    queue.add({"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(),
+              max_per_subscriber=10)
+    [(_, name)] = queue.waiting()
+    with queue.claimed(name) as mine:
+        assert mine is not None
+        started = time.monotonic()
+        results = []
+        other = threading.Thread(target=lambda: results.append(claim_once(queue, name)))
+        other.start()
+        other.join(timeout=2)
+        assert results == [None] and time.monotonic() - started < 0.5, "skipped, not waited for"
+
+
+def claim_once(queue, name):
+    with queue.claimed(name) as alarm:
+        return alarm
+
+
+def test_an_alarm_sent_between_opening_and_locking_it_is_not_sent_again(push_app, push_service, monkeypatch):
+    from kneeaid.alarms import queue as queue_module
+
+    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    queue.add({"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(),
+              max_per_subscriber=10)
+    [(_, name)] = queue.waiting()
+    real_flock = queue_module.fcntl.flock
+
+    def another_sender_finishes_first(file, operation):
+        (queue.folder / name).unlink(missing_ok=True)  # sent and removed by another process just now
+        return real_flock(file, operation)
+
+    monkeypatch.setattr(queue_module.fcntl, "flock", another_sender_finishes_first)
+    assert claim_once(queue, name) is None

@@ -193,3 +193,21 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         if sender:
             sender.stop()
         context.close()
+
+
+def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(browser, push_server, push_service):
+    context = browser.new_context()
+    context.grant_permissions(["notifications"])
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.goto(f"{push_server.url}/en/timer")
+        page.get_by_label("10 minutes").check()
+        page.get_by_role("button", name="Start cooling").click()
+        [cold_over, _] = alarms_on_server(push_server, ["cold-over", "skin-check"])
+        assert near(cold_over[1], 10 * MINUTE), "running: at the end chosen"
+        page.get_by_role("button", name="Pause").click()
+        [cold_over] = alarms_on_server(push_server, ["cold-over"])
+        assert near(cold_over[1], 15 * MINUTE), "paused: the pack may still be on, so at the 15-minute cap"
+    finally:
+        context.close()

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
 
+MAX_ATTEMPTS_TO_CANCEL = 10  # each waits for one send; a send is put back at most a few times
 ALARM_ID = re.compile(r"[0-9a-f]{32}")
 FILE_NAME = re.compile(r"(?P<due>\d{15})-(?P<subscriber>[0-9a-f]{16})-(?P<id>[0-9a-f]{32})\.json")
 
@@ -130,9 +131,13 @@ class AlarmQueue:
 
     def cancel(self, alarm_id):
         """Remove a waiting alarm; a send under way finishes first. Removing
-        one already sent or cancelled is not an error."""
-        for name in self._names():
-            if FILE_NAME.fullmatch(name)["id"] == alarm_id:
+        one already sent or cancelled is not an error. A send that failed for
+        now has put the alarm back under a new name by then: that goes too."""
+        for _ in range(MAX_ATTEMPTS_TO_CANCEL):
+            names = [name for name in self._names() if FILE_NAME.fullmatch(name)["id"] == alarm_id]
+            if not names:
+                return
+            for name in names:
                 self._remove_when_free(name)
 
     def forget_subscriber(self, endpoint):
