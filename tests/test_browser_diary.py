@@ -198,3 +198,25 @@ def test_the_time_field_offers_only_times_the_server_keeps(page, live_server):
     assert field.get_attribute("max") > field.input_value()
     field.fill("1999-05-01T10:00")
     assert page.evaluate("document.getElementById('entry-at').validity.rangeUnderflow")
+
+
+def test_an_entry_being_written_survives_a_language_switch_and_is_gone_once_saved(context, live_server, diary_of):
+    page = context.new_page()
+    page.goto(live_server.url + "/en/diary")
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_label("left knee", exact=True).check()
+    page.get_by_label("Note (optional, at most 500 characters)").fill("after the long run")
+    page.get_by_role("link", name="Русский").click()
+    page.wait_for_url("**/ru/diary")
+    note = page.locator("#entry-note")
+    note.wait_for()
+    page.wait_for_function("() => document.getElementById('entry-note').value !== ''")
+    assert note.input_value() == "after the long run"
+    assert page.get_by_role("radio", name="6", exact=True).is_checked()
+    assert page.locator('input[name="knee"][value="left"]').is_checked()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    page.get_by_text("Сохранено на этом телефоне.", exact=True).wait_for()
+    [kept] = diary_of(live_server)
+    assert (kept["pain"], kept["knee"], kept["note"]) == (6, "left", "after the long run")
+    page.reload()
+    assert page.locator("#entry-note").input_value() == ""

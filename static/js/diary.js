@@ -119,6 +119,7 @@
     await window.KneeAid.keepInDiary(entry);
     form.reset();
     form.elements.id.value = "";
+    localStorage.removeItem(DRAFT_KEY);
     showNow();
     $("entry-saved").hidden = false;
     await showPending();
@@ -136,6 +137,42 @@
       $("entry-at").value = localInputValue(new Date(entry.at));
       form.scrollIntoView();
       form.querySelector('input[name="pain"]:checked').focus();
+    }
+  }
+
+  // An entry being written survives a language switch or a reload: kept as
+  // typed, put back on the next diary page, gone once saved.
+  const DRAFT_KEY = "kneeaid.diaryDraft";
+
+  function keepDraft() {
+    const data = new FormData(form);
+    // The time only if the person changed it; else the entry gets the moment it is saved.
+    const at = data.get("at") !== $("entry-at").dataset.shown ? data.get("at") : null;
+    localStorage.setItem(DRAFT_KEY, JSON.stringify({
+      id: data.get("id"), pain: data.get("pain"), knee: data.get("knee"), note: data.get("note"), at,
+    }));
+  }
+
+  function restoreDraft() {
+    let draft = null;
+    try {
+      draft = JSON.parse(localStorage.getItem(DRAFT_KEY));
+    } catch (error) {
+      localStorage.removeItem(DRAFT_KEY);
+    }
+    if (!draft) {
+      return;
+    }
+    form.elements.id.value = draft.id || "";
+    form.elements.note.value = draft.note || "";
+    for (const name of ["pain", "knee"]) {
+      const choice = draft[name] && form.querySelector(`input[name="${name}"][value="${CSS.escape(draft[name])}"]`);
+      if (choice) {
+        choice.checked = true;
+      }
+    }
+    if (draft.at) {
+      $("entry-at").value = draft.at;
     }
   }
 
@@ -170,7 +207,10 @@
   view.addEventListener("click", onListAction);
   view.addEventListener("submit", onDelete);
   form.addEventListener("submit", save);
+  form.addEventListener("input", keepDraft);
+  form.addEventListener("change", keepDraft);
   showNow();
+  restoreDraft();
   showPending();
   showNotSaved();
 })();
