@@ -36,11 +36,13 @@ def other_language():
     return next(code for code in LANGUAGES if code != current_language())
 
 
-def same_page_in(lang):
+def same_page_in(lang, external=False):
     """The URL of the page being shown, in another language, with the same
-    query: a check's answers must give the same result in every language."""
+    query: a check's answers must give the same result in every language.
+    ``external``: with scheme and host, as search engines want hreflang links
+    (the host the request came to; behind a proxy, ProxyFix's)."""
     if request.url_rule is None or "lang" not in request.url_rule.arguments:
-        return url_for("guide.home", lang=lang)
+        return url_for("guide.home", lang=lang, _external=external)
     query = {name: values for name, values in request.args.lists()
              if name not in request.view_args and name != "lang" and not name.startswith("_")}
-    return url_for(request.endpoint, **query, **{**request.view_args, "lang": lang})
+    return url_for(request.endpoint, **query, **{**request.view_args, "lang": lang}, _external=external)
