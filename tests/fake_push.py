@@ -49,12 +49,13 @@ class FakePushService:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status = service.answers.get(self.path, 201)  # decided on arrival: a test may change it after
                 with service._arrived:
                     service.received.append({"path": self.path, "headers": dict(self.headers),
                                              "body": body, "at": time.time()})
                     service._arrived.notify_all()
                 time.sleep(service.delays.get(self.path, 0))
-                self.send_response(service.answers.get(self.path, 201))
+                self.send_response(status)
                 for name, value in service.headers.get(self.path, {}).items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", "0")
