@@ -86,11 +86,16 @@ def set_caching(response):
         response.cache_control.no_store = True
         response.cache_control.private = True
     elif request.endpoint == "static" and "v" in request.args:
+        response.cache_control.no_cache = None  # werkzeug's default for files: wrong for a file that never changes
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True
     elif policy == "revalidate" or response.mimetype == "text/html":
         response.cache_control.no_cache = True
+        if response.status_code == 200 and request.method == "GET":
+            # Asked again, an unchanged page is a 304 (compress() does the same for its gzip).
+            response.add_etag()
+            response.make_conditional(request)
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response
@@ -142,7 +147,9 @@ def require_same_origin():
 
 
 def compress(response):
-    """Gzip text responses for browsers that accept it."""
+    """Gzip text responses for browsers that accept it: a static file once
+    (kept by its ETag), a page each time. A compressed body has its own ETag,
+    and a browser that already holds it gets 304."""
     if (
         response.status_code != 200
         or response.mimetype not in COMPRESSIBLE
@@ -154,14 +161,31 @@ def compress(response):
     body = response.get_data()
     if len(body) < SMALLEST_WORTH_COMPRESSING:
         return response
-    response.set_data(gzip.compress(body, compresslevel=9, mtime=0))
+    tag, weak = response.get_etag()
+    if tag and request.endpoint == "static":
+        response.set_data(gzipped_file(request.path, tag, body))
+    else:
+        response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
-    if response.headers.get("ETag"):
-        # A different body needs a different tag.
-        tag, weak = response.get_etag()
+    if tag:
+        # A different body needs a different tag; it stays the same from one request to the next.
         response.set_etag(tag + "-gzip", weak=weak)
+        response.make_conditional(request)
     return response
+
+
+_GZIPPED_FILES = {}  # (path, etag) -> gzip; a few dozen files, each version once
+
+
+def gzipped_file(path, etag, body):
+    """A static file's gzip, made once per version of the file (its ETag)."""
+    key = (path, etag)
+    if key not in _GZIPPED_FILES:
+        if len(_GZIPPED_FILES) >= 256:  # old versions after many deploys in one process
+            _GZIPPED_FILES.clear()
+        _GZIPPED_FILES[key] = gzip.compress(body, compresslevel=9, mtime=0)
+    return _GZIPPED_FILES[key]
 
 
 def error_page(error):

@@ -3,8 +3,10 @@
 static/js/timer.js runs it from the wall clock and the state kept on the device.
 """
 
+import functools
+
 from flask import Blueprint, render_template
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 
 from .timer_limits import (
     COLD_CHOICES,
@@ -21,10 +23,24 @@ def by_plural_category(render):
     """The forms of one counted message for each CLDR plural category of the
     current language ("one", "few", "many", "other"), with ``{n}`` where the
     number goes. JavaScript picks one with ``Intl.PluralRules``."""
+    return {category: render(number) for category, number in plural_samples(str(get_locale())).items()}
+
+
+@functools.cache
+def plural_samples(language):
+    """One number of each plural category of a language: {"one": 1, "few": 2, ...}."""
+    locale = get_locale()
     samples = {}
     for number in range(200):
-        samples.setdefault(get_locale().plural_form(number), number)
-    return {category: render(number) for category, number in samples.items()}
+        samples.setdefault(locale.plural_form(number), number)
+    return samples
+
+
+@functools.cache
+def texts_in(language):
+    """texts_for_script() for one language, computed once: it depends on nothing else."""
+    with force_locale(language):
+        return texts_for_script()
 
 
 def texts_for_script():
@@ -101,5 +117,5 @@ def page():
         cold_default=COLD_DEFAULT,
         elevation_choices=ELEVATION_CHOICES,
         elevation_default=ELEVATION_DEFAULT,
-        settings={"text": texts_for_script()},  # the limits come with every page (timer_limits)
+        settings={"text": texts_in(str(get_locale()))},  # the limits come with every page (timer_limits)
     )

@@ -1,6 +1,7 @@
 """Headers every response carries, compression, caching, and no 500 for odd requests."""
 
 import gzip
+import re
 
 import pytest
 
@@ -125,3 +126,27 @@ def test_an_unexpected_error_gets_a_page_not_a_traceback(app):
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
     assert "secret detail" not in page
+
+
+def test_a_versioned_static_file_is_cached_for_a_year_and_a_repeat_visit_downloads_nothing(client):
+    page = client.get("/en/").get_data(as_text=True)
+    for url in re.findall(r'(?:src|href)="(/static/[^"]+\?v=[^"]+)"', page):
+        for encoding in ("gzip", "identity"):
+            first = client.get(url, headers={"Accept-Encoding": encoding})
+            assert first.status_code == 200
+            assert first.cache_control.max_age == 365 * 24 * 60 * 60 and first.cache_control.immutable
+            assert not first.cache_control.no_cache, url
+            again = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
+            assert (again.status_code, again.data) == (304, b""), (url, encoding)
+
+
+def test_a_page_asked_again_unchanged_is_a_304_and_one_persons_page_never_is(client):
+    for encoding in ("gzip", "identity"):
+        first = client.get("/en/doctor", headers={"Accept-Encoding": encoding})
+        assert first.headers["ETag"] and first.cache_control.no_cache
+        again = client.get("/en/doctor", headers={"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        other = client.get("/ru/doctor", headers={"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
+        assert other.status_code == 200, "another page, another tag"
+    personal = client.get("/en/diary/view")
+    assert "ETag" not in personal.headers and personal.cache_control.no_store
