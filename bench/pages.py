@@ -1,0 +1,81 @@
+"""Requests a second for KneeAid's pages and static files, as a ratio to a
+bare Flask "hello" app on the same server (waitress, 8 threads), measured in
+the same run: wrk (Debian's package) loads one side for 2 seconds, then the
+other, alternating, and each figure is the median of the rounds' ratios, so a
+busy machine moves both sides alike (issue 13).
+
+    python bench/pages.py [--rounds 5]
+"""
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import app_process  # noqa: E402
+
+GOALS = {"page": 0.8, "result": 0.5, "static": 0.8}
+
+
+def requests_per_second(url, headers=()):
+    command = ["wrk", "-t2", "-c16", "-d2s", *[part for header in headers for part in ("-H", header)], url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def start_hello():
+    port = app_process.free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "hello_app.py"), str(port)])
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the hello app did not start")
+
+
+def targets(base):
+    page = urllib.request.urlopen(base + "/en/").read().decode()
+    htmx = re.search(r'src="(/static/vendor/htmx[^"]+)"', page).group(1)
+    css = re.search(r'href="(/static/css/app.css[^"]+)"', page).group(1)
+    return [("/en/", "page"), ("/en/timer", "page"), ("/en/doctor", "page"),
+            ("/en/check/result?s=swelling&s=hot", "result"), (htmx, "static"), (css, "static")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    gzip = ["Accept-Encoding: gzip"]
+    with tempfile.TemporaryDirectory() as data_dir:
+        kneeaid, base = app_process.start(data_dir, threads=8)
+        hello, hello_url = start_hello()
+        try:
+            print(f"{'what':40} {'KneeAid / hello req/s (median of ' + str(args.rounds) + ')':>44}  goal")
+            for path, kind in targets(base):
+                ratios = []
+                for _ in range(args.rounds):
+                    baseline = requests_per_second(hello_url, gzip)
+                    ours = requests_per_second(base + path, gzip)
+                    ratios.append(ours / baseline)
+                verdict = "ok" if statistics.median(ratios) >= GOALS[kind] else "below"
+                print(f"{path[:40]:40} {statistics.median(ratios):>10.3f}x (rounds: "
+                      f"{', '.join(f'{r:.2f}' for r in ratios)})  >= {GOALS[kind]} {verdict}")
+        finally:
+            app_process.stop(kneeaid)
+            hello.terminate()
+            hello.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every benchmark in bench/, one after the other (a few minutes). Each
+# measures against a baseline in the same run, alternating the two sides and
+# taking medians, so a busy machine does not turn a ratio into a false alarm.
+# Usage: bash scripts/bench.sh
+. "$(dirname "$0")/setup.sh" requirements-test.txt
+if ! command -v wrk >/dev/null; then
+  # The load generator of bench/pages.py (Debian's package).
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq wrk
+fi
+for bench in pages first_load page_weight check diary; do
+  echo "== bench/$bench.py"
+  .venv/bin/python "bench/$bench.py"
+  echo
+done
