@@ -5,9 +5,8 @@ own work costs, whatever this machine's speed.
     python bench/hello_app.py PORT
 """
 
-import sys
-
 import logging
+import sys
 
 from flask import Flask
 from waitress import serve
