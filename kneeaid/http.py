@@ -95,10 +95,21 @@ def set_caching(response):
         if response.status_code == 200 and request.method == "GET":
             # Asked again, an unchanged page is a 304 (compress() does the same for its gzip).
             response.add_etag()
-            response.make_conditional(request)
+            answer_304_if_unchanged(response)
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
     return response
+
+
+def answer_304_if_unchanged(response):
+    """A 304 with no body when the browser already holds this version (its
+    If-None-Match). Werkzeug adds a Date header on the way; the HTTP server
+    adds its own, and two Date headers read as no date at all (push.js
+    corrects the phone's clock with it)."""
+    had_date = "Date" in response.headers
+    response.make_conditional(request)
+    if not had_date:
+        response.headers.pop("Date", None)
 
 
 def wants_fragment():
@@ -171,7 +182,7 @@ def compress(response):
     if tag:
         # A different body needs a different tag; it stays the same from one request to the next.
         response.set_etag(tag + "-gzip", weak=weak)
-        response.make_conditional(request)
+        answer_304_if_unchanged(response)
     return response
 
 

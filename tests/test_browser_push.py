@@ -72,7 +72,7 @@ def near(seconds, expected, slack=5):
 
 
 def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_them(
-        browser, push_server, push_service):
+        browser, push_server, push_service, offline_ready):
     # The phone's clock says yesterday: the page corrects it with the server's.
     context = browser.new_context(viewport={"width": 412, "height": 915})
     context.grant_permissions(["notifications"])
@@ -83,6 +83,7 @@ def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_th
         page.clock.install(time=datetime.now(UTC) - timedelta(days=1))
         page.clock.pause_at(datetime.now(UTC) - timedelta(days=1) + timedelta(seconds=5))
         page.goto(f"{push_server.url}/en/timer")
+        offline_ready(page)  # a push subscription needs the service worker (a first install takes a while)
         assert page.locator("#push-status").inner_text() == (
             "On this phone the alarm also comes as a notification, even with the screen locked, "
             "while there is a network.")
@@ -196,13 +197,15 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         context.close()
 
 
-def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(browser, push_server, push_service):
+def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(browser, push_server, push_service,
+                                                                           offline_ready):
     context = browser.new_context()
     context.grant_permissions(["notifications"])
     try:
         page = context.new_page()
         subscribe_with(page, push_service.subscribe())
         page.goto(f"{push_server.url}/en/timer")
+        offline_ready(page)
         page.get_by_label("10 minutes").check()
         page.get_by_role("button", name="Start cooling").click()
         [cold_over, _] = alarms_on_server(push_server, ["cold-over", "skin-check"])

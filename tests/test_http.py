@@ -150,3 +150,9 @@ def test_a_page_asked_again_unchanged_is_a_304_and_one_persons_page_never_is(cli
         assert other.status_code == 200, "another page, another tag"
     personal = client.get("/en/diary/view")
     assert "ETag" not in personal.headers and personal.cache_control.no_store
+
+
+def test_a_conditional_answer_adds_no_date_of_its_own(client):
+    """The HTTP server adds the Date header; a second one from the app would make it unreadable."""
+    for url in ("/en/doctor", "/api/push/key"):
+        assert "Date" not in client.get(url).headers, url

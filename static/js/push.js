@@ -78,7 +78,8 @@
     if (!response.ok) {
       throw new Error(`the push key answered ${response.status}`);
     }
-    const serverNow = Date.parse(response.headers.get("Date"));
+    // The first date, should a proxy have added another ("Sun, 22 Nov 2026 14:35:00 GMT, Sun, …").
+    const serverNow = Date.parse((response.headers.get("Date") || "").split(/, (?=[A-Z][a-z]{2},)/)[0]);
     const skew = Number.isFinite(serverNow) ? serverNow - Date.now() : 0;
     return { publicKey: (await response.json()).publicKey, skewMs: Math.abs(skew) > CLOCK_SKEW_MS ? skew : 0 };
   }
