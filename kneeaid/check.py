@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from . import triage
-from .http import page_or_fragment
+from .http import page_or_fragment, rendered_once
 
 bp = Blueprint("check", __name__)
 
@@ -43,11 +43,13 @@ def _content(values):
 
 
 @bp.route("/check")
+@rendered_once
 def page():
     return render_template("check/page.html", **_content(submitted_symptoms()))
 
 
 @bp.route("/check/result")
+@rendered_once
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
     return page_or_fragment("check/result.html", "check/_result.html", **_content(submitted_symptoms()))

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from . import triage
+from .http import rendered_once
 
 bp = Blueprint("guide", __name__)
 
@@ -76,16 +77,19 @@ def source_list():
 
 
 @bp.route("/")
+@rendered_once
 def home():
     return render_template("guide/home.html")
 
 
 @bp.route("/about")
+@rendered_once
 def about():
     return render_template("guide/about.html", sources=list(SOURCES), htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
+@rendered_once
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
     return render_template(
@@ -111,6 +115,7 @@ def doctor_today(answers):
 
 
 @bp.route("/heat")
+@rendered_once
 def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
@@ -122,16 +127,19 @@ def heat():
 
 
 @bp.route("/causes")
+@rendered_once
 def causes():
     return render_template("guide/causes.html", sources=["001", "000"])
 
 
 @bp.route("/prevent")
+@rendered_once
 def prevent():
     return render_template("guide/prevent.html", sources=["001", "000"])
 
 
 @bp.route("/offline")
+@rendered_once
 def offline():
     """What the service worker shows for a page this device has not saved."""
     return render_template("guide/offline.html")

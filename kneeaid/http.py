@@ -1,6 +1,9 @@
 """What every response gets: security headers, compression, caching, error pages."""
 
+import functools
 import gzip
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, jsonify, render_template, request
@@ -112,6 +115,35 @@ def answer_304_if_unchanged(response):
         response.headers.pop("Date", None)
 
 
+RENDERED_PAGES_KEPT = 512  # check results vary by their answers: the most recent are kept
+_rendering = threading.Lock()
+
+
+def rendered_once(view):
+    """For a page that is the same for everyone: render it once per address
+    (scheme and host, which the hreflang links name; path; query) and per page-or-fragment,
+    then answer from memory. Not in debug mode, where templates change."""
+    @functools.wraps(view)
+    def answer(**arguments):
+        if current_app.debug:
+            return view(**arguments)
+        key = (request.host_url, request.full_path, wants_fragment())
+        pages = current_app.extensions.setdefault("kneeaid.rendered", OrderedDict())
+        with _rendering:
+            body = pages.get(key)
+            if body is not None:
+                pages.move_to_end(key)
+                return body
+        body = view(**arguments)
+        if isinstance(body, str):
+            with _rendering:
+                pages[key] = body
+                if len(pages) > RENDERED_PAGES_KEPT:
+                    pages.popitem(last=False)
+        return body
+    return answer
+
+
 def wants_fragment():
     """Whether this request asks for a page's fragment: a genuine htmx request,
     not a boosted link and not a history restore (those get whole pages)."""
@@ -173,8 +205,8 @@ def compress(response):
     if len(body) < SMALLEST_WORTH_COMPRESSING:
         return response
     tag, weak = response.get_etag()
-    if tag and request.endpoint == "static":
-        response.set_data(gzipped_file(request.path, tag, body))
+    if tag:  # a static file or a page the same for everyone: gzipped once per version
+        response.set_data(gzipped_once(request.full_path, tag, body))
     else:
         response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
@@ -186,17 +218,17 @@ def compress(response):
     return response
 
 
-_GZIPPED_FILES = {}  # (path, etag) -> gzip; a few dozen files, each version once
+_GZIPPED = {}  # (address, etag) -> gzip
 
 
-def gzipped_file(path, etag, body):
-    """A static file's gzip, made once per version of the file (its ETag)."""
-    key = (path, etag)
-    if key not in _GZIPPED_FILES:
-        if len(_GZIPPED_FILES) >= 256:  # old versions after many deploys in one process
-            _GZIPPED_FILES.clear()
-        _GZIPPED_FILES[key] = gzip.compress(body, compresslevel=9, mtime=0)
-    return _GZIPPED_FILES[key]
+def gzipped_once(address, etag, body):
+    """The gzip of a body that its ETag names (a file's version, a page's hash), made once."""
+    key = (address, etag)
+    if key not in _GZIPPED:
+        if len(_GZIPPED) >= 1024:  # old versions and many check results: start again
+            _GZIPPED.clear()
+        _GZIPPED[key] = gzip.compress(body, compresslevel=9, mtime=0)
+    return _GZIPPED[key]
 
 
 def error_page(error):

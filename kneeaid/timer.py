@@ -8,6 +8,7 @@ import functools
 from flask import Blueprint, render_template
 from flask_babel import force_locale, get_locale, gettext, ngettext
 
+from .http import rendered_once
 from .timer_limits import (
     COLD_CHOICES,
     COLD_DEFAULT,
@@ -110,6 +111,7 @@ def timer_limits():
 
 
 @bp.route("/timer")
+@rendered_once
 def page():
     return render_template(
         "timer/page.html",

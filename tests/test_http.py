@@ -156,3 +156,17 @@ def test_a_conditional_answer_adds_no_date_of_its_own(client):
     """The HTTP server adds the Date header; a second one from the app would make it unreadable."""
     for url in ("/en/doctor", "/api/push/key"):
         assert "Date" not in client.get(url).headers, url
+
+
+def test_a_page_rendered_once_is_still_the_page_asked_for(client):
+    """Pages the same for everyone are kept once rendered: by language, query, host and fragment."""
+    for _ in range(2):
+        assert "Call 112" in client.get("/en/").get_data(as_text=True)
+        assert "Позвонить 103" in client.get("/ru/").get_data(as_text=True)
+        emergency = client.get("/en/check/result?s=deformity").get_data(as_text=True)
+        selfcare = client.get("/en/check/result?s=none").get_data(as_text=True)
+        assert 'data-tier="emergency"' in emergency and 'data-tier="selfcare"' in selfcare
+        other_host = client.get("/en/", headers={"Host": "kneeaid.example.org"}).get_data(as_text=True)
+        assert 'href="http://kneeaid.example.org/ru/"' in other_host
+        fragment = client.get("/en/check/result?s=deformity", headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "<html" not in fragment and 'data-tier="emergency"' in fragment
