@@ -90,7 +90,9 @@ def test_a_new_version_is_picked_up_by_itself(context, tmp_path, offline_ready, 
 
     stylesheet = static_copy / "css" / "app.css"
     stylesheet.write_text(stylesheet.read_text() + "\n.new-version-marker { color: red; }\n")
-    app.extensions.pop("kneeaid.precache")  # what restarting after a deploy does
+    # What restarting after a deploy does: the precache list and the rendered pages are made again.
+    app.extensions.pop("kneeaid.precache")
+    app.extensions.pop("kneeaid.rendered", None)
     page.evaluate("""new Promise((resolve) => {
         navigator.serviceWorker.addEventListener('controllerchange', resolve);
         navigator.serviceWorker.getRegistration().then((registration) => registration.update());
