@@ -176,15 +176,21 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         deadline = time.monotonic() + 5
         while not active and time.monotonic() < deadline:
             page.wait_for_timeout(50)
-        devtools.send("ServiceWorker.deliverPushMessage", {
-            "origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)})
-        shown = None
-        deadline = time.monotonic() + 5
-        while not shown and time.monotonic() < deadline:
-            shown = page.evaluate("""navigator.serviceWorker.ready
-                .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
-                .then((all) => all.map((one) => ({title: one.title, body: one.body, url: one.data.url,
-                                                  requireInteraction: one.requireInteraction})))""")
+        shown = []
+        # As a push service does when a delivery is not acknowledged, DevTools' delivery is tried
+        # again once if nothing showed (seen once in twenty runs on a busy machine); the tag
+        # makes a second copy replace the first, so exactly one notification must show.
+        for _ in range(2):
+            devtools.send("ServiceWorker.deliverPushMessage", {
+                "origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)})
+            deadline = time.monotonic() + 4
+            while not shown and time.monotonic() < deadline:
+                shown = page.evaluate("""navigator.serviceWorker.ready
+                    .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
+                    .then((all) => all.map((one) => ({title: one.title, body: one.body, url: one.data.url,
+                                                      requireInteraction: one.requireInteraction})))""")
+            if shown:
+                break
         assert len(shown) == 1, ("no notification", active, page.evaluate(
             "navigator.serviceWorker.ready.then((registration) => registration.active.state)"))
         clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
