@@ -5,6 +5,7 @@ static/js/timer.js runs it from the wall clock and the state kept on the device.
 
 import functools
 
+from babel import Locale
 from flask import Blueprint, render_template
 from flask_babel import force_locale, get_locale, gettext, ngettext
 
@@ -30,7 +31,7 @@ def by_plural_category(render):
 @functools.cache
 def plural_samples(language):
     """One number of each plural category of a language: {"one": 1, "few": 2, ...}."""
-    locale = get_locale()
+    locale = Locale.parse(language)
     samples = {}
     for number in range(200):
         samples.setdefault(locale.plural_form(number), number)

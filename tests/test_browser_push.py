@@ -221,3 +221,22 @@ def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(brow
         assert near(cold_over[1], 15 * MINUTE), "paused: the pack may still be on, so at the 15-minute cap"
     finally:
         context.close()
+
+
+def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
+        browser, push_server, push_service, offline_ready):
+    context = browser.new_context()
+    context.grant_permissions(["notifications"])
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.goto(f"{push_server.url}/ru/timer")
+        offline_ready(page)
+        push_server.stop()
+        context.set_offline(True)
+        page.reload()
+        assert page.locator("#push-status").inner_text().startswith("Сейчас нет сети: сигнал прозвучит")
+        page.get_by_role("button", name="Запустить таймер холода").click()
+        assert page.locator("#timer").get_attribute("data-phase") == "cold", "the timer runs offline"
+    finally:
+        context.close()
