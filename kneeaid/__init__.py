@@ -23,6 +23,11 @@ def default_settings(app):
         "PROXY_HOPS": 0,
         # Where the diary keeps its files (see README, "The diary's data").
         "DATA_DIR": str(Path(app.instance_path) / "data"),
+        # None: the diary and the alarms in files in DATA_DIR (one machine); a
+        # postgresql://… address: in PostgreSQL (README, "Scaling out").
+        "DATABASE_URL": None,
+        "DATABASE_POOL_SIZE": 10,  # connections per app process; waitress's threads share them
+        "DATABASE_UPGRADE_AT_START": True,  # False: the deploy runs `flask db upgrade`
         "WRITES_PER_MINUTE": 60,  # per diary profile
         "NEW_PROFILES_PER_HOUR": 20,  # per client address
         "MAX_ENTRIES_PER_PROFILE": 10_000,  # edits and deletions of existing entries always work
@@ -53,7 +58,7 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import alarms, check, diary, guide, http, i18n, languages, pwa, timer
+    from . import alarms, check, diary, guide, http, i18n, languages, pwa, storage, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
@@ -63,6 +68,7 @@ def create_app(test_config=None):
     i18n.init_app(app)
     http.init_app(app)
     pwa.init_app(app)
+    storage.init_app(app)
     diary.init_app(app)
     alarms.init_app(app)
     for feature in (guide, timer, check, diary):

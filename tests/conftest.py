@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from kneeaid import create_app
+from kneeaid import create_app, storage
 from kneeaid.languages import LANGUAGES
+from scripts.postgres_server import PostgresServer
 from tests.fake_push import FakePushService
 from tests.pages import PAGES
 
@@ -38,9 +39,41 @@ def make_test_app(tmp_path, **settings):
                        "NEW_PROFILES_PER_HOUR": 1_000_000, **settings})
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the whole run, in a temporary folder (scripts/postgres_server.py)."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app(tmp_path):
-    return make_test_app(tmp_path)
+def database_url(postgres_server):
+    """The address of a database of this test's own, dropped afterwards."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["files", "postgres"])
+def each_backend(request):
+    """The storage settings of each backend in turn: {} (files in DATA_DIR), then
+    a fresh PostgreSQL database. A test module runs on both by overriding
+    storage_settings with it (tests/test_store.py)."""
+    return {"DATABASE_URL": request.getfixturevalue("database_url")} if request.param == "postgres" else {}
+
+
+@pytest.fixture
+def storage_settings():
+    """The storage settings of the app fixtures: files in tmp_path, unless a module runs on each backend."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, storage_settings):
+    app = make_test_app(tmp_path, **storage_settings)
+    yield app
+    storage.close(app)
 
 
 @pytest.fixture
@@ -155,9 +188,18 @@ def page_urls():
 
 
 @pytest.fixture
-def make_app(tmp_path):
-    """make_app(**settings): the app with other settings, its data in tmp_path."""
-    return lambda **settings: make_test_app(tmp_path, **settings)
+def make_app(tmp_path, storage_settings):
+    """make_app(**settings): the app with other settings, its data in tmp_path
+    (or in the test's database, when the module runs on each backend)."""
+    made = []
+
+    def make(**settings):
+        made.append(make_test_app(tmp_path, **{**storage_settings, **settings}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        storage.close(app)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import logging
 
 from .api import api
 from .keys import DEVELOPMENT_SUBJECT, ServerKey, check_subject
-from .queue import AlarmQueue
 from .sender import Sender
 from .validation import parse_services
 
@@ -22,7 +21,7 @@ def init_app(app):
     """The key (made on first start), the queue and the allowed push services;
     sending starts only with start_sending (the server process, not the tests)."""
     app.extensions["kneeaid.alarms"] = {
-        "queue": AlarmQueue(app.config["DATA_DIR"]),
+        "queue": app.extensions["kneeaid.alarm_queue"],  # files or PostgreSQL (kneeaid/storage.py)
         "key": ServerKey(app.config["DATA_DIR"], app.config["VAPID_PRIVATE_KEY"]),
         "subject": check_subject(app.config["VAPID_SUBJECT"]),
         "services": parse_services(app.config["PUSH_SERVICES"]),

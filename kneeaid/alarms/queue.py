@@ -41,6 +41,10 @@ def subscriber_key(endpoint):
     return hashlib.sha256(endpoint.encode()).hexdigest()[:16]
 
 
+def new_alarm_id():
+    return secrets.token_hex(16)
+
+
 def is_alarm_id(value):
     return isinstance(value, str) and ALARM_ID.fullmatch(value) is not None
 
@@ -63,7 +67,7 @@ class AlarmQueue:
         ``due`` (seconds since the epoch); returns its id once it is on disk.
         Raises TooManyAlarms, or StorageUnavailable (nothing kept)."""
         subscriber = subscriber_key(alarm["subscription"]["endpoint"])
-        alarm_id = secrets.token_hex(16)
+        alarm_id = new_alarm_id()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with self._whole_queue_lock():

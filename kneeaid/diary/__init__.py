@@ -6,15 +6,19 @@ holds. What an entry may be is entries.py; how entries merge, merge.py (pure);
 where they are kept, store.py; whose they are, profiles.py; exports, export.py.
 """
 
+from ..files import StorageUnavailable
+from ..http import error_page
 from .api import api
 from .export import export
 from .pages import bp
-from .profiles import init_store
+from .profiles import storage_unavailable
 
 __all__ = ["bp", "init_app"]
 
 
 def init_app(app):
-    init_store(app)
+    """The diary's pages and API over the store that kneeaid/storage.py chose."""
+    # A database that cannot be reached (PostgreSQL) fails reads too: a 503, never a 500.
+    app.register_error_handler(StorageUnavailable, lambda error: error_page(storage_unavailable()))
     app.register_blueprint(api)
     app.register_blueprint(export)

@@ -10,14 +10,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from ..extensions import limiter
-from .store import DiaryStore, ProfileGone, StorageUnavailable, TooManyWrites
+from .store import ProfileGone, StorageUnavailable, TooManyWrites
 
 PROFILE_COOKIE = "kneeaid_profile"
 FIVE_YEARS = 5 * 365 * 24 * 60 * 60
-
-
-def init_store(app):
-    app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
 
 
 def store():

@@ -1,0 +1,104 @@
+"""The alarms waiting to be pushed, in PostgreSQL (README, "Scaling out"):
+the same interface as queue.py, for any number of app servers.
+
+Why each alarm is sent once, by several servers, across crashes:
+
+* An alarm is acknowledged (201) only once its row is committed.
+* A sender claims an alarm by locking its row (``SELECT … FOR UPDATE SKIP
+  LOCKED``) in a transaction it holds while it sends; another server skips a
+  locked row at once. Removing the row commits that transaction, so the next
+  sender finds it gone. A server killed mid-send drops its connection, the
+  database rolls the claim back, and the alarm is sent by the next sender.
+* Cancelling deletes the row, and so waits for a send under way.
+* The one duplicate possible, as with files: a server killed after the push
+  service took the message and before the removal committed.
+"""
+
+import contextlib
+import threading
+
+from psycopg.types.json import Json
+
+from ..postgres import unavailable_as_storage_error
+from .queue import TooManyAlarms, new_alarm_id, subscriber_key
+
+WAITING_AT_ONCE = 1000  # the soonest ones; the sender looks again once they are sent
+
+
+class PgAlarmQueue:
+    """Alarms kept in the ``alarms`` table; every method is safe between servers."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self._claims = threading.local()  # {alarm id: the connection whose transaction holds its lock}
+
+    def _held(self):
+        if not hasattr(self._claims, "held"):
+            self._claims.held = {}
+        return self._claims.held
+
+    def add(self, alarm, due, max_per_subscriber):
+        """Keep ``alarm`` to send at ``due`` (seconds since the epoch); returns
+        its id once committed. Raises TooManyAlarms, or StorageUnavailable."""
+        subscriber = subscriber_key(alarm["subscription"]["endpoint"])
+        alarm_id = new_alarm_id()
+        with unavailable_as_storage_error(), self.pool.connection() as connection, connection.transaction():
+            # The count per subscription and the new row go together.
+            connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (subscriber,))
+            [count] = connection.execute("SELECT count(*) FROM alarms WHERE subscriber = %s",
+                                         (subscriber,)).fetchone()
+            if count >= max_per_subscriber:
+                raise TooManyAlarms()
+            connection.execute("INSERT INTO alarms (id, subscriber, due, alarm) VALUES (%s, %s, %s, %s)",
+                               (alarm_id, subscriber, due, Json({**alarm, "id": alarm_id})))
+        return alarm_id
+
+    def waiting(self):
+        """[(due in seconds, alarm id)] of the waiting alarms, soonest first."""
+        with unavailable_as_storage_error(), self.pool.connection() as connection:
+            return [(due, alarm_id) for due, alarm_id in connection.execute(
+                "SELECT due, id FROM alarms ORDER BY due, id LIMIT %s", (WAITING_AT_ONCE,))]
+
+    @contextlib.contextmanager
+    def claimed(self, name):
+        """The alarm ``name``, locked for this caller alone until the block ends,
+        or None: another server is sending it, or it is gone. The caller
+        removes (``remove``) or postpones it within the block."""
+        with unavailable_as_storage_error(), self.pool.connection() as connection:
+            row = connection.execute("SELECT alarm FROM alarms WHERE id = %s FOR UPDATE SKIP LOCKED",
+                                     (name,)).fetchone()
+            self._held()[name] = connection
+            try:
+                yield None if row is None else row[0]
+            finally:
+                del self._held()[name]
+
+    def _change(self, name, statement, parameters):
+        """Run a change of alarm ``name``: in the claim's transaction, committed
+        at once (which lets go of the claim), or on its own."""
+        claim = self._held().get(name)
+        with unavailable_as_storage_error():
+            if claim is not None:
+                claim.execute(statement, parameters)
+                claim.commit()
+                return
+            with self.pool.connection() as connection:
+                connection.execute(statement, parameters)
+
+    def remove(self, name):
+        """Remove an alarm the caller has claimed."""
+        self._change(name, "DELETE FROM alarms WHERE id = %s", (name,))
+
+    def postpone(self, name, alarm, due):
+        """Send a claimed alarm later instead (a push service that failed for now)."""
+        self._change(name, "UPDATE alarms SET due = %s, alarm = %s WHERE id = %s", (due, Json(alarm), name))
+
+    def cancel(self, alarm_id):
+        """Remove a waiting alarm; a send under way finishes first (the row's
+        lock), and one postponed by it goes too. Gone already is not an error."""
+        self._change(alarm_id, "DELETE FROM alarms WHERE id = %s", (alarm_id,))
+
+    def forget_subscriber(self, endpoint):
+        """Remove every waiting alarm of a subscription the push service says is gone."""
+        with unavailable_as_storage_error(), self.pool.connection() as connection:
+            connection.execute("DELETE FROM alarms WHERE subscriber = %s", (subscriber_key(endpoint),))
