@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
+from py_vapid import Vapid
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from kneeaid import create_app, storage
@@ -61,6 +62,19 @@ def each_backend(request):
     a fresh PostgreSQL database. A test module runs on both by overriding
     storage_settings with it (tests/test_store.py)."""
     return {"DATABASE_URL": request.getfixturevalue("database_url")} if request.param == "postgres" else {}
+
+
+@pytest.fixture
+def server_storage(storage_settings, tmp_path):
+    """(KNEEAID_* settings, data_dir(n)) for `python app.py` processes sharing a
+    store: with files, one data folder; with PostgreSQL, nothing but the
+    database: a data folder each, and the push key that every server must share."""
+    if not storage_settings:
+        return {}, lambda n: tmp_path / "data"
+    key = Vapid()
+    key.generate_keys()
+    return ({"KNEEAID_DATABASE_URL": storage_settings["DATABASE_URL"],
+             "KNEEAID_VAPID_PRIVATE_KEY": key.private_pem().decode()}, lambda n: tmp_path / f"data-{n}")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The timer's alarms pushed from the server (kneeaid/alarms): the API, the
-queue on disk, and the sending, received by a fake push service on
-127.0.0.1 and decrypted as the phone would (tests/fake_push.py)."""
+queue (on disk and in PostgreSQL: every test that uses the app runs on both),
+and the sending, received by a fake push service on 127.0.0.1 and decrypted as
+the phone would (tests/fake_push.py)."""
 
 import base64
 import json
@@ -19,12 +20,19 @@ from py_vapid import Vapid, Vapid02
 from kneeaid import create_app
 from kneeaid.alarms import keys, sender
 from kneeaid.alarms.keys import BadPushSetting
+from kneeaid.alarms.queue import AlarmQueue
 from kneeaid.alarms.sender import Sender
 from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
 from scripts import app_process
 from tests.fake_push import FakePushService
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+
+
+@pytest.fixture
+def storage_settings(each_backend):
+    """Every test here that uses the app runs with files, then with PostgreSQL."""
+    return each_backend
 
 
 @pytest.fixture
@@ -66,18 +74,24 @@ def ask(client, subscription, at, kind="cold-over", lang="en", headers=SAME_ORIG
         "subscription": subscription, "at": iso(at), "kind": kind, "lang": lang})
 
 
-def waiting_files(app):
-    folder = Path(app.config["DATA_DIR"]) / "alarms"
-    return sorted(name for name in os.listdir(folder) if name.endswith(".json")) if folder.exists() else []
+def waiting_alarms(app):
+    """The names of the alarms waiting in the app's queue (files or rows), sorted."""
+    return sorted(name for _, name in app.extensions["kneeaid.alarms"]["queue"].waiting())
 
 
-def files_once_sent(app, timeout=3):
-    """The alarm files left once the sender is done: a file goes just after
-    the push service has answered, so a moment after the message arrives."""
+def alarms_once_sent(app, timeout=3):
+    """The alarms left once the sender is done: an alarm goes just after the
+    push service has answered, so a moment after the message arrives."""
     deadline = time.monotonic() + timeout
-    while waiting_files(app) and time.monotonic() < deadline:
+    while waiting_alarms(app) and time.monotonic() < deadline:
         time.sleep(0.02)
-    return waiting_files(app)
+    return waiting_alarms(app)
+
+
+def read_alarm(app, name):
+    """What the queue keeps for a waiting alarm (read through the queue, as a sender does)."""
+    with app.extensions["kneeaid.alarms"]["queue"].claimed(name) as alarm:
+        return alarm
 
 
 # The key ---------------------------------------------------------------------
@@ -147,7 +161,7 @@ def test_an_alarm_is_answered_201_with_its_id_once_it_is_on_disk(push_app, push_
     assert len(alarm_id) == 32 and int(alarm_id, 16) >= 0
     assert answer.headers["Location"] == f"/api/timer/alarms/{alarm_id}"
     assert "no-store" in answer.headers["Cache-Control"]
-    [name] = waiting_files(push_app)
+    [name] = waiting_alarms(push_app)
     assert alarm_id in name
 
 
@@ -198,7 +212,7 @@ def test_every_bad_request_is_refused_with_400_saying_what_is_wrong_and_keeps_no
         answer = push_client.post("/api/timer/alarms", headers=SAME_ORIGIN, data=body, content_type=content_type)
         assert answer.status_code == 400
         assert answer.get_json()["error"]
-    assert waiting_files(push_app) == []
+    assert waiting_alarms(push_app) == []
 
 
 def test_another_site_cannot_set_or_cancel_an_alarm(push_app, push_client, push_service):
@@ -208,7 +222,7 @@ def test_another_site_cannot_set_or_cancel_an_alarm(push_app, push_client, push_
     assert ask(push_client, subscription, in_seconds(60), headers=cross_site).status_code == 403
     alarm_id = ask(push_client, subscription, in_seconds(60)).get_json()["id"]
     assert push_client.delete(f"/api/timer/alarms/{alarm_id}", headers=cross_site).status_code == 403
-    assert len(waiting_files(push_app)) == 1
+    assert len(waiting_alarms(push_app)) == 1
 
 
 def test_a_subscription_has_at_most_ten_waiting_alarms(push_app, push_client, push_service):
@@ -220,7 +234,7 @@ def test_a_subscription_has_at_most_ten_waiting_alarms(push_app, push_client, pu
 
     assert refused.status_code == 400 and "10 waiting alarms" in refused.get_json()["error"]
     assert ask(push_client, other, in_seconds(60)).status_code == 201
-    assert len(waiting_files(push_app)) == 11
+    assert len(waiting_alarms(push_app)) == 11
 
 
 def test_cancelling_removes_the_alarm_and_cancelling_again_is_harmless(push_app, push_client, push_service):
@@ -232,7 +246,7 @@ def test_cancelling_removes_the_alarm_and_cancelling_again_is_harmless(push_app,
     assert push_client.delete(f"/api/timer/alarms/{cancelled}", headers=SAME_ORIGIN).status_code == 204
     assert push_client.delete("/api/timer/alarms/not-an-id", headers=SAME_ORIGIN).status_code == 404
 
-    [name] = waiting_files(push_app)
+    [name] = waiting_alarms(push_app)
     assert kept in name
 
 
@@ -292,7 +306,7 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     assert in_russian["title"] == "Посмотрите на кожу под пакетом со льдом"
     assert in_russian["body"].startswith(f"{skin_moscow}: если кожа")
     assert (in_russian["kind"], in_russian["url"]) == ("skin-check", "/ru/timer")
-    assert files_once_sent(push_app) == []  # each sent once, then gone
+    assert alarms_once_sent(push_app) == []  # each sent once, then gone
 
 
 def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, sending):
@@ -318,14 +332,13 @@ def test_a_subscription_the_push_service_says_is_gone_is_forgotten(
     sending()
     push_service.wait_for(1)
     deadline = time.time() + 5
-    while len(waiting_files(push_app)) > 1 and time.time() < deadline:
+    while len(waiting_alarms(push_app)) > 1 and time.time() < deadline:
         time.sleep(0.05)
 
     assert [message["path"] for message in push_service.received] == [gone.path]  # tried once, not again
-    [left] = waiting_files(push_app)
-    assert other.path.rsplit("/", 1)[1] not in left  # the file names the subscription by a hash
-    assert json.loads((Path(push_app.config["DATA_DIR"]) / "alarms" / left).read_text())[
-        "subscription"]["endpoint"] == other.endpoint
+    [left] = waiting_alarms(push_app)
+    assert other.path.rsplit("/", 1)[1] not in left  # a file's name names the subscription by a hash
+    assert read_alarm(push_app, left)["subscription"]["endpoint"] == other.endpoint
 
 
 def test_a_push_service_that_fails_for_now_is_tried_again(push_app, push_client, push_service, sending, monkeypatch):
@@ -343,7 +356,7 @@ def test_a_push_service_that_fails_for_now_is_tried_again(push_app, push_client,
     assert arrived[1]["at"] - arrived[0]["at"] >= 0.4
     assert subscription.decrypt(arrived[1]["body"])["kind"] == "cold-over"
     time.sleep(1)
-    assert len(push_service.received) == 2 and files_once_sent(push_app) == []
+    assert len(push_service.received) == 2 and alarms_once_sent(push_app) == []
 
 
 def test_an_alarm_more_than_ten_minutes_late_is_dropped_and_a_later_one_is_sent(
@@ -361,7 +374,7 @@ def test_an_alarm_more_than_ten_minutes_late_is_dropped_and_a_later_one_is_sent(
     time.sleep(1)
 
     assert [message["path"] for message in push_service.received] == [fresh.path]
-    assert files_once_sent(push_app) == []
+    assert alarms_once_sent(push_app) == []
 
 
 def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app, push_client, push_service, sending):
@@ -397,10 +410,11 @@ def post_alarm(url, subscription, at, kind="cold-over"):
         return json.loads(answer.read())["id"]
 
 
-def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(tmp_path, push_service):
-    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin}
+def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(server_storage, push_service):
+    shared, data_dir = server_storage
+    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin, **shared}
     subscription = push_service.subscribe()
-    process, url = app_process.start(tmp_path / "data", **settings)
+    process, url = app_process.start(data_dir(0), **settings)
     due = in_seconds(3)
     post_alarm(url, subscription, due)
     process.kill()  # kill -9, between the 201 and the due time
@@ -408,7 +422,7 @@ def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(tmp_p
 
     time.sleep(max(due.timestamp() - time.time(), 0) + 1)  # it is due while the server is down
     assert push_service.received == []
-    process, url = app_process.start(tmp_path / "data", **settings)
+    process, url = app_process.start(data_dir(1), **settings)
     started = time.time()
     try:
         arrived = push_service.wait_for(1)
@@ -421,9 +435,10 @@ def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(tmp_p
     assert subscription.decrypt(arrived[0]["body"])["at"] == due.isoformat()
 
 
-def test_two_server_processes_on_one_data_folder_send_each_alarm_once(tmp_path, push_service):
-    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin}
-    processes = [app_process.start(tmp_path / "data", **settings) for _ in range(2)]
+def test_two_server_processes_on_one_store_send_each_alarm_once(server_storage, push_service):
+    shared, data_dir = server_storage
+    settings = {"KNEEAID_PUSH_SERVICES": push_service.origin, **shared}
+    processes = [app_process.start(data_dir(n), **settings) for n in range(2)]
     try:
         subscriptions = [push_service.subscribe() for _ in range(8)]
         due = in_seconds(2.5)
@@ -453,7 +468,7 @@ def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_langua
         assert ask(push_client, push_service.subscribe().json, at, kind=kind, lang=lang).status_code == 201
     messages = {}
     for _, name in queue.waiting():
-        message = json.loads((queue.folder / name).read_text())["message"]
+        message = read_alarm(push_app, name)["message"]
         messages[message["kind"]] = message
     assert sorted(messages) == ["cold-over", "elevation-over", "skin-check"]
     for kind, message in messages.items():
@@ -474,7 +489,7 @@ def test_a_push_service_that_keeps_failing_is_tried_five_times_then_the_alarm_is
     time.sleep(1.5)
 
     assert len(push_service.received) == 5
-    assert files_once_sent(push_app) == []
+    assert alarms_once_sent(push_app) == []
 
 
 def test_a_redirect_from_the_push_service_is_never_followed(push_app, push_client, push_service, sending,
@@ -524,7 +539,7 @@ def test_cancelling_while_a_send_fails_for_now_leaves_nothing_to_send_again(
     time.sleep(1.5)
 
     assert len(push_service.received) == 1
-    assert waiting_files(push_app) == []
+    assert waiting_alarms(push_app) == []
 
 
 def test_a_claimed_alarm_is_skipped_at_once_by_another_sender(push_app, push_service):
@@ -547,10 +562,10 @@ def claim_once(queue, name):
         return alarm
 
 
-def test_an_alarm_sent_between_opening_and_locking_it_is_not_sent_again(push_app, push_service, monkeypatch):
+def test_an_alarm_sent_between_opening_and_locking_its_file_is_not_sent_again(tmp_path, push_service, monkeypatch):
     from kneeaid.alarms import queue as queue_module
 
-    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    queue = AlarmQueue(tmp_path)  # files only: a row is looked up and locked in one statement
     queue.add({"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(),
               max_per_subscriber=10)
     [(_, name)] = queue.waiting()
