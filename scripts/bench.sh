@@ -9,7 +9,8 @@ if ! command -v wrk >/dev/null; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq wrk
 fi
-for bench in pages first_load page_weight check diary; do
+install_postgresql
+for bench in pages first_load page_weight check diary sync_backends; do
   echo "== bench/$bench.py"
   .venv/bin/python "bench/$bench.py"
   echo

@@ -15,3 +15,12 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
+
+# PostgreSQL's server programs (Debian's `postgresql`), for the tests and the benchmark of the
+# PostgreSQL backend; scripts/postgres_server.py finds them on PATH or in /usr/lib/postgresql/*/bin.
+install_postgresql() {
+  if ! command -v initdb >/dev/null && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+  fi
+}

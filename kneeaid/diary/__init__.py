@@ -2,14 +2,17 @@
 
 The device writes first (static/js/outbox.js) and syncs through
 ``POST /api/diary/sync`` (api.py); the pages (pages.py) show what the server
-holds. What an entry may be is entries.py; how entries merge, merge.py (pure);
-where they are kept, store.py; whose they are, profiles.py; exports, export.py.
+holds. What an entry may be is entries.py; how entries merge, merge.py (pure),
+and how often a diary may be written, limits.py (pure); where they are kept,
+store.py (files) or pg_store.py (PostgreSQL); whose they are, profiles.py;
+exports, export.py; the move from files to PostgreSQL, move.py.
 """
 
 from ..files import StorageUnavailable
 from ..http import error_page
 from .api import api
 from .export import export
+from .move import diary as diary_commands
 from .pages import bp
 from .profiles import storage_unavailable
 
@@ -22,3 +25,4 @@ def init_app(app):
     app.register_error_handler(StorageUnavailable, lambda error: error_page(storage_unavailable()))
     app.register_blueprint(api)
     app.register_blueprint(export)
+    app.cli.add_command(diary_commands)  # flask diary export-to

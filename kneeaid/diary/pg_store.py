@@ -57,6 +57,17 @@ class PgDiaryStore:
         return [entry for [entry] in self._rows(
             "SELECT entry FROM entries WHERE profile_id = %s ORDER BY added", (profile_id,))]
 
+    def tombstones(self, profile_id):
+        """The ids of a profile's deleted entries."""
+        if not self.is_profile_id(profile_id):
+            return set()
+        return {entry_id for [entry_id] in self._rows("SELECT id FROM tombstones WHERE profile_id = %s",
+                                                      (profile_id,))}
+
+    def profile_ids(self):
+        """Every profile's id."""
+        return [profile_id for [profile_id] in self._rows("SELECT id FROM profiles ORDER BY id", ())]
+
     def months(self, profile_id):
         """The "YYYY-MM" UTC months holding at least one entry, in order."""
         if not self.is_profile_id(profile_id):

@@ -1,0 +1,89 @@
+"""Sync throughput on the two storage backends (issue 14): entries stored per
+second by 2 `python app.py` processes and 16 concurrent writers (each its own
+profile, 10 entries a request), the processes sharing one data folder of
+TinyDB files, or sharing nothing but a PostgreSQL database (a throwaway
+server of Debian's package in a temporary folder, scripts/postgres_server.py,
+fsync on, as a real one). The two sides take turns, ROUNDS each, and the
+medians are compared.
+
+    python bench/sync_backends.py
+"""
+
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.diary import entry, post  # noqa: E402
+from scripts.app_process import start, stop  # noqa: E402
+from scripts.postgres_server import PostgresServer  # noqa: E402
+
+ROUNDS = 3
+SECONDS = 5.0  # of writing, each round
+WRITERS = 16
+NO_LIMITS = {"KNEEAID_WRITES_PER_MINUTE": "100000000", "KNEEAID_NEW_PROFILES_PER_HOUR": "100000000"}
+
+
+def entries_per_second(urls):
+    """Entries stored per second by WRITERS threads spread over the servers at ``urls``."""
+    counts = []
+
+    def writer(url):
+        _, profile = post(url, [entry()])
+        stored, deadline = 0, time.perf_counter() + SECONDS
+        while time.perf_counter() < deadline:
+            post(url, [entry() for _ in range(10)], profile)
+            stored += 10
+        counts.append(stored)
+
+    threads = [threading.Thread(target=writer, args=(urls[n % len(urls)],)) for n in range(WRITERS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def one_round(side, database):
+    """Entries/s of two fresh app processes on ``side`` ("tinydb" or "postgres")."""
+    with tempfile.TemporaryDirectory() as folder:
+        if side == "tinydb":
+            settings, data_dirs = NO_LIMITS, [Path(folder) / "data"] * 2
+        else:
+            settings = {**NO_LIMITS, "KNEEAID_DATABASE_URL": database.create_database()}
+            data_dirs = [Path(folder) / "data-0", Path(folder) / "data-1"]
+        servers = [start(data_dir, **settings) for data_dir in data_dirs]
+        try:
+            return entries_per_second([url for _, url in servers])
+        finally:
+            for process, _ in servers:
+                stop(process)
+            if side == "postgres":
+                database.drop_database(settings["KNEEAID_DATABASE_URL"])
+
+
+def main():
+    database = PostgresServer()
+    try:
+        rates = {"tinydb": [], "postgres": []}
+        for _ in range(ROUNDS):
+            for side in rates:  # taking turns, so both sides see the same machine
+                rates[side].append(one_round(side, database))
+    finally:
+        database.stop()
+    medians = {side: statistics.median(values) for side, values in rates.items()}
+    for side, values in rates.items():
+        print(f"{side:>8}: median {medians[side]:.0f} entries/s ({', '.join(f'{v:.0f}' for v in values)})")
+    print(f"2 app processes, {WRITERS} writers, 10 entries a request: PostgreSQL "
+          f"{medians['postgres'] / medians['tinydb']:.2f}x the entries/s of TinyDB files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``flask diary export-to postgresql://…``: every profile of the TinyDB files
+in DATA_DIR moved into PostgreSQL (README, "Scaling out").
+
+Each profile goes in one transaction, through the PostgreSQL store's own
+save, so by the very rule of merge.py: its tombstones first, then its entries.
+Running it again is safe: an entry already there is the same entry (kept
+once), an entry edited in PostgreSQL since keeps its later edit, one deleted
+there stays deleted. The files are only read, never changed.
+"""
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import postgres
+from .pg_store import PgDiaryStore
+from .store import DiaryStore
+
+
+@click.group()
+def diary():
+    """The diary's data."""
+
+
+@diary.command("export-to")
+@click.argument("database_url")
+@with_appcontext
+def export_to(database_url):
+    """Copy every profile in DATA_DIR's files into the PostgreSQL database at
+    DATABASE_URL (its schema made or upgraded first); safe to run again."""
+    if not database_url.startswith(("postgresql://", "postgres://")):
+        raise click.BadParameter("a postgresql:// address", param_hint="DATABASE_URL")
+    pool = postgres.open_pool(database_url, size=2)
+    try:
+        postgres.upgrade(pool)
+        moved = move_profiles(DiaryStore(current_app.config["DATA_DIR"]), PgDiaryStore(pool))
+    finally:
+        pool.close()
+    click.echo(f"{moved['profiles']} profiles, {moved['entries']} entries and {moved['tombstones']} "
+               f"deletions are in the database")
+    if moved["missing"]:
+        raise click.ClickException(f"{len(moved['missing'])} profiles are not whole in the database: "
+                                   + ", ".join(moved["missing"][:10]))
+
+
+def move_profiles(files, database):
+    """Copy every profile of ``files`` into ``database``; returns the counts, and
+    the profiles whose entries are not all in the database afterwards."""
+    moved = {"profiles": 0, "entries": 0, "tombstones": 0, "missing": []}
+    for profile_id in files.profile_ids():
+        entries, tombstones = files.entries(profile_id), files.tombstones(profile_id)
+        database.save(profile_id, entries, sorted(tombstones), time.time(), new=True)
+        if not {entry["id"] for entry in entries} <= {entry["id"] for entry in database.entries(profile_id)}:
+            moved["missing"].append(profile_id)
+        moved["profiles"] += 1
+        moved["entries"] += len(entries)
+        moved["tombstones"] += len(tombstones)
+    return moved
