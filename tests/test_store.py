@@ -1,6 +1,9 @@
 """The diary store under load and under crashes: nothing lost, nothing twice,
-never an unreadable file."""
+never an unreadable file. Every test that takes the ``store`` fixture runs on
+both backends: TinyDB files, then PostgreSQL (the app processes then share
+nothing but the database)."""
 
+import http.client
 import json
 import os
 import random
@@ -21,12 +24,24 @@ from scripts import app_process
 
 
 @pytest.fixture
-def start_server(tmp_path):
-    """`python app.py` processes sharing one data folder; all stopped afterwards."""
+def storage_settings(each_backend):
+    return each_backend
+
+
+@pytest.fixture
+def store(app):
+    """The diary store of the test's backend (files in tmp_path/data, or the test's database)."""
+    return app.extensions["kneeaid.store"]
+
+
+@pytest.fixture
+def start_server(server_storage):
+    """start_server(n): the n-th `python app.py` process on the test's store; all stopped afterwards."""
+    shared, data_dir = server_storage
     started = []
 
-    def start_one(data_dir):
-        process, url = app_process.start(data_dir, KNEEAID_WRITES_PER_MINUTE="1000000")
+    def start_one(n):
+        process, url = app_process.start(data_dir(n), KNEEAID_WRITES_PER_MINUTE="1000000", **shared)
         started.append(process)
         return process, url
 
@@ -48,8 +63,8 @@ def pain_entry():
     return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "both"}
 
 
-def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_path, start_server):
-    servers = [start_server(tmp_path), start_server(tmp_path)]
+def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store, start_server):
+    servers = [start_server(0), start_server(1)]
     _, cookie = post_entries(servers[0][1], [pain_entry()])
     profile = cookie.split(";")[0].split("=")[1]
     sent, failures = [], []
@@ -72,7 +87,7 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_pa
     for thread in threads:
         thread.join()
     assert failures == []
-    stored = [entry["id"] for entry in DiaryStore(tmp_path).entries(profile)]
+    stored = [entry["id"] for entry in store.entries(profile)]
     assert len(sent) == 16 * 200
     assert len(stored) == len(set(stored)) == 16 * 200 + 1
     assert set(sent) <= set(stored)
@@ -81,22 +96,23 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(tmp_pa
 WRITER = """
 import sys, time, uuid
 
-from kneeaid.diary.store import DiaryStore
-store = DiaryStore(sys.argv[1])
+from kneeaid import create_app
+store = create_app().extensions["kneeaid.store"]  # KNEEAID_DATA_DIR, or KNEEAID_DATABASE_URL
 while True:
     entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 1, "knee": "left"}
-    store.save(sys.argv[2], [entry], [], time.time(), new=True)
-    print(entry["id"], flush=True)  # acknowledged: on disk
+    store.save(sys.argv[1], [entry], [], time.time(), new=True)
+    print(entry["id"], flush=True)  # acknowledged: on disk, or committed
 """
 
 
-def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(tmp_path):
-    store = DiaryStore(tmp_path)
+def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, server_storage):
+    shared, data_dir = server_storage
+    environment = {**os.environ, "KNEEAID_DATA_DIR": app.config["DATA_DIR"], **shared}
     profile = store.new_profile_id()
     acknowledged = []
     chance = random.Random(9)
     for _ in range(12):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), profile],
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, profile], env=environment,
                                   cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
         first_write = threading.Event()
 
@@ -115,23 +131,21 @@ def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(tmp_path):
         writer.wait()
         reader.join()
 
-        profile_file = next(Path(tmp_path).rglob(f"{profile}.json"))
-        json.loads(profile_file.read_text())  # never torn
-        stored = {entry["id"] for entry in store.entries(profile)}
+        stored = {entry["id"] for entry in store.entries(profile)}  # never torn: it reads
         missing = [entry_id for entry_id in acknowledged if entry_id not in stored]
         assert missing == []
     assert len(acknowledged) >= 12
 
 
-def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(tmp_path):
-    store = DiaryStore(tmp_path)
+def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(app, store):
     profile = store.new_profile_id()
     store.save(profile, [pain_entry()], [], time.time(), new=True)
     store.delete_profile(profile)
     with pytest.raises(ProfileGone):
         store.save(profile, [pain_entry()], [], time.time())
     assert not store.exists(profile)
-    assert not list(Path(tmp_path).rglob(f"{profile}*"))
+    assert store.entries(profile) == []
+    assert not list(Path(app.config["DATA_DIR"]).rglob(f"{profile}*"))  # no file left either
 
 
 def test_a_write_that_fails_leaves_no_temporary_or_lock_files(tmp_path):
@@ -165,10 +179,9 @@ def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, 
     assert synced == ["file", "folder"]
 
 
-def test_the_write_limit_counts_the_last_sixty_seconds(tmp_path):
+def test_the_write_limit_counts_the_last_sixty_seconds(store):
     from kneeaid.diary.store import TooManyWrites
 
-    store = DiaryStore(tmp_path)
     profile = store.new_profile_id()
     start = 1_800_000_000.0
     store.save(profile, [pain_entry()], [], start, writes_per_minute=2, new=True)
@@ -178,3 +191,109 @@ def test_the_write_limit_counts_the_last_sixty_seconds(tmp_path):
             store.save(profile, [pain_entry()], [], start + later, writes_per_minute=2)
     store.save(profile, [pain_entry()], [], start + 60.5, writes_per_minute=2)
     assert len(store.entries(profile)) == 3
+
+
+class Writers:
+    """Threads that sync into one profile as phones do: a batch is sent until a
+    server acknowledges it (a server killed meanwhile answers nothing, and the
+    batch is sent again, to whichever server is up), then the next batch."""
+
+    def __init__(self, urls, profile, per_server=4):
+        self.urls, self.profile = urls, profile
+        self.acknowledged, self.lock = [], threading.Lock()
+        self.progress = threading.Condition(self.lock)
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._write, args=(n % len(urls),))
+                        for n in range(per_server * len(urls))]
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def _write(self, server):
+        batch = [pain_entry() for _ in range(5)]
+        while not self.stopping.is_set():
+            try:
+                answer, _ = post_entries(self.urls[server], batch, self.profile)
+            except (OSError, http.client.HTTPException):  # the server was killed: the phone sends the batch again
+                self.stopping.wait(0.05)
+                continue
+            with self.progress:
+                self.acknowledged.extend(answer["acknowledged"])
+                self.progress.notify_all()
+            batch = [pain_entry() for _ in range(5)]
+
+    def wait_for_more(self, than):
+        """Block until more than ``than`` entries are acknowledged (however slow the machine)."""
+        with self.progress:
+            assert self.progress.wait_for(lambda: len(self.acknowledged) > than, timeout=120)
+            return len(self.acknowledged)
+
+
+def test_two_app_processes_killed_again_and_again_lose_no_acknowledged_entry(store, server_storage):
+    shared, data_dir = server_storage
+    settings = {"KNEEAID_WRITES_PER_MINUTE": "1000000", **shared}
+    servers = [app_process.start(data_dir(n), **settings) for n in range(2)]
+    urls = [url for _, url in servers]
+    _, cookie = post_entries(urls[0], [pain_entry()])
+    profile = cookie.split(";")[0].split("=")[1]
+    chance = random.Random(14)
+    try:
+        with Writers(urls, profile) as writers:
+            seen = 0
+            for kill in range(6):
+                seen = writers.wait_for_more(seen + 20)
+                time.sleep(chance.random() * 0.3)  # a random moment among the writes under way
+                victim = kill % 2
+                servers[victim][0].kill()  # kill -9
+                servers[victim][0].wait()
+                servers[victim] = app_process.start(data_dir(victim), **settings)
+                urls[victim] = servers[victim][1]
+            writers.wait_for_more(seen + 20)  # both servers are back and writing
+    finally:
+        for process, _ in servers:
+            app_process.stop(process)
+
+    stored = [entry["id"] for entry in store.entries(profile)]
+    assert len(stored) == len(set(stored)), "an entry sent again is stored once"
+    assert [entry_id for entry_id in writers.acknowledged if entry_id not in set(stored)] == []
+    assert len(writers.acknowledged) >= 7 * 20
+
+
+def test_delete_all_racing_with_writes_leaves_nothing_and_no_write_brings_the_diary_back(store):
+    profile = store.new_profile_id()
+    store.save(profile, [pain_entry()], [], time.time(), new=True)
+    outcomes = {n: [] for n in range(8)}
+    together = threading.Barrier(9)
+
+    def write(n):
+        together.wait()
+        for _ in range(20):
+            try:
+                store.save(profile, [pain_entry()], [], time.time())
+                outcomes[n].append("saved")
+            except ProfileGone:
+                outcomes[n].append("gone")
+
+    def delete_all():
+        together.wait()
+        store.delete_profile(profile)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)] + [threading.Thread(target=delete_all)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not store.exists(profile)
+    assert store.entries(profile) == []
+    for mine in outcomes.values():
+        assert len(mine) == 20
+        first_gone = mine.index("gone") if "gone" in mine else len(mine)
+        assert set(mine[first_gone:]) <= {"gone"}, "once gone, gone for good"
