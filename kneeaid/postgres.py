@@ -77,15 +77,17 @@ def unavailable_as_storage_error():
 
 
 def schema_version(connection):
-    connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
-    row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
-    return row[0] or 0
+    """The number of the last migration applied (0: none, not even the version table)."""
+    if connection.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+        return 0
+    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
 def upgrade(pool):
     """Apply every migration the database has not had; returns (before, after)."""
     with pool.connection() as connection, connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
+        connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY)")
         before = schema_version(connection)
         for number, statements in enumerate(MIGRATIONS[before:], start=before + 1):
             for statement in statements:

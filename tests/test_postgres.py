@@ -86,7 +86,7 @@ def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postg
 
         write = client.post("/api/diary/sync", json={"entries": [{**entry, "id": str(uuid.uuid4())}]},
                             headers=ORIGIN)
-        page = client.get("/en/diary")
+        page = client.get("/en/diary/view")
         alarm_cancel = client.delete(f"/api/timer/alarms/{'0' * 32}", headers={"Sec-Fetch-Site": "same-origin"})
     finally:
         storage.close(app)
