@@ -28,12 +28,14 @@ WAIT_FOR_A_CONNECTION_SECONDS = 5  # then the request answers 503
 CONNECT_TIMEOUT_SECONDS = 5
 
 MIGRATIONS = [
-    # 1: profiles (with their recent write times, for the write limit), entries
+    # 1: profiles (with their recent write times, for the write limit, and their
+    # number of entries, for the cap), entries
     # (each with its UTC month, for the diary's month pages), tombstones, alarms.
     [
         """CREATE TABLE profiles (
                id text PRIMARY KEY,
-               writes double precision[] NOT NULL DEFAULT '{}')""",
+               writes double precision[] NOT NULL DEFAULT '{}',
+               entry_count integer NOT NULL DEFAULT 0)""",
         """CREATE TABLE entries (
                profile_id text NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
                id text NOT NULL,

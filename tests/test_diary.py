@@ -1,4 +1,6 @@
-"""The diary on the server: sync, profiles, bad input, CSRF, pages, export, delete."""
+"""The diary on the server: sync, profiles, bad input, CSRF, pages, export,
+delete. Every test that uses the app runs on both backends (files, then
+PostgreSQL)."""
 
 import json
 import re
@@ -8,6 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 ORIGIN = {"Origin": "http://localhost"}
+
+
+@pytest.fixture
+def storage_settings(each_backend):
+    return each_backend
 
 
 def new_id():

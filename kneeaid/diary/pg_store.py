@@ -93,41 +93,19 @@ class PgDiaryStore:
         if not self.is_profile_id(profile_id):
             raise ValueError("not a profile id")
         with unavailable_as_storage_error(), self.pool.connection() as connection, connection.transaction():
-            writes = self._lock_profile(connection, profile_id, new)
+            writes, count = lock_profile(connection, profile_id, new)
             if writes_per_minute is not None:
-                connection.execute("UPDATE profiles SET writes = %s WHERE id = %s",
-                                   (count_write(writes, now, writes_per_minute), profile_id))
-            refused = self._merge(connection, profile_id, entries, deleted_ids, max_entries)
+                writes = count_write(writes, now, writes_per_minute)
+            known, tombstones = named_rows(connection, profile_id, [e["id"] for e in entries] + list(deleted_ids))
+            stored, removed, refused = merge(known, tombstones, entries, deleted_ids,
+                                             None if max_entries is None else max_entries - count)
+            count += len(stored.keys() - known.keys()) - len(set(removed) & known.keys())
+            with connection.pipeline():  # the writes go in one round trip
+                write_outcome(connection, profile_id, stored, removed)
+                connection.execute("UPDATE profiles SET writes = %s, entry_count = %s WHERE id = %s",
+                                   (writes, count, profile_id))
         kept = set(refused)
         return [entry["id"] for entry in entries if entry["id"] not in kept] + list(deleted_ids), refused
-
-    @staticmethod
-    def _lock_profile(connection, profile_id, new):
-        """Lock the profile's row for this transaction (made first if ``new``);
-        returns its recent write times. ProfileGone if it has no row."""
-        if new:
-            connection.execute("INSERT INTO profiles (id) VALUES (%s) ON CONFLICT DO NOTHING", (profile_id,))
-        row = connection.execute("SELECT writes FROM profiles WHERE id = %s FOR UPDATE", (profile_id,)).fetchone()
-        if row is None:
-            raise ProfileGone()
-        return row[0]
-
-    @staticmethod
-    def _merge(connection, profile_id, entries, deleted_ids, max_entries):
-        """Apply merge.py to the rows these ids name; returns the ids refused (diary full)."""
-        named = [entry["id"] for entry in entries] + list(deleted_ids)
-        known = dict(connection.execute("SELECT id, entry FROM entries WHERE profile_id = %s AND id = ANY(%s)",
-                                        (profile_id, named)).fetchall())
-        tombstones = {entry_id for [entry_id] in connection.execute(
-            "SELECT id FROM tombstones WHERE profile_id = %s AND id = ANY(%s)", (profile_id, named))}
-        room = None
-        if max_entries is not None:
-            [count] = connection.execute("SELECT count(*) FROM entries WHERE profile_id = %s",
-                                         (profile_id,)).fetchone()
-            room = max_entries - count
-        stored, removed, refused = merge(known, tombstones, entries, deleted_ids, room)
-        write_outcome(connection, profile_id, stored, removed)
-        return refused
 
     def delete_profile(self, profile_id):
         """Remove a profile and everything in it (a save under way finishes first)."""
@@ -135,6 +113,34 @@ class PgDiaryStore:
             return
         with unavailable_as_storage_error(), self.pool.connection() as connection:
             connection.execute("DELETE FROM profiles WHERE id = %s", (profile_id,))
+
+
+def lock_profile(connection, profile_id, new):
+    """Lock the profile's row for this transaction (made first if ``new``);
+    returns its recent write times and its number of entries. ProfileGone if
+    it has no row (deleted)."""
+    if new:
+        connection.execute("INSERT INTO profiles (id) VALUES (%s) ON CONFLICT DO NOTHING", (profile_id,))
+    row = connection.execute("SELECT writes, entry_count FROM profiles WHERE id = %s FOR UPDATE",
+                             (profile_id,)).fetchone()
+    if row is None:
+        raise ProfileGone()
+    return row
+
+
+def named_rows(connection, profile_id, ids):
+    """What the profile holds of these ids, as merge.py takes it: ({id: stored
+    entry}, {ids deleted before}), in one query."""
+    known, tombstones = {}, set()
+    for entry_id, entry, deleted in connection.execute(
+            "SELECT id, entry, false FROM entries WHERE profile_id = %(profile)s AND id = ANY(%(ids)s) "
+            "UNION ALL SELECT id, NULL, true FROM tombstones WHERE profile_id = %(profile)s AND id = ANY(%(ids)s)",
+            {"profile": profile_id, "ids": ids}):
+        if deleted:
+            tombstones.add(entry_id)
+        else:
+            known[entry_id] = entry
+    return known, tombstones
 
 
 def write_outcome(connection, profile_id, stored, removed):
