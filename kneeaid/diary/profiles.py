@@ -17,7 +17,9 @@ FIVE_YEARS = 5 * 365 * 24 * 60 * 60
 
 
 def init_store(app):
-    app.extensions["kneeaid.store"] = DiaryStore(app.config["DATA_DIR"])
+    diary_store = DiaryStore(app.config["DATA_DIR"])
+    diary_store.remove_leftovers()
+    app.extensions["kneeaid.store"] = diary_store
 
 
 def store():
