@@ -26,7 +26,9 @@ def init_app(app):
         app.extensions.update({"kneeaid.database": pool, "kneeaid.store": PgDiaryStore(pool),
                                "kneeaid.alarm_queue": PgAlarmQueue(pool)})
     else:
-        app.extensions.update({"kneeaid.database": None, "kneeaid.store": DiaryStore(app.config["DATA_DIR"]),
+        diary_store = DiaryStore(app.config["DATA_DIR"])
+        diary_store.remove_leftovers()  # deletions a crash interrupted
+        app.extensions.update({"kneeaid.database": None, "kneeaid.store": diary_store,
                                "kneeaid.alarm_queue": AlarmQueue(app.config["DATA_DIR"])})
     app.cli.add_command(postgres.db)
 

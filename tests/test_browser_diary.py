@@ -141,7 +141,7 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diar
         tabs[0].wait_for_timeout(100)
         entries = diary_of(own_live_server)
     assert sorted(e["pain"] for e in entries) == [3, 6]
-    profiles = list((own_live_server.app.extensions["kneeaid.store"].root).rglob("*.json"))
+    profiles = list(own_live_server.app.extensions["kneeaid.store"].profile_ids())
     assert len(profiles) == 1, "one diary, not two"
 
 

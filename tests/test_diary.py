@@ -731,3 +731,38 @@ def test_a_diary_page_that_cannot_exist_is_a_clear_400(client, query):
     response = client.get(f"/en/diary/view?{query}")
     assert response.status_code == 400
     assert "ask for a month as 2026-11" in response.get_data(as_text=True)
+
+
+def test_a_month_is_the_persons_month_across_the_edge_of_a_utc_month(client):
+    client.set_cookie("tz", "Europe/Moscow")
+    sync(client, [pain(2, at="2026-10-31T22:30:00Z"), pain(4, at="2026-10-31T20:00:00Z"),
+                  pain(6, at="2026-09-30T21:30:00Z")])  # Moscow: 1 Nov 01:30, 31 Oct 23:00, 1 Oct 00:30
+    november = view(client)
+    assert "November 2026</h3>" in november and november.count("<li data-entry-id=") == 1
+    october = client.get("/en/diary/view?month=2026-10", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert october.count("<li data-entry-id=") == 2 and "Older entries" not in october
+
+
+def test_older_and_newer_skip_the_months_without_entries(client):
+    sync(client, [pain(1, at="2024-01-10T10:00:00Z"), pain(2, at="2026-11-10T10:00:00Z")])
+    newest = view(client)
+    assert 'href="/en/diary/view?month=2024-01"' in newest
+    oldest = client.get("/en/diary/view?month=2024-01", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'href="/en/diary/view?month=2026-11"' in oldest and oldest.count("<li data-entry-id=") == 1
+
+
+def test_the_view_reads_a_few_months_of_a_long_diary(app, client, monkeypatch):
+    store = app.extensions["kneeaid.store"]
+    long_diary = [pain(n % 10, at=f"{2023 + n // 12}-{n % 12 + 1:02d}-15T10:00:00Z") for n in range(40)]
+    sync(client, long_diary)
+    asked = []
+    real_entries_in = store.entries_in
+    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
+                        or real_entries_in(profile, months))
+    monkeypatch.setattr(store, "entries", lambda profile: pytest.fail("the view read the whole diary"))
+    page = view(client)
+    assert "April 2026</h3>" in page and page.count("<li data-entry-id=") == 1
+    assert asked and max(len(months) for months in asked) <= 4
+    page = client.get("/en/diary/view?month=2024-06", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "June 2024</h3>" in page and page.count("<li data-entry-id=") == 1
+    assert 'month=2024-05"' in page and 'month=2024-07"' in page

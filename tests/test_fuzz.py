@@ -97,8 +97,11 @@ def test_after_the_fuzzing_the_store_holds_only_valid_readable_entries(fuzzed_ap
     assert not [path for path in files if path.suffix == ".tmp"]
     store = fuzzed_app.extensions["kneeaid.store"]
     now = datetime.now(UTC)
-    for profile_file in data.rglob("*.json"):
-        json.loads(profile_file.read_text(encoding="utf-8"))  # never torn
-        assert profile_file.with_suffix(".lock").exists()
-        for entry in store.entries(profile_file.stem):
+    for path in data.rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # never torn
+    profiles = list(store.profile_ids())
+    assert profiles
+    for profile in profiles:
+        assert (store.root / profile[:2] / f"{profile}.lock").exists()
+        for entry in store.entries(profile):
             validate_entry(entry, "stored", now)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from kneeaid import PROJECT_ROOT
-from kneeaid.diary.store import DiaryStore, ProfileGone
+from kneeaid.diary.merge import edit_time
+from kneeaid.diary.store import DiaryStore, ProfileGone, TooManyWrites
 from scripts import app_process
 
 
@@ -94,31 +95,62 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store,
 
 
 WRITER = """
-import sys, time, uuid
+import json, random, sys, time, uuid
+from datetime import UTC, datetime
 
 from kneeaid import create_app
 store = create_app().extensions["kneeaid.store"]  # KNEEAID_DATA_DIR, or KNEEAID_DATABASE_URL
+profile, chance = sys.argv[1], random.Random(int(sys.argv[2]))
+mine = [entry for entry in store.entries(profile)]
+
+def some_month():
+    return f"2026-{chance.randint(1, 11):02d}-{chance.choice((1, 15, 28)):02d}T10:00:00Z"
+
 while True:
-    entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 1, "knee": "left"}
-    store.save(sys.argv[1], [entry], [], time.time(), new=True)
-    print(entry["id"], flush=True)  # acknowledged: on disk, or committed
+    change = chance.random()
+    if mine and change < 0.1:  # delete one
+        entry = mine.pop(chance.randrange(len(mine)))
+        print(json.dumps({"deleting": entry["id"]}), flush=True)  # a kill now may or may not delete it
+        store.save(profile, [], [entry["id"]], time.time(), new=True)
+        print(json.dumps({"deleted": entry["id"]}), flush=True)  # acknowledged: on disk, or committed
+        continue
+    if mine and change < 0.5:  # edit one, moving it to another month
+        index = chance.randrange(len(mine))
+        entry = {**mine[index], "at": some_month(), "pain": chance.randint(0, 10),
+                 "updatedAt": datetime.now(UTC).isoformat()}
+        mine[index] = entry
+    else:
+        entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": some_month(), "pain": 1, "knee": "left"}
+        mine.append(entry)
+    store.save(profile, [entry], [], time.time(), new=True)
+    print(json.dumps({"entry": entry}), flush=True)  # acknowledged: on disk, or committed
 """
 
 
 def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, server_storage):
-    shared, data_dir = server_storage
+    """New entries, edits that move an entry to another month, deletions; the
+    writer killed at random moments: every acknowledged change is there."""
+    shared, _ = server_storage
     environment = {**os.environ, "KNEEAID_DATA_DIR": app.config["DATA_DIR"], **shared}
     profile = store.new_profile_id()
-    acknowledged = []
+    latest, deleted, deleting = {}, set(), set()
     chance = random.Random(9)
-    for _ in range(12):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, profile], env=environment,
+    for round_number in range(12):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, profile, str(round_number)], env=environment,
                                   cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
         first_write = threading.Event()
 
         def read_acknowledgements(lines=writer.stdout, first_write=first_write):
             for line in lines:
-                acknowledged.append(line.strip())
+                change = json.loads(line)
+                if "deleting" in change:
+                    deleting.add(change["deleting"])
+                    continue
+                if "deleted" in change:
+                    deleted.add(change["deleted"])
+                else:
+                    latest[change["entry"]["id"]] = change["entry"]
+                    deleting.discard(change["entry"]["id"])
                 first_write.set()
 
         reader = threading.Thread(target=read_acknowledgements)
@@ -131,10 +163,17 @@ def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, se
         writer.wait()
         reader.join()
 
-        stored = {entry["id"] for entry in store.entries(profile)}  # never torn: it reads
-        missing = [entry_id for entry_id in acknowledged if entry_id not in stored]
-        assert missing == []
-    assert len(acknowledged) >= 12
+        for path in Path(app.config["DATA_DIR"]).rglob("*.json"):
+            json.loads(path.read_text())  # never torn (files)
+        stored = store.entries(profile)
+        by_id = {entry["id"]: entry for entry in stored}
+        assert len(by_id) == len(stored), "each entry once"
+        assert [entry_id for entry_id in deleted if entry_id in by_id] == []
+        for entry_id, entry in latest.items():
+            if entry_id not in deleted | deleting:
+                assert entry_id in by_id, "an acknowledged entry was lost"
+                assert edit_time(by_id[entry_id]) >= edit_time(entry), "an acknowledged edit was undone"
+    assert len(latest) >= 12 and deleted, "the writers made new entries, edits and deletions"
 
 
 def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(app, store):
@@ -158,7 +197,7 @@ def test_a_write_that_fails_leaves_no_temporary_or_lock_files(tmp_path):
     store.save(profile, [pain_entry()], [], time.time(), new=True)
     with pytest.raises(UnicodeEncodeError):
         store.save(profile, [unwritable], [], time.time())
-    assert sorted(path.suffix for path in Path(tmp_path).rglob("*") if path.is_file()) == [".json", ".lock"]
+    assert {path.suffix for path in Path(tmp_path).rglob("*") if path.is_file()} == {".json", ".lock"}
     assert len(store.entries(profile)) == 1
 
 
@@ -176,12 +215,11 @@ def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, 
     monkeypatch.setattr(os, "fsync", recording_fsync)
     store = DiaryStore(tmp_path)
     store.save(store.new_profile_id(), [pain_entry()], [], time.time(), new=True)
-    assert synced == ["file", "folder"]
+    # Each file the write touches (its month, its id shard, the profile), then its folder.
+    assert synced == ["file", "folder"] * 3
 
 
 def test_the_write_limit_counts_the_last_sixty_seconds(store):
-    from kneeaid.diary.store import TooManyWrites
-
     profile = store.new_profile_id()
     start = 1_800_000_000.0
     store.save(profile, [pain_entry()], [], start, writes_per_minute=2, new=True)
@@ -297,3 +335,99 @@ def test_delete_all_racing_with_writes_leaves_nothing_and_no_write_brings_the_di
         assert len(mine) == 20
         first_gone = mine.index("gone") if "gone" in mine else len(mine)
         assert set(mine[first_gone:]) <= {"gone"}, "once gone, gone for good"
+
+
+def pain_in(month, day=15, **fields):
+    return {**pain_entry(), "at": f"{month}-{day:02d}T10:00:00Z", **fields}
+
+
+def test_entries_are_filed_by_month_and_an_edit_of_the_time_moves_one(store):
+    profile = store.new_profile_id()
+    september, november = pain_in("2026-09"), pain_in("2026-11")
+    store.save(profile, [september, november, pain_in("2026-11", 20)], [], time.time(), new=True)
+    assert store.months(profile) == ["2026-09", "2026-11"]
+    assert {e["id"] for e in store.entries_in(profile, ["2026-09"])} == {september["id"]}
+    moved = {**september, "at": "2026-10-01T08:00:00+03:00", "updatedAt": "2026-11-21T10:00:00Z"}  # 05:00Z
+    store.save(profile, [moved], [], time.time())
+    assert store.months(profile) == ["2026-10", "2026-11"], "September's file went with its last entry"
+    assert store.entries_in(profile, ["2026-10"]) == [moved]
+    assert len(store.entries(profile)) == 3
+    store.save(profile, [], [november["id"]], time.time())
+    assert november["id"] in store.tombstones(profile)
+    store.save(profile, [{**november, "updatedAt": "2030-01-01T00:00:00Z"}], [], time.time())
+    assert november["id"] not in {e["id"] for e in store.entries(profile)}, "a deleted entry never comes back"
+
+
+def test_a_write_rewrites_its_month_not_the_whole_diary(tmp_path, monkeypatch):
+    from kneeaid.diary import store as store_module
+
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    store.save(profile, [pain_in(f"{2024 + n // 12}-{n % 12 + 1:02d}", day) for n in range(24) for day in (3, 17)],
+               [], time.time(), new=True)
+    written = []
+    real_write = store_module.write_atomically
+    monkeypatch.setattr(store_module, "write_atomically", lambda path, text: (written.append(path.name),
+                                                                              real_write(path, text)))
+    edited = {**store.entries_in(profile, ["2025-06"])[0], "pain": 8, "updatedAt": "2026-11-21T10:00:00Z"}
+    store.save(profile, [pain_in("2025-12", 1), edited], [], time.time())
+    month_files = sorted(name for name in written if name[0].isdigit())
+    assert month_files == ["2025-06.json", "2025-12.json"]
+    assert [name for name in written if name.startswith("ids-")] and len(written) <= 5
+    assert len(store.entries(profile)) == 49
+
+
+def test_the_cap_counts_entries_through_edits_moves_and_deletions(store):
+    profile = store.new_profile_id()
+    first, second = pain_in("2026-10"), pain_in("2026-11")
+    store.save(profile, [first, second], [], time.time(), new=True, max_entries=3)
+    store.save(profile, [{**first, "at": "2026-11-02T10:00:00Z", "updatedAt": "2026-11-21T10:00:00Z"}], [],
+               time.time(), max_entries=3)
+    store.save(profile, [second], [], time.time(), max_entries=3)  # sent again: not a new entry
+    _, full = store.save(profile, [pain_in("2026-11", 3)], [], time.time(), max_entries=3)
+    assert full == []
+    third_new = pain_in("2026-11", 4)
+    _, full = store.save(profile, [third_new], [], time.time(), max_entries=3)
+    assert full == [third_new["id"]]
+    _, full = store.save(profile, [third_new], [first["id"]], time.time(), max_entries=3)
+    assert full == [] and len(store.entries(profile)) == 3
+
+
+def test_a_profile_of_the_one_file_layout_is_read_and_moved_by_its_next_write(tmp_path):
+    from tinydb import TinyDB
+
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    folder = tmp_path / "profiles" / profile[:2]
+    folder.mkdir(parents=True)
+    (folder / f"{profile}.lock").touch()
+    old_entries = [pain_in("2026-09"), pain_in("2026-11")]
+    with TinyDB(folder / f"{profile}.json") as old:
+        old.table("entries").insert_multiple(old_entries)
+        old.table("deleted").insert({"id": "gone-before"})
+        old.table("writes").insert({"at": time.time()})
+    assert store.exists(profile) and list(store.profile_ids()) == [profile]
+    assert store.months(profile) == ["2026-09", "2026-11"]
+    assert sorted(e["id"] for e in store.entries(profile)) == sorted(e["id"] for e in old_entries)
+    new = pain_in("2026-11", 20)
+    store.save(profile, [new, {**pain_entry(), "id": "gone-before"}], [], time.time(), writes_per_minute=2)
+    assert not (folder / f"{profile}.json").exists()
+    assert sorted(e["id"] for e in store.entries(profile)) == sorted(e["id"] for e in [*old_entries, new])
+    assert store.tombstones(profile) == {"gone-before"}
+    with pytest.raises(TooManyWrites):
+        store.save(profile, [pain_entry()], [], time.time(), writes_per_minute=2)  # the old file's write counted
+
+
+def test_deleting_a_profile_leaves_nothing_and_a_start_finishes_an_interrupted_deletion(tmp_path):
+    store = DiaryStore(tmp_path)
+    profile, other = store.new_profile_id(), store.new_profile_id()
+    for each in (profile, other):
+        store.save(each, [pain_in("2026-10"), pain_in("2026-11")], [], time.time(), new=True)
+    store.delete_profile(profile)
+    assert not store.exists(profile) and store.entries(profile) == []
+    assert not list((tmp_path / "profiles").rglob(f"*{profile}*"))
+    folder = tmp_path / "profiles" / other[:2]
+    (folder / other).rename(folder / f".deleted-{other}")  # a deletion killed after its first step
+    assert not store.exists(other)
+    DiaryStore(tmp_path).remove_leftovers()
+    assert not (folder / f".deleted-{other}").exists()

@@ -50,6 +50,47 @@ def one_page(entries, zone, month, page):
     return shown[start:start + ENTRIES_PER_VIEW], month, older, newer
 
 
+def next_month(year_month, step=1):
+    year, month = divmod(year_month[0] * 12 + year_month[1] - 1 + step, 12)
+    return year, month + 1
+
+
+def stored_month(name):
+    """(year, month) of a store's month name, "2026-11"."""
+    return tuple(map(int, name.split("-")))
+
+
+def months_around(stored, month):
+    """The stored months (by UTC, "2026-11") to read to show the person's month
+    (year, month) and find the pages before and after it: the months next to
+    it (a time zone moves an entry across a month's edge by up to 14 hours),
+    and the nearest stored month beyond them on each side."""
+    near = {next_month(month, step) for step in (-1, 0, 1)}
+    before = [name for name in stored if stored_month(name) < min(near)]
+    after = [name for name in stored if stored_month(name) > max(near)]
+    return [name for name in stored if stored_month(name) in near] + before[-1:] + after[:1]
+
+
+def newest_month(entries, zone):
+    """The person's month (year, month) of the newest of these entries, or None."""
+    if not entries:
+        return None
+    day = local_day(max(map(moment_of, entries)), zone)
+    return day.year, day.month
+
+
+def episode_is_known(entries):
+    """Whether these newest entries of a diary (every entry since some moment)
+    are enough for pain_for_more_than_two_days: they hold the latest pain score
+    and either the pain-free score before it or a painful one more than two
+    days before it. Older entries would not change the answer."""
+    points = pain_points(entries)
+    if not points:
+        return False
+    latest = points[-1][0]
+    return any(pain == 0 or latest - moment > timedelta(days=2) for moment, pain in points)
+
+
 def pain_points(entries):
     return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries if e["kind"] == "pain")
 

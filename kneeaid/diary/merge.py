@@ -1,8 +1,11 @@
 """How a diary's entries change when a device sends some: the same id twice
-is kept once, the later edit wins, a deleted entry never comes back.
+is kept once, the later edit wins, a deleted entry never comes back, and a
+full diary takes no new entry.
 
-Pure functions of their inputs, so every storage backend applies the very same
-rule (kneeaid/diary/store.py calls them) and they are tested alone.
+Pure functions of their inputs, so every storage backend (kneeaid/diary/store.py
+and any other) applies the very same rule, and they are tested alone. The
+rule needs only the stored versions of the ids a sync names and how much room
+is left, so a backend never has to read a whole diary to write to it.
 """
 
 from datetime import datetime
@@ -20,23 +23,40 @@ def edit_time(entry):
     return datetime.fromisoformat(updated).timestamp() if updated else NEVER_EDITED
 
 
-def merge(kept, tombstones, entries, deleted_ids, max_entries=None):
-    """The entries after a sync, as a new dict and set (the inputs are not changed).
+def named_ids(entries, deleted_ids):
+    """Every id a sync names: the ids a backend must look up before merging."""
+    return {entry["id"] for entry in entries} | set(deleted_ids)
 
-    kept: {id: entry} stored so far; tombstones: ids deleted before. Deletions
-    come first, so they make room. A new entry that would take the diary past
-    max_entries is not kept; edits of kept entries always are.
-    Returns (kept, tombstones, ids refused because the diary is full)."""
-    kept, tombstones = dict(kept), set(tombstones) | set(deleted_ids)
-    for entry_id in deleted_ids:
-        kept.pop(entry_id, None)
-    full = []
+
+def merge(known, tombstones, entries, deleted_ids, room=None):
+    """What a sync changes (the inputs are not changed).
+
+    known: {id: entry}, the stored versions of the ids this sync names (other
+    entries may be stored: they are neither needed nor touched); tombstones:
+    those of the named ids deleted before; room: how many more entries the
+    diary may hold (None: no limit). Deletions come first, so they make room.
+    A new entry past the room is refused; edits of stored entries always win
+    by their edit time.
+
+    Returns (stored, removed, refused): {id: entry} to write, the ids deleted
+    by this sync (each needs a tombstone; those in ``known`` leave the diary),
+    and the ids refused because the diary is full."""
+    removed = set(deleted_ids)
+    gone = set(tombstones) | removed
+    if room is not None:
+        room += len(removed & set(known))
+    current = {entry_id: entry for entry_id, entry in known.items() if entry_id not in removed}
+    stored, refused = {}, []
     for entry in entries:
-        old = kept.get(entry["id"])
-        if entry["id"] in tombstones:
+        entry_id = entry["id"]
+        old = current.get(entry_id)
+        if entry_id in gone:
             continue
-        if old is None and max_entries is not None and len(kept) >= max_entries:
-            full.append(entry["id"])
-        elif old is None or edit_time(entry) >= edit_time(old):
-            kept[entry["id"]] = entry
-    return kept, tombstones, full
+        if old is None and room is not None and room <= 0:
+            refused.append(entry_id)
+            continue
+        if old is None or edit_time(entry) >= edit_time(old):
+            if old is None and room is not None:
+                room -= 1
+            current[entry_id] = stored[entry_id] = entry
+    return stored, removed, refused

@@ -47,12 +47,14 @@ def export_to(database_url):
 
 def move_profiles(files, database):
     """Copy every profile of ``files`` into ``database``; returns the counts, and
-    the profiles whose entries are not all in the database afterwards."""
+    the profiles of which an entry is neither in the database afterwards nor
+    deleted there (none, unless the database lost a write)."""
     moved = {"profiles": 0, "entries": 0, "tombstones": 0, "missing": []}
     for profile_id in files.profile_ids():
         entries, tombstones = files.entries(profile_id), files.tombstones(profile_id)
         database.save(profile_id, entries, sorted(tombstones), time.time(), new=True)
-        if not {entry["id"] for entry in entries} <= {entry["id"] for entry in database.entries(profile_id)}:
+        there = {entry["id"] for entry in database.entries(profile_id)} | database.tombstones(profile_id)
+        if not {entry["id"] for entry in entries} <= there:  # each kept, or deleted in the database since
             moved["missing"].append(profile_id)
         moved["profiles"] += 1
         moved["entries"] += len(entries)

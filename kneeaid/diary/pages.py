@@ -13,7 +13,16 @@ from flask_babel import lazy_gettext as _l
 from .. import triage
 from ..http import page_or_fragment, personal, require_same_origin
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, BadEntry, validate_entry
-from .history import moment_of, one_page, pain_chart, pain_for_more_than_two_days, timeline
+from .history import (
+    episode_is_known,
+    moment_of,
+    months_around,
+    newest_month,
+    one_page,
+    pain_chart,
+    pain_for_more_than_two_days,
+    timeline,
+)
 from .profiles import (
     current_profile,
     delete,
@@ -55,14 +64,30 @@ def month_link(place):
     return url_for("diary.view", month=f"{year:04d}-{month:02d}", page=page if page > 1 else None)
 
 
+def recent_entries(profile_id, stored):
+    """The newest entries, a month at a time, until they say whether the pain
+    has lasted more than two days (the diary's "see a doctor" rule)."""
+    recent = []
+    for count in range(1, len(stored) + 1):
+        recent = store().entries_in(profile_id, stored[-count:])
+        if episode_is_known(recent):
+            break
+    return recent
+
+
 def view_context(profile_id, month=None, page=1):
-    entries = store().entries(profile_id) if profile_id else []
+    """One page of the diary: the entries of one month (in the person's time
+    zone), read with the few stored months around it, never the whole diary."""
     zone = get_timezone()
+    stored = store().months(profile_id) if profile_id else []
+    if month is None and stored:
+        month = newest_month(store().entries_in(profile_id, stored[-1:]), zone)
+    entries = store().entries_in(profile_id, months_around(stored, month)) if stored else []
     shown, month, older, newer = one_page(entries, zone, month, page)
     return {
-        "entries": entries, "days": timeline(shown, zone), "chart": pain_chart(shown),
+        "has_entries": bool(stored), "days": timeline(shown, zone), "chart": pain_chart(shown),
         "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
-        "see_doctor": pain_for_more_than_two_days(entries),
+        "see_doctor": pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
         "symptom_labels": triage.SYMPTOM_LABELS, "rule_reasons": triage.RULE_REASONS,
@@ -84,9 +109,11 @@ def view():
 @personal
 def summary():
     """A one-page summary for the doctor, made for printing."""
-    context = view_context(current_profile())
-    entries = context["entries"]
+    profile_id = current_profile()
+    context = view_context(profile_id)
+    entries = store().entries(profile_id) if profile_id else []
     context.update(
+        entries=entries,
         chart=pain_chart(entries),  # the whole course of the pain, for the doctor
         began=min(map(moment_of, entries)) if entries else None,
         checks=[e for e in entries if e["kind"] == "check"],

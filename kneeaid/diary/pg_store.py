@@ -16,21 +16,14 @@ Why nothing is lost, and nothing comes back, with many servers and crashes:
   (ProfileGone); it never makes the profile again.
 """
 
-from datetime import UTC
-
 from psycopg.types.json import Json
 
 from ..postgres import unavailable_as_storage_error
-from .history import moment_of
 from .limits import count_write
-from .merge import merge
-from .store import DiaryStore, ProfileGone
+from .merge import merge, named_ids
+from .store import DiaryStore, ProfileGone, month_of
 
 __all__ = ["PgDiaryStore"]
-
-
-def utc_month(entry):
-    return moment_of(entry).astimezone(UTC).strftime("%Y-%m")
 
 
 class PgDiaryStore:
@@ -55,7 +48,7 @@ class PgDiaryStore:
         if not self.is_profile_id(profile_id):
             return []
         return [entry for [entry] in self._rows(
-            "SELECT entry FROM entries WHERE profile_id = %s ORDER BY added", (profile_id,))]
+            "SELECT entry FROM entries WHERE profile_id = %s ORDER BY month, added", (profile_id,))]
 
     def tombstones(self, profile_id):
         """The ids of a profile's deleted entries."""
@@ -80,7 +73,7 @@ class PgDiaryStore:
         if not self.is_profile_id(profile_id):
             return []
         return [entry for [entry] in self._rows(
-            "SELECT entry FROM entries WHERE profile_id = %s AND month = ANY(%s) ORDER BY added",
+            "SELECT entry FROM entries WHERE profile_id = %s AND month = ANY(%s) ORDER BY month, added",
             (profile_id, list(months)))]
 
     def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
@@ -96,10 +89,10 @@ class PgDiaryStore:
             writes, count = lock_profile(connection, profile_id, new)
             if writes_per_minute is not None:
                 writes = count_write(writes, now, writes_per_minute)
-            known, tombstones = named_rows(connection, profile_id, [e["id"] for e in entries] + list(deleted_ids))
+            known, tombstones = named_rows(connection, profile_id, sorted(named_ids(entries, deleted_ids)))
             stored, removed, refused = merge(known, tombstones, entries, deleted_ids,
                                              None if max_entries is None else max_entries - count)
-            count += len(stored.keys() - known.keys()) - len(set(removed) & known.keys())
+            count += len(stored.keys() - known.keys()) - len(removed & known.keys())
             with connection.pipeline():  # the writes go in one round trip
                 write_outcome(connection, profile_id, stored, removed)
                 connection.execute("UPDATE profiles SET writes = %s, entry_count = %s WHERE id = %s",
@@ -150,7 +143,7 @@ def write_outcome(connection, profile_id, stored, removed):
         cursor.executemany(
             "INSERT INTO entries (profile_id, id, month, entry) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (profile_id, id) DO UPDATE SET month = EXCLUDED.month, entry = EXCLUDED.entry",
-            [(profile_id, entry_id, utc_month(entry), Json(entry)) for entry_id, entry in stored.items()])
+            [(profile_id, entry_id, month_of(entry), Json(entry)) for entry_id, entry in stored.items()])
         if removed:
             cursor.execute("DELETE FROM entries WHERE profile_id = %s AND id = ANY(%s)", (profile_id, list(removed)))
             cursor.executemany("INSERT INTO tombstones (profile_id, id) VALUES (%s, %s) ON CONFLICT DO NOTHING",

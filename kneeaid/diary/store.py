@@ -1,45 +1,82 @@
-"""The diary's storage: TinyDB, one small file per profile. Nothing else in
-KneeAid imports TinyDB.
+"""The diary's storage on this machine's disk: TinyDB files, a small folder per
+profile. Nothing else in KneeAid imports TinyDB.
+
+A profile ``abcdef…`` lives in ``profiles/ab/abcdef…/``:
+
+* ``YYYY-MM.json``: the entries of one month (the UTC month of the entry's
+  moment), so the diary's view reads one month and a write rewrites the months
+  it changes, never the whole diary;
+* ``ids-0.json`` … ``ids-f.json``: which month holds each entry id, or that it
+  was deleted (a tombstone), in 16 shards by the id's hash, so a sync finds the
+  stored versions of the ids it names by reading a sixteenth of them;
+* ``profile.json``: the recent writes (the per-profile limit) and the number of
+  entries (the cap). Its presence is the profile's existence.
 
 Why it is safe with several worker processes and threads, and across crashes:
 
-* One file per profile (``profiles/ab/abcdef….json``), so writers of
-  different profiles never wait for each other and the size of one write does
-  not grow with the number of people.
-* Every read or change of a profile holds an ``flock`` on its ``.lock`` file:
-  exclusive to change, shared to read. flock works between processes and
-  between threads that open the file separately, as each call here does.
-* A change is made in memory and written once, by kneeaid/files.py: to a
-  temporary file, fsynced, renamed over the old file, the folder fsynced. A
-  process killed at any moment leaves the old file or the new one, never half
-  of one, and a change is acknowledged only after it is on disk.
+* Every read or change of a profile holds an ``flock`` on ``abcdef….lock``
+  beside the folder: exclusive to change, shared to read. flock works between
+  processes and between threads that open the file separately, as each call
+  here does.
+* Each file is replaced whole by kneeaid/files.py (temporary file, fsync,
+  rename, folder fsync), and a change is acknowledged only once every file it
+  touches is on disk. A change writes, in this order: months gaining entries,
+  then months losing entries (an edit that moves an entry to another month,
+  a deletion), then the id shards, then ``profile.json``. A process killed
+  between two of these leaves every acknowledged entry in at least one month;
+  at worst an unacknowledged edit shows in two months (the newer edit wins
+  when they are read together) until the phone sends it again, as it does for
+  anything unacknowledged, and the entry count used by the cap can lag by that
+  unacknowledged write's new entries.
+* Deleting a profile renames its folder away first (atomic), then removes it;
+  a crash in between leaves a ``.deleted-…`` folder that the next start removes.
+
+Profiles written by earlier versions as one file (``profiles/ab/abcdef….json``)
+are read as they are and moved to the folder layout by their next write.
 """
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import re
 import secrets
+import shutil
+from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from ..files import CANNOT_WRITE, StorageUnavailable, write_atomically
-from .merge import merge
+from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
+from .limits import TooManyWrites, count_write
+from .merge import edit_time, merge, named_ids
 
-__all__ = ["DiaryStore", "ProfileGone", "StorageUnavailable", "TooManyWrites"]
+__all__ = ["DiaryStore", "ProfileGone", "StorageUnavailable", "TooManyWrites", "month_of"]
 
 PROFILE_ID = re.compile(r"[0-9a-f]{32}")
-
-
-class TooManyWrites(Exception):
-    """The profile wrote more often than its limit allows."""
+MONTH_FILE = re.compile(r"(\d{4}-\d{2})\.json")
+PROFILE_FILE = "profile.json"
+TRASH_PREFIX = ".deleted-"
+SHARDS = "0123456789abcdef"
+DELETED = None  # an id shard's value for a deleted entry; otherwise the set of months that may hold it
 
 
 class ProfileGone(Exception):
     """The profile was deleted while this change waited for it."""
+
+
+def month_of(entry):
+    """The UTC month ("2026-11") an entry is filed under: of its time, or of a session's start."""
+    moment = datetime.fromisoformat(entry.get("at") or entry["startedAt"])
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def shard_of(entry_id):
+    """Which of the 16 id shards names this entry id."""
+    return hashlib.blake2b(entry_id.encode(), digest_size=1).hexdigest()[0]
 
 
 class AtomicJSONStorage(Storage):
@@ -59,6 +96,42 @@ class AtomicJSONStorage(Storage):
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
+def read_table(path, name):
+    """A table's rows as TinyDB wrote them, read as plain JSON (no TinyDB
+    objects for a month of entries); [] when the file does not exist."""
+    return list(((AtomicJSONStorage(path).read() or {}).get(name) or {}).values())
+
+
+def write_table(path, name, rows):
+    """Replace a file with one table of these rows, written once (on close)."""
+    database = TinyDB(path, storage=CachingMiddleware(AtomicJSONStorage))
+    database.drop_tables()
+    database.table(name).insert_multiple(dict(row) for row in rows)
+    database.close()
+
+
+def read_shards(folder, entry_ids):
+    """{shard: {id: months or DELETED}}, every row of each shard these ids fall in."""
+    return {shard: {row["id"]: DELETED if row.get("deleted") else set(row["months"])
+                    for row in read_table(folder / f"ids-{shard}.json", "ids")}
+            for shard in {shard_of(entry_id) for entry_id in entry_ids}}
+
+
+def shard_row(entry_id, listed):
+    return {"id": entry_id, "deleted": True} if listed is DELETED else {"id": entry_id, "months": sorted(listed)}
+
+
+def newest_versions(entries):
+    """One version of each id, the latest edit: a month can briefly hold a copy
+    of an entry whose edit moved it to another month (see the module's notes)."""
+    newest = {}
+    for entry in entries:
+        old = newest.get(entry["id"])
+        if old is None or edit_time(entry) >= edit_time(old):
+            newest[entry["id"]] = entry
+    return list(newest.values())
+
+
 class DiaryStore:
     """Profiles and their diary entries, kept under ``data_dir``."""
 
@@ -76,48 +149,106 @@ class DiaryStore:
     def is_profile_id(value):
         return isinstance(value, str) and PROFILE_ID.fullmatch(value) is not None
 
-    def _folder(self, profile_id):
+    def _paths(self, profile_id):
+        """(the profile's folder, its lock file, the one file of earlier versions)."""
         if not self.is_profile_id(profile_id):
             raise ValueError("not a profile id")
-        return self.root / profile_id[:2]
+        parent = self.root / profile_id[:2]
+        return parent / profile_id, parent / f"{profile_id}.lock", parent / f"{profile_id}.json"
 
     def exists(self, profile_id):
-        return self.is_profile_id(profile_id) and (self._folder(profile_id) / f"{profile_id}.json").exists()
+        if not self.is_profile_id(profile_id):
+            return False
+        folder, _, old_file = self._paths(profile_id)
+        return (folder / PROFILE_FILE).exists() or old_file.exists()
+
+    def profile_ids(self):
+        """Every stored profile's id (for exports and moves to another store)."""
+        names = {path.name.removesuffix(".json") for path in self.root.glob("??/*")}
+        yield from (name for name in sorted(names) if self.exists(name))
+
+    def remove_leftovers(self):
+        """Finish deletions a crash interrupted (folders renamed to ``.deleted-…``)."""
+        for trash in self.root.glob(f"??/{TRASH_PREFIX}*"):
+            shutil.rmtree(trash, ignore_errors=True)
 
     @contextlib.contextmanager
-    def _changing(self, profile_id):
-        """The profile's database, under its exclusive lock; written once, at the end."""
-        folder = self._folder(profile_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"{profile_id}.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            # Changes stay in memory until close(), which writes them once.
-            database = TinyDB(folder / f"{profile_id}.json", storage=CachingMiddleware(AtomicJSONStorage))
+    def _locked(self, profile_id, exclusive):
+        """Hold the profile's lock. A reader opens the lock file read-only (it
+        works on a read-only disk) and gets None when there is no such profile."""
+        folder, lock_path, _ = self._paths(profile_id)
+        if exclusive:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = lock_path.open("a" if exclusive else "r")
+        except FileNotFoundError:
+            yield None
+            return
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
             try:
-                yield database
-                database.close()
+                yield folder
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    # Entries --------------------------------------------------------------
+    # Reading --------------------------------------------------------------
+
+    def _old_entries(self, profile_id):
+        """A profile kept as one file by an earlier version: its entries, or None."""
+        _, _, old_file = self._paths(profile_id)
+        if not old_file.exists():
+            return None
+        return read_table(old_file, "entries")
+
+    def _months_in(self, folder):
+        try:
+            names = folder.iterdir()
+            return sorted(match[1] for path in names if (match := MONTH_FILE.fullmatch(path.name)))
+        except FileNotFoundError:
+            return []
+
+    def months(self, profile_id):
+        """The months ("2026-11", oldest first) that hold entries, by UTC."""
+        if not self.exists(profile_id):
+            return []
+        with self._locked(profile_id, exclusive=False) as folder:
+            if folder is None:
+                return []
+            old = self._old_entries(profile_id)
+            return sorted({month_of(entry) for entry in old}) if old is not None else self._months_in(folder)
+
+    def entries_in(self, profile_id, months):
+        """The entries filed under these UTC months."""
+        months = set(months)
+        if not months or not self.exists(profile_id):
+            return []
+        with self._locked(profile_id, exclusive=False) as folder:
+            if folder is None:
+                return []
+            old = self._old_entries(profile_id)
+            if old is not None:
+                return [entry for entry in old if month_of(entry) in months]
+            return newest_versions(entry for month in sorted(months)
+                                   for entry in read_table(folder / f"{month}.json", "entries"))
 
     def entries(self, profile_id):
         """Every entry of a profile (an unknown profile has none)."""
+        return self.entries_in(profile_id, self.months(profile_id))
+
+    def tombstones(self, profile_id):
+        """The ids of the profile's deleted entries."""
         if not self.exists(profile_id):
-            return []
-        folder = self._folder(profile_id)
-        try:
-            with (folder / f"{profile_id}.lock").open("r") as lock:  # read-only: works on a read-only disk
-                fcntl.flock(lock, fcntl.LOCK_SH)
-                try:
-                    # The file as TinyDB wrote it, read as plain JSON: no TinyDB objects
-                    # for 10,000 entries when a page shows 200.
-                    data = AtomicJSONStorage(folder / f"{profile_id}.json").read() or {}
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-        except FileNotFoundError:  # deleted since exists() said yes
-            return []
-        return list(data.get("entries", {}).values())
+            return set()
+        with self._locked(profile_id, exclusive=False) as folder:
+            if folder is None:
+                return set()
+            _, _, old_file = self._paths(profile_id)
+            if old_file.exists():
+                return {row["id"] for row in read_table(old_file, "deleted")}
+            return {row["id"] for shard in SHARDS
+                    for row in read_table(folder / f"ids-{shard}.json", "ids") if row.get("deleted")}
+
+    # Writing --------------------------------------------------------------
 
     def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
         """Store entries and delete entries by id, by the rule of kneeaid/diary/merge.py
@@ -130,36 +261,121 @@ class DiaryStore:
             return self._save(profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries)
         except BaseException as error:
             if new and not self.exists(profile_id):
-                # A profile that was never written leaves no lock file behind.
-                with contextlib.suppress(OSError):
-                    (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
+                self._forget_unwritten(profile_id)
             if isinstance(error, OSError) and error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
 
-    def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries):
-        with self._changing(profile_id) as database:
-            if not new and not self.exists(profile_id):
-                (self._folder(profile_id) / f"{profile_id}.lock").unlink(missing_ok=True)
-                raise ProfileGone()
-            if writes_per_minute is not None:
-                writes = database.table("writes")
-                recent = [w["at"] for w in writes.all() if now - w["at"] < 60]
-                if len(recent) >= writes_per_minute:
-                    raise TooManyWrites()
-                writes.truncate()
-                writes.insert_multiple({"at": at} for at in recent + [now])
+    def _forget_unwritten(self, profile_id):
+        """A profile that was never written leaves no lock file or folder behind."""
+        folder, lock_path, _ = self._paths(profile_id)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(folder, ignore_errors=True)
+            lock_path.unlink(missing_ok=True)
 
-            kept, gone, full = merge({entry["id"]: entry for entry in database.table("entries").all()},
-                                     {row["id"] for row in database.table("deleted").all()},
-                                     entries, deleted_ids, max_entries)
-            # Plain dicts: TinyDB would reuse the old document ids of Documents.
-            for name, rows in (("entries", [dict(entry) for entry in kept.values()]),
-                               ("deleted", [{"id": entry_id} for entry_id in sorted(gone)])):
-                database.table(name).truncate()
-                database.table(name).insert_multiple(rows)
+    def _save(self, profile_id, entries, deleted_ids, now, writes_per_minute, new, max_entries):
+        with self._locked(profile_id, exclusive=True) as folder:
+            if not new and not self.exists(profile_id):
+                self._forget_unwritten(profile_id)
+                raise ProfileGone()
+            self._move_old_file(profile_id, folder)
+            writes = [row["at"] for row in read_table(folder / PROFILE_FILE, "writes")]
+            if writes_per_minute is not None:
+                writes = count_write(writes, now, writes_per_minute)  # limits.py: the rule, for every backend
+            count = next(iter(read_table(folder / PROFILE_FILE, "count")), {"entries": 0})["entries"]
+            named = named_ids(entries, deleted_ids)
+            shards = read_shards(folder, named)
+            where = {entry_id: shards[shard_of(entry_id)].get(entry_id, set()) for entry_id in named}
+            months = {month: {entry["id"]: entry for entry in read_table(folder / f"{month}.json", "entries")}
+                      for month in set().union(*(m for m in where.values() if m is not DELETED))}
+            copies = {entry_id: [months[month][entry_id] for month in listed if entry_id in months[month]]
+                      for entry_id, listed in where.items() if listed is not DELETED}
+            known = {entry_id: newest_versions(found)[0] for entry_id, found in copies.items() if found}
+            stored, removed, full = merge(known, {i for i, listed in where.items() if listed is DELETED},
+                                          entries, deleted_ids, None if max_entries is None else max_entries - count)
+            folder.mkdir(exist_ok=True)
+            self._change(folder, shards, months, stored, removed)
+            count += len(set(stored) - set(known)) - len(removed & set(known))
+            self._write_profile(folder, writes, count)
         refused = set(full)
         return [entry["id"] for entry in entries if entry["id"] not in refused] + list(deleted_ids), full
+
+    def _change(self, folder, shards, months, stored, removed):
+        """Write a merge's result so that, at every moment, an id's shard lists
+        every month that may hold a copy of it (a superset), and an entry always
+        has a copy on disk: the shards naming the months about to gain entries,
+        then the months gaining, then the months losing (deletions, and edits
+        that moved an entry to another month), then the shards as they end."""
+        before = {shard: dict(ids) for shard, ids in shards.items()}
+        gaining = defaultdict(dict)
+        for entry_id, entry in stored.items():
+            gaining[month_of(entry)][entry_id] = entry
+            shards[shard_of(entry_id)][entry_id] = shards[shard_of(entry_id)].get(entry_id, set()) | {month_of(entry)}
+        self._write_shards(folder, shards, before)
+        for month, added in gaining.items():
+            if month not in months:
+                months[month] = {entry["id"]: entry for entry in read_table(folder / f"{month}.json", "entries")}
+            months[month].update(added)
+            write_table(folder / f"{month}.json", "entries", months[month].values())
+        losing = defaultdict(set)
+        for entry_id in removed | set(stored):
+            target = month_of(stored[entry_id]) if entry_id in stored else None
+            for month in shards[shard_of(entry_id)].get(entry_id) or ():
+                if month != target and entry_id in months.get(month, ()):
+                    losing[month].add(entry_id)
+        for month, ids in losing.items():
+            kept = [entry for entry_id, entry in months[month].items() if entry_id not in ids]
+            if kept:
+                write_table(folder / f"{month}.json", "entries", kept)
+            else:
+                (folder / f"{month}.json").unlink(missing_ok=True)
+                sync_folder(folder)
+        pending = {shard: dict(ids) for shard, ids in shards.items()}
+        for entry_id in removed:
+            shards[shard_of(entry_id)][entry_id] = DELETED
+        for entry_id, entry in stored.items():
+            shards[shard_of(entry_id)][entry_id] = {month_of(entry)}
+        self._write_shards(folder, shards, pending)
+
+    @staticmethod
+    def _write_shards(folder, shards, before):
+        """Write the id shards that differ from ``before``."""
+        for shard, ids in shards.items():
+            if ids != before.get(shard):
+                write_table(folder / f"ids-{shard}.json", "ids", (shard_row(entry_id, listed)
+                                                                 for entry_id, listed in ids.items()))
+
+    def _write_profile(self, folder, writes, count):
+        database = TinyDB(folder / PROFILE_FILE, storage=CachingMiddleware(AtomicJSONStorage))
+        database.drop_tables()
+        database.table("writes").insert_multiple({"at": at} for at in writes)
+        database.table("count").insert({"entries": count})
+        database.close()
+
+    def _move_old_file(self, profile_id, folder):
+        """Move a profile of an earlier version (one file) to the folder layout,
+        under the caller's exclusive lock. The one file goes last, so a crash
+        leaves it to be moved again."""
+        _, _, old_file = self._paths(profile_id)
+        if not old_file.exists():
+            return
+        shutil.rmtree(folder, ignore_errors=True)  # a move a crash interrupted
+        folder.mkdir()
+        entries = read_table(old_file, "entries")
+        by_month = defaultdict(list)
+        for entry in entries:
+            by_month[month_of(entry)].append(entry)
+        for month, rows in by_month.items():
+            write_table(folder / f"{month}.json", "entries", rows)
+        shards = defaultdict(dict)
+        for row in read_table(old_file, "deleted"):
+            shards[shard_of(row["id"])][row["id"]] = DELETED
+        for entry in entries:
+            shards[shard_of(entry["id"])][entry["id"]] = {month_of(entry)}
+        self._write_shards(folder, shards, {})
+        self._write_profile(folder, [row["at"] for row in read_table(old_file, "writes")], len(entries))
+        old_file.unlink()
+        sync_folder(old_file.parent)
 
     def delete_profile(self, profile_id):
         """Remove a profile and everything in it."""
@@ -173,12 +389,13 @@ class DiaryStore:
             raise
 
     def _delete_profile(self, profile_id):
-        folder = self._folder(profile_id)
-        with (folder / f"{profile_id}.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            for name in (f"{profile_id}.json", f".{profile_id}.json.tmp"):
-                with contextlib.suppress(FileNotFoundError):
-                    (folder / name).unlink()
-            (folder / f"{profile_id}.lock").unlink()
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
+        folder, lock_path, old_file = self._paths(profile_id)
+        with self._locked(profile_id, exclusive=True):
+            trash = folder.with_name(f"{TRASH_PREFIX}{profile_id}")
+            if folder.exists():
+                folder.rename(trash)  # gone at once for every reader, whatever happens next
+            for name in (old_file, old_file.with_name(f".{old_file.name}.tmp")):
+                name.unlink(missing_ok=True)
+            lock_path.unlink()
+            sync_folder(folder.parent)
+            shutil.rmtree(trash, ignore_errors=True)
