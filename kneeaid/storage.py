@@ -5,12 +5,15 @@ out"). Both backends have the same interface and apply the same rules
 (diary/merge.py), and the rest of KneeAid never knows which one it has."""
 
 import atexit
+import logging
 
 from . import postgres
 from .alarms.pg_queue import PgAlarmQueue
 from .alarms.queue import AlarmQueue
 from .diary.pg_store import PgDiaryStore
 from .diary.store import DiaryStore
+
+log = logging.getLogger("kneeaid.storage")
 
 
 def init_app(app):
@@ -21,6 +24,7 @@ def init_app(app):
     if url and not url.startswith(("postgresql://", "postgres://")):
         raise ValueError("KNEEAID_DATABASE_URL must be a postgresql:// address (unset: files in DATA_DIR)")
     if url:
+        warn_about_shared_settings(app.config)
         pool = postgres.start(app)
         atexit.register(pool.close)
         app.extensions.update({"kneeaid.database": pool, "kneeaid.store": PgDiaryStore(pool),
@@ -31,6 +35,16 @@ def init_app(app):
         app.extensions.update({"kneeaid.database": None, "kneeaid.store": diary_store,
                                "kneeaid.alarm_queue": AlarmQueue(app.config["DATA_DIR"])})
     app.cli.add_command(postgres.db)
+
+
+def warn_about_shared_settings(config):
+    """With PostgreSQL, several servers may serve: what they must share (README, "Scaling out")."""
+    if not config["VAPID_PRIVATE_KEY"]:
+        log.warning("KNEEAID_VAPID_PRIVATE_KEY is not set: each server makes its own push key, and alarms "
+                    "fail when more than one serves (README, Scaling out)")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        log.warning("KNEEAID_RATELIMIT_STORAGE_URI is memory://: each server counts the per-address limits "
+                    "on its own (README, Scaling out)")
 
 
 def close(app):
