@@ -69,8 +69,12 @@ def create_app(test_config=None):
     http.init_app(app)
     pwa.init_app(app)
     storage.init_app(app)
-    diary.init_app(app)
-    alarms.init_app(app)
+    try:
+        diary.init_app(app)
+        alarms.init_app(app)  # a push setting that cannot work stops the app here
+    except BaseException:
+        storage.close(app)  # and leaves no database connection behind
+        raise
     for feature in (guide, timer, check, diary):
         app.register_blueprint(feature.bp, url_prefix=languages.LANGUAGE_PREFIX)
     return app
