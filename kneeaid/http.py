@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import htmx
+from .front_cache import SHARED, FrontCache
+from .languages import LANGUAGE_COOKIE
 
 # No inline script or style anywhere, so no 'unsafe-inline'; htmx runs without
 # eval (allowEval is off in base.html) and without its injected indicator styles.
@@ -101,7 +103,20 @@ def set_caching(response):
             answer_304_if_unchanged(response)
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
+    if is_shared(response):
+        response.headers[SHARED] = "1"  # kneeaid/front_cache.py may keep it (and removes the mark)
     return response
+
+
+def is_shared(response):
+    """A response anyone asking the same may get: a page rendered once for
+    everyone or a versioned static file, answered in full, setting no cookie
+    but the language (which front_cache.py keys on)."""
+    view = current_app.view_functions.get(request.endpoint)
+    shared_view = getattr(view, "shared", False) or request.endpoint == "static" and "v" in request.args
+    cookies = response.headers.getlist("Set-Cookie")
+    return (shared_view and response.status_code == 200 and request.method == "GET"
+            and all(cookie.startswith(f"{LANGUAGE_COOKIE}=") for cookie in cookies))
 
 
 def answer_304_if_unchanged(response):
@@ -141,6 +156,7 @@ def rendered_once(view):
                 if len(pages) > RENDERED_PAGES_KEPT:
                     pages.popitem(last=False)
         return body
+    answer.shared = True
     return answer
 
 
@@ -251,6 +267,7 @@ def error_page(error):
 
 
 def init_app(app):
+    app.wsgi_app = FrontCache(app, app.wsgi_app)
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

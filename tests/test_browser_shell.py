@@ -93,6 +93,7 @@ def test_a_new_version_is_picked_up_by_itself(context, tmp_path, offline_ready, 
     # What restarting after a deploy does: the precache list and the rendered pages are made again.
     app.extensions.pop("kneeaid.precache")
     app.extensions.pop("kneeaid.rendered", None)
+    app.extensions.pop("kneeaid.answers", None)
     page.evaluate("""new Promise((resolve) => {
         navigator.serviceWorker.addEventListener('controllerchange', resolve);
         navigator.serviceWorker.getRegistration().then((registration) => registration.update());

@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import uuid
 
 import pytest
 
@@ -170,3 +171,77 @@ def test_a_page_rendered_once_is_still_the_page_asked_for(client):
         assert 'href="http://kneeaid.example.org/ru/"' in other_host
         fragment = client.get("/en/check/result?s=deformity", headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "<html" not in fragment and 'data-tier="emergency"' in fragment
+
+
+def answer_parts(response):
+    return response.status, sorted((n, v) for n, v in response.headers.items() if n != "Date"), response.data
+
+
+@pytest.mark.parametrize("headers", [{}, {"Accept-Encoding": "gzip"}, {"HX-Request": "true"},
+                                     {"Accept-Encoding": "gzip", "Cookie": "lang=ru"},
+                                     {"Sec-Fetch-Mode": "cors"}])
+def test_a_shared_page_is_answered_from_memory_exactly_as_flask_answered_it(app, headers):
+    client = app.test_client(use_cookies=False)  # each request as the headers say
+    first = client.get("/ru/check/result?s=swelling&s=hot", headers=headers)
+    app.view_functions["check.result"] = lambda **_: pytest.fail("asked Flask again")
+    app.view_functions["check.result"].shared = True
+    again = client.get("/ru/check/result?s=swelling&s=hot", headers=headers)
+    assert answer_parts(again) == answer_parts(first)
+    assert "X-KneeAid-Shared" not in first.headers
+    assert ("Set-Cookie" in again.headers) is ("Cookie" not in headers and "Sec-Fetch-Mode" not in headers), \
+        "the language is remembered on a navigation, from memory too"
+
+
+def test_each_way_of_asking_gets_its_own_answer_from_memory(client):
+    for _ in range(2):
+        assert client.get("/en/doctor", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in client.get("/en/doctor").headers
+        assert "<html" not in client.get("/en/check/result?s=hot", headers={"HX-Request": "true"}).get_data(True)
+        assert "<html" in client.get("/en/check/result?s=hot").get_data(as_text=True)
+        other = client.get("/en/", headers={"Host": "kneeaid.example.org"}).get_data(as_text=True)
+        assert 'href="http://kneeaid.example.org/ru/"' in other
+        assert "Strict-Transport-Security" in client.get("/en/", base_url="https://localhost").headers
+        assert "Strict-Transport-Security" not in client.get("/en/").headers
+
+
+def test_an_unchanged_page_is_a_304_from_memory(client):
+    etag = client.get("/en/doctor").headers["ETag"]
+    client.get("/en/doctor")
+    answer = client.get("/en/doctor", headers={"If-None-Match": etag})
+    assert answer.status_code == 304 and answer.data == b"" and answer.headers["ETag"] == etag
+    assert "Content-Type" not in answer.headers and "Cache-Control" in answer.headers
+    assert client.get("/en/doctor", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_one_persons_pages_and_errors_are_never_kept(app, client):
+    for profile_pain in (3, 7):
+        person = app.test_client()
+        person.post("/api/diary/sync", json={"entries": [{"id": str(uuid.uuid4()), "kind": "pain",
+                                                          "at": "2026-11-20T10:00:00Z", "pain": profile_pain,
+                                                          "knee": "left"}]},
+                    headers={"Origin": "http://localhost"})
+        assert f"Pain {profile_pain} of 10" in person.get("/en/diary/view").get_data(as_text=True)
+    assert client.get("/en/no-such-page").status_code == 404
+    assert client.get("/en/").status_code == 200
+    kept = [key for key in app.extensions["kneeaid.answers"]]
+    assert kept and not [key for key in kept if "diary" in key[2] or "no-such" in key[2]]
+
+
+def test_the_kept_answers_stay_within_their_memory(app, client, monkeypatch):
+    from kneeaid import front_cache
+
+    monkeypatch.setattr(front_cache, "BYTES_KEPT", 30_000)
+    for page in ("/en/", "/en/doctor", "/en/heat", "/en/causes", "/en/prevent", "/en/about", "/ru/", "/ru/doctor"):
+        client.get(page)
+    answers = app.extensions["kneeaid.answers"]
+    assert 0 < sum(len(answer.body) for answer in answers.values()) <= 30_000
+    assert ("/ru/doctor" in [key[2] for key in answers]) and ("/en/" not in [key[2] for key in answers])
+
+
+def test_nothing_is_kept_in_debug_mode(tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(tmp_path, DEBUG=True)
+    app.debug = True
+    app.test_client().get("/en/")
+    assert not app.extensions.get("kneeaid.answers")

@@ -1,0 +1,125 @@
+"""Whole answers for the pages and files that are the same for everyone, kept
+in memory in front of Flask: a repeated request for the home page, a guide,
+a check result or a versioned static file is answered without routing,
+rendering, compressing or any of Flask's own work.
+
+Flask decides what may be kept: a response is kept only when the app marked
+it shared (kneeaid/http.py: a @rendered_once page or a versioned static file,
+status 200). It is kept under every part of the request that such a response
+depends on, so the answer from memory is byte for byte what Flask would send:
+the scheme and host (the hreflang links name them; HSTS), the path and query,
+the encodings accepted (gzip), the htmx headers (page or fragment), and, for
+the language cookie that kneeaid/i18n.py sets on a navigation, the cookie's
+value and Sec-Fetch-Mode. A conditional request whose ETag matches gets a 304
+from memory too. Never in debug mode, where templates change.
+"""
+
+import threading
+from collections import OrderedDict
+from http.cookies import CookieError, SimpleCookie
+
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
+
+from .languages import LANGUAGE_COOKIE
+
+SHARED = "X-KneeAid-Shared"  # the app's mark on a response anyone may get; never sent
+BYTES_KEPT = 64 * 1024 * 1024  # the bodies of all kept answers together; the least recently used go first
+LARGEST_KEPT = 2 * 1024 * 1024  # bytes of one body
+VARYING_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
+                   "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_SEC_FETCH_MODE")
+
+
+def language_cookie(environ):
+    try:
+        morsel = SimpleCookie(environ.get("HTTP_COOKIE", "")).get(LANGUAGE_COOKIE)
+    except CookieError:
+        return "unreadable"  # its own key: Flask decides what such a request gets
+    return morsel.value if morsel else None
+
+
+def key_of(environ):
+    """Every part of a GET request that a shared response depends on."""
+    return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("PATH_INFO"),
+            environ.get("QUERY_STRING"), *(environ.get(name) for name in VARYING_HEADERS),
+            language_cookie(environ))
+
+
+class Answer:
+    """A kept response: its status line, headers (without the mark) and body."""
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+        self.etag = dict(headers).get("ETag")
+
+    def not_modified_for(self, environ):
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        return bool(self.etag and if_none_match) and parse_etags(if_none_match).contains_weak(
+            unquote_etag(self.etag)[0])
+
+    def send(self, environ, start_response):
+        if self.not_modified_for(environ):
+            headers = Headers(self.headers)
+            remove_entity_headers(headers)
+            start_response("304 Not Modified", headers.to_wsgi_list())
+            return [b""]
+        start_response(self.status, list(self.headers))
+        return [self.body]
+
+
+class FrontCache:
+    """WSGI middleware around Flask's wsgi_app (inside ProxyFix, so the scheme
+    and host are the person's). The kept answers live in
+    ``app.extensions["kneeaid.answers"]``: a restart, or dropping that, starts
+    afresh (a deploy changes pages without changing their addresses)."""
+
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+        self.lock = threading.Lock()
+
+    def answers(self):
+        return self.app.extensions.setdefault("kneeaid.answers", OrderedDict())
+
+    def keep(self, key, answer):
+        with self.lock:
+            answers = self.answers()
+            answers[key] = answer
+            size = sum(len(kept.body) for kept in answers.values())
+            while size > BYTES_KEPT:
+                _, oldest = answers.popitem(last=False)
+                size -= len(oldest.body)
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] != "GET" or self.app.debug or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return self.wsgi_app(environ, start_response)
+        key = key_of(environ)
+        with self.lock:
+            answer = self.answers().get(key)
+            if answer is not None:
+                self.answers().move_to_end(key)
+        if answer is not None:
+            return answer.send(environ, start_response)
+        return self.ask_flask(key, environ, start_response)
+
+    def ask_flask(self, key, environ, start_response):
+        """Flask's answer, kept when it is marked shared (the mark removed either way)."""
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, [(n, v) for n, v in headers if n != SHARED]
+            seen["shared"] = any(name == SHARED for name, _ in headers)
+            return start_response(status, seen["headers"], exc_info)
+
+        # Flask calls start_response before the body is read; a shared body is read
+        # whole (it is small), anything else streams through as it is.
+        body = self.wsgi_app(environ, remember)
+        if not (seen.get("shared") and seen["status"].startswith("200 ")):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        if len(data) <= LARGEST_KEPT:
+            self.keep(key, Answer(seen["status"], seen["headers"], data))
+        return [data]
