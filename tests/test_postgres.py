@@ -6,6 +6,7 @@ both backends (tests/test_store.py, tests/test_diary.py, tests/test_alarms.py)."
 import threading
 import time
 import uuid
+from unittest import mock
 
 import psycopg
 import pytest
@@ -75,7 +76,8 @@ def test_a_database_url_that_is_not_postgresql_stops_the_app_at_start(tmp_path):
         make_test_app(tmp_path, DATABASE_URL="mysql://localhost/kneeaid")
 
 
-def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postgres_server):
+def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postgres_server, monkeypatch):
+    monkeypatch.setattr(postgres, "WAIT_FOR_A_CONNECTION_SECONDS", 1)  # each request waits this, then 503
     url = postgres_server.create_database()
     app = make_test_app(tmp_path, DATABASE_URL=url)
     try:
@@ -104,15 +106,21 @@ def a_thousand_profiles(data_dir, count=1000):
     profiles, each with entries in two months, one edited, one deleted.
     Returns {profile id: (its entries, its tombstones)}."""
     files, made = DiaryStore(data_dir), {}
-    for n in range(count):
-        profile = files.new_profile_id()
-        entries = [{"id": str(uuid.uuid4()), "kind": "pain", "at": f"2026-{10 + k % 2}-0{k + 1}T10:00:00Z",
-                    "pain": (n + k) % 11, "knee": "left", "note": f"profile {n} entry {k}"} for k in range(4)]
-        files.save(profile, entries, [], time.time(), new=True)
-        edited = {**entries[0], "pain": 10, "updatedAt": "2026-11-21T08:00:00+03:00"}
-        files.save(profile, [edited], [entries[1]["id"]], time.time())
-        made[profile] = ([edited, entries[2], entries[3]], {entries[1]["id"]})
+    with mock.patch("os.fsync"):  # making the folder only: what is tested is the move
+        for n in range(count):
+            made.update(one_profile(files, n))
     return made
+
+
+def one_profile(files, n):
+    """A profile with four entries in two months, one of them edited, one deleted."""
+    profile = files.new_profile_id()
+    entries = [{"id": str(uuid.uuid4()), "kind": "pain", "at": f"2026-{10 + k % 2}-0{k + 1}T10:00:00Z",
+                "pain": (n + k) % 11, "knee": "left", "note": f"profile {n} entry {k}"} for k in range(4)]
+    files.save(profile, entries, [], time.time(), new=True)
+    edited = {**entries[0], "pain": 10, "updatedAt": "2026-11-21T08:00:00+03:00"}
+    files.save(profile, [edited], [entries[1]["id"]], time.time())
+    return {profile: ([edited, entries[2], entries[3]], {entries[1]["id"]})}
 
 
 @pytest.fixture
