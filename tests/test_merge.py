@@ -76,3 +76,13 @@ def test_room_is_counted_by_new_entries_only_and_a_deletion_of_an_unknown_id_mak
 
 def test_a_sync_names_the_ids_of_its_entries_and_its_deletions():
     assert named_ids([entry("a"), entry("b")], ["c"]) == {"a", "b", "c"}
+
+
+def test_every_entry_not_refused_and_every_deletion_is_acknowledged_and_the_count_follows():
+    from kneeaid.diary.merge import acknowledged, entries_added
+
+    old, new, full = {"id": "old"}, {"id": "new"}, {"id": "full"}
+    stored, removed, refused = merge({"old": old, "gone": {"id": "gone"}}, set(), [old, new, full], ["gone"], room=0)
+    assert (set(stored), removed, refused) == ({"old", "new"}, {"gone"}, ["full"])
+    assert acknowledged([old, new, full], ["gone"], refused) == ["old", "new", "gone"]
+    assert entries_added({"old": old, "gone": {"id": "gone"}}, stored, removed) == 0  # one in, one out

@@ -169,3 +169,18 @@ def test_an_entry_edited_or_deleted_in_the_database_since_the_move_keeps_that_ch
 
 def sorted_entries(entries):
     return sorted(entries, key=lambda entry: entry["id"])
+
+
+def test_only_the_storage_modules_import_psycopg():
+    import ast
+
+    from kneeaid.extensions import PROJECT_ROOT
+
+    importers = set()
+    for path in (PROJECT_ROOT / "kneeaid").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(name.split(".")[0] in ("psycopg", "psycopg_pool") for name in names):
+                importers.add(path.relative_to(PROJECT_ROOT).as_posix())
+    assert importers == {"kneeaid/postgres.py", "kneeaid/diary/pg_store.py", "kneeaid/alarms/pg_queue.py"}

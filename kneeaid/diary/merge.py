@@ -60,3 +60,16 @@ def merge(known, tombstones, entries, deleted_ids, room=None):
                 room -= 1
             current[entry_id] = stored[entry_id] = entry
     return stored, removed, refused
+
+
+def acknowledged(entries, deleted_ids, refused):
+    """The ids a sync answers as safe: every entry sent but those refused
+    (an entry ignored because it was deleted before, or an older edit, is
+    answered too: the phone may drop it), and every deletion."""
+    refused = set(refused)
+    return [entry["id"] for entry in entries if entry["id"] not in refused] + list(deleted_ids)
+
+
+def entries_added(known, stored, removed):
+    """How much a merge's outcome changes the diary's number of entries (for the cap)."""
+    return len(set(stored) - set(known)) - len(set(removed) & set(known))

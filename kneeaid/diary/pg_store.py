@@ -20,7 +20,7 @@ from psycopg.types.json import Json
 
 from ..postgres import unavailable_as_storage_error
 from .limits import count_write
-from .merge import merge, named_ids
+from .merge import acknowledged, entries_added, merge, named_ids
 from .store import DiaryStore, ProfileGone, month_of
 
 __all__ = ["PgDiaryStore"]
@@ -92,13 +92,12 @@ class PgDiaryStore:
             known, tombstones = named_rows(connection, profile_id, sorted(named_ids(entries, deleted_ids)))
             stored, removed, refused = merge(known, tombstones, entries, deleted_ids,
                                              None if max_entries is None else max_entries - count)
-            count += len(stored.keys() - known.keys()) - len(removed & known.keys())
+            count += entries_added(known, stored, removed)
             with connection.pipeline():  # the writes go in one round trip
                 write_outcome(connection, profile_id, stored, removed)
                 connection.execute("UPDATE profiles SET writes = %s, entry_count = %s WHERE id = %s",
                                    (writes, count, profile_id))
-        kept = set(refused)
-        return [entry["id"] for entry in entries if entry["id"] not in kept] + list(deleted_ids), refused
+        return acknowledged(entries, deleted_ids, refused), refused
 
     def delete_profile(self, profile_id):
         """Remove a profile and everything in it (a save under way finishes first)."""

@@ -52,7 +52,7 @@ from tinydb.storages import Storage
 
 from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
 from .limits import TooManyWrites, count_write
-from .merge import edit_time, merge, named_ids
+from .merge import acknowledged, edit_time, entries_added, merge, named_ids
 
 __all__ = ["DiaryStore", "ProfileGone", "StorageUnavailable", "TooManyWrites", "month_of"]
 
@@ -295,10 +295,9 @@ class DiaryStore:
                                           entries, deleted_ids, None if max_entries is None else max_entries - count)
             folder.mkdir(exist_ok=True)
             self._change(folder, shards, months, stored, removed)
-            count += len(set(stored) - set(known)) - len(removed & set(known))
+            count += entries_added(known, stored, removed)
             self._write_profile(folder, writes, count)
-        refused = set(full)
-        return [entry["id"] for entry in entries if entry["id"] not in refused] + list(deleted_ids), full
+        return acknowledged(entries, deleted_ids, full), full
 
     def _change(self, folder, shards, months, stored, removed):
         """Write a merge's result so that, at every moment, an id's shard lists
