@@ -220,20 +220,24 @@ class DiaryStore:
     def entries_in(self, profile_id, months):
         """The entries filed under these UTC months."""
         months = set(months)
-        if not months or not self.exists(profile_id):
+        return self._read_entries(profile_id, months.__contains__) if months else []
+
+    def entries(self, profile_id):
+        """Every entry of a profile (an unknown profile has none)."""
+        return self._read_entries(profile_id, lambda month: True)
+
+    def _read_entries(self, profile_id, wanted):
+        """The entries of the months ``wanted(month)`` chooses, read under one lock."""
+        if not self.exists(profile_id):
             return []
         with self._locked(profile_id, exclusive=False) as folder:
             if folder is None:
                 return []
             old = self._old_entries(profile_id)
             if old is not None:
-                return [entry for entry in old if month_of(entry) in months]
-            return newest_versions(entry for month in sorted(months)
+                return [entry for entry in old if wanted(month_of(entry))]
+            return newest_versions(entry for month in self._months_in(folder) if wanted(month)
                                    for entry in read_table(folder / f"{month}.json", "entries"))
-
-    def entries(self, profile_id):
-        """Every entry of a profile (an unknown profile has none)."""
-        return self.entries_in(profile_id, self.months(profile_id))
 
     def tombstones(self, profile_id):
         """The ids of the profile's deleted entries."""

@@ -65,7 +65,9 @@
     // No network for the live preview: the answer above stays.
     form.addEventListener("htmx:sendError", preview);
     keepAnswersAcrossLanguages();
-    preview();
+    if (asked.length) {
+      preview();  // answers in the address (offline, the saved page is the one for none); else the server's stands
+    }
   });
 
   // "Save to my diary" on the result page: once, and only when asked.
@@ -88,8 +90,8 @@
       bar.classList.remove("compact");
       bar.classList.toggle("compact", bar.offsetHeight > window.innerHeight / 4);
     };
+    // The observer also calls fit once the page is laid out: no layout forced while loading.
     new ResizeObserver(fit).observe(document.getElementById("check-preview"));
     window.addEventListener("resize", fit);
-    fit();
   }
 })();
