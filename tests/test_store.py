@@ -29,6 +29,15 @@ def storage_settings(each_backend):
     return each_backend
 
 
+@pytest.fixture(params=["small in one file", "a file per month"])
+def diary_layout(request, monkeypatch):
+    """On files, a diary of a few entries is one file; the tests about months
+    run with both layouts (a file per month from the first entry)."""
+    if request.param == "a file per month":
+        monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 0)
+    return request.param
+
+
 @pytest.fixture
 def store(app):
     """The diary store of the test's backend (files in tmp_path/data, or the test's database)."""
@@ -98,7 +107,9 @@ WRITER = """
 import json, random, sys, time, uuid
 from datetime import UTC, datetime
 
+import kneeaid.diary.store
 from kneeaid import create_app
+kneeaid.diary.store.SMALL_DIARY = 40  # on files: one file first, then moved to months while being killed
 store = create_app().extensions["kneeaid.store"]  # KNEEAID_DATA_DIR, or KNEEAID_DATABASE_URL
 profile, chance = sys.argv[1], random.Random(int(sys.argv[2]))
 mine = [entry for entry in store.entries(profile)]
@@ -215,7 +226,11 @@ def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, 
     monkeypatch.setattr(os, "fsync", recording_fsync)
     store = DiaryStore(tmp_path)
     store.save(store.new_profile_id(), [pain_entry()], [], time.time(), new=True)
-    # Each file the write touches (its month, its id shard, the profile), then its folder.
+    assert synced == ["file", "folder"], "a small diary: its one file"
+    synced.clear()
+    monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 0)
+    store.save(store.new_profile_id(), [pain_entry()], [], time.time(), new=True)
+    # Each file the write touches (its id shard, its month, the profile), then its folder.
     assert synced == ["file", "folder"] * 3
 
 
@@ -341,7 +356,7 @@ def pain_in(month, day=15, **fields):
     return {**pain_entry(), "at": f"{month}-{day:02d}T10:00:00Z", **fields}
 
 
-def test_entries_are_filed_by_month_and_an_edit_of_the_time_moves_one(store):
+def test_entries_are_filed_by_month_and_an_edit_of_the_time_moves_one(store, diary_layout):
     profile = store.new_profile_id()
     september, november = pain_in("2026-09"), pain_in("2026-11")
     store.save(profile, [september, november, pain_in("2026-11", 20)], [], time.time(), new=True)
@@ -361,6 +376,7 @@ def test_entries_are_filed_by_month_and_an_edit_of_the_time_moves_one(store):
 def test_a_write_rewrites_its_month_not_the_whole_diary(tmp_path, monkeypatch):
     from kneeaid.diary import store as store_module
 
+    monkeypatch.setattr(store_module, "SMALL_DIARY", 40)
     store = DiaryStore(tmp_path)
     profile = store.new_profile_id()
     store.save(profile, [pain_in(f"{2024 + n // 12}-{n % 12 + 1:02d}", day) for n in range(24) for day in (3, 17)],
@@ -377,7 +393,29 @@ def test_a_write_rewrites_its_month_not_the_whole_diary(tmp_path, monkeypatch):
     assert len(store.entries(profile)) == 49
 
 
-def test_the_cap_counts_entries_through_edits_moves_and_deletions(store):
+def test_a_small_diary_is_one_file_until_it_grows_past_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 3)
+    store = DiaryStore(tmp_path)
+    profile = store.new_profile_id()
+    folder = tmp_path / "profiles" / profile[:2]
+    first = [pain_in("2026-09"), pain_in("2026-11")]
+    store.save(profile, first, ["gone-before"], time.time(), new=True, writes_per_minute=3)
+    third = pain_in("2026-11", 20)
+    store.save(profile, [third], [], time.time(), writes_per_minute=3)
+    assert (folder / f"{profile}.json").exists() and not (folder / profile).exists(), "3 entries: one file"
+    assert store.months(profile) == ["2026-09", "2026-11"] and len(store.entries(profile)) == 3
+    fourth = pain_in("2026-10")
+    with pytest.raises(TooManyWrites):
+        store.save(profile, [fourth], [], time.time(), writes_per_minute=2)  # the one file's writes counted
+    store.save(profile, [fourth, {**pain_entry(), "id": "gone-before"}], [], time.time(), writes_per_minute=3)
+    assert not (folder / f"{profile}.json").exists() and (folder / profile / "2026-10.json").exists()
+    assert sorted(e["id"] for e in store.entries(profile)) == sorted(e["id"] for e in [*first, third, fourth])
+    assert store.tombstones(profile) == {"gone-before"}, "a deletion is never undone by the move"
+    with pytest.raises(TooManyWrites):
+        store.save(profile, [pain_entry()], [], time.time(), writes_per_minute=3)  # the writes moved too
+
+
+def test_the_cap_counts_entries_through_edits_moves_and_deletions(store, diary_layout):
     profile = store.new_profile_id()
     first, second = pain_in("2026-10"), pain_in("2026-11")
     store.save(profile, [first, second], [], time.time(), new=True, max_entries=3)
@@ -393,8 +431,10 @@ def test_the_cap_counts_entries_through_edits_moves_and_deletions(store):
     assert full == [] and len(store.entries(profile)) == 3
 
 
-def test_a_profile_of_the_one_file_layout_is_read_and_moved_by_its_next_write(tmp_path):
+def test_a_profile_written_by_an_earlier_version_is_read_and_moved_when_it_grows(tmp_path, monkeypatch):
     from tinydb import TinyDB
+
+    monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 2)
 
     store = DiaryStore(tmp_path)
     profile = store.new_profile_id()
@@ -418,7 +458,8 @@ def test_a_profile_of_the_one_file_layout_is_read_and_moved_by_its_next_write(tm
         store.save(profile, [pain_entry()], [], time.time(), writes_per_minute=2)  # the old file's write counted
 
 
-def test_deleting_a_profile_leaves_nothing_and_a_start_finishes_an_interrupted_deletion(tmp_path):
+def test_deleting_a_profile_leaves_nothing_and_a_start_finishes_an_interrupted_deletion(tmp_path, monkeypatch):
+    monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 0)
     store = DiaryStore(tmp_path)
     profile, other = store.new_profile_id(), store.new_profile_id()
     for each in (profile, other):

@@ -1,38 +1,43 @@
-"""The diary's storage on this machine's disk: TinyDB files, a small folder per
-profile. Nothing else in KneeAid imports TinyDB.
+"""The diary's storage on this machine's disk: TinyDB files. Nothing else in
+KneeAid imports TinyDB.
 
-A profile ``abcdef…`` lives in ``profiles/ab/abcdef…/``:
+A diary of up to SMALL_DIARY entries is one file, ``profiles/ab/abcdef….json``
+(tables ``entries``, ``deleted``, ``writes``): a write rewrites it whole, one
+fsynced file, which for a small diary is the cheapest there is. A diary that
+grows past it moves to a folder, ``profiles/ab/abcdef…/``, and stays there:
 
 * ``YYYY-MM.json``: the entries of one month (the UTC month of the entry's
   moment), so the diary's view reads one month and a write rewrites the months
   it changes, never the whole diary;
-* ``ids-0.json`` … ``ids-f.json``: which month holds each entry id, or that it
-  was deleted (a tombstone), in 16 shards by the id's hash, so a sync finds the
-  stored versions of the ids it names by reading a sixteenth of them;
+* ``ids-0.json`` … ``ids-f.json``: which months may hold each entry id, or that
+  it was deleted (a tombstone), in 16 shards by the id's hash, so a sync finds
+  the stored versions of the ids it names by reading a sixteenth of them;
 * ``profile.json``: the recent writes (the per-profile limit) and the number of
-  entries (the cap). Its presence is the profile's existence.
+  entries (the cap). Its presence is the folder's being in use.
 
 Why it is safe with several worker processes and threads, and across crashes:
 
 * Every read or change of a profile holds an ``flock`` on ``abcdef….lock``
-  beside the folder: exclusive to change, shared to read. flock works between
+  beside it: exclusive to change, shared to read. flock works between
   processes and between threads that open the file separately, as each call
   here does.
 * Each file is replaced whole by kneeaid/files.py (temporary file, fsync,
   rename, folder fsync), and a change is acknowledged only once every file it
-  touches is on disk. A change writes, in this order: months gaining entries,
-  then months losing entries (an edit that moves an entry to another month,
-  a deletion), then the id shards, then ``profile.json``. A process killed
-  between two of these leaves every acknowledged entry in at least one month;
-  at worst an unacknowledged edit shows in two months (the newer edit wins
-  when they are read together) until the phone sends it again, as it does for
+  touches is on disk. In a folder, a change writes in this order: the id
+  shards naming the months about to gain entries, the months gaining entries,
+  the months losing entries (an edit that moves an entry to another month, a
+  deletion), the shards as they end, then ``profile.json``. So an id's shard
+  always lists every month that may hold a copy of it, and a process killed
+  between two steps leaves every acknowledged entry in at least one month; at
+  worst an unacknowledged edit shows in two months (the newer edit wins when
+  they are read together) until the phone sends it again, as it does for
   anything unacknowledged, and the entry count used by the cap can lag by that
   unacknowledged write's new entries.
+* The move from one file to a folder writes the folder whole, then removes the
+  one file: until then the one file is the diary, and a crash leaves it to be
+  moved again.
 * Deleting a profile renames its folder away first (atomic), then removes it;
   a crash in between leaves a ``.deleted-…`` folder that the next start removes.
-
-Profiles written by earlier versions as one file (``profiles/ab/abcdef….json``)
-are read as they are and moved to the folder layout by their next write.
 """
 
 import contextlib
@@ -60,6 +65,7 @@ PROFILE_ID = re.compile(r"[0-9a-f]{32}")
 MONTH_FILE = re.compile(r"(\d{4}-\d{2})\.json")
 PROFILE_FILE = "profile.json"
 TRASH_PREFIX = ".deleted-"
+SMALL_DIARY = 500  # entries kept in one file; past it, a file per month
 SHARDS = "0123456789abcdef"
 DELETED = None  # an id shard's value for a deleted entry; otherwise the set of months that may hold it
 
@@ -102,12 +108,18 @@ def read_table(path, name):
     return list(((AtomicJSONStorage(path).read() or {}).get(name) or {}).values())
 
 
-def write_table(path, name, rows):
-    """Replace a file with one table of these rows, written once (on close)."""
+def write_tables(path, tables):
+    """Replace a file with these tables ({name: rows}), written once (on close)."""
     database = TinyDB(path, storage=CachingMiddleware(AtomicJSONStorage))
     database.drop_tables()
-    database.table(name).insert_multiple(dict(row) for row in rows)
+    for name, rows in tables.items():
+        database.table(name).insert_multiple(dict(row) for row in rows)
     database.close()
+
+
+def write_table(path, name, rows):
+    """Replace a file with one table of these rows."""
+    write_tables(path, {name: rows})
 
 
 def read_shards(folder, entry_ids):
@@ -193,8 +205,8 @@ class DiaryStore:
 
     # Reading --------------------------------------------------------------
 
-    def _old_entries(self, profile_id):
-        """A profile kept as one file by an earlier version: its entries, or None."""
+    def _one_file_entries(self, profile_id):
+        """The entries of a diary kept in one file, or None (a file per month)."""
         _, _, old_file = self._paths(profile_id)
         if not old_file.exists():
             return None
@@ -214,7 +226,7 @@ class DiaryStore:
         with self._locked(profile_id, exclusive=False) as folder:
             if folder is None:
                 return []
-            old = self._old_entries(profile_id)
+            old = self._one_file_entries(profile_id)
             return sorted({month_of(entry) for entry in old}) if old is not None else self._months_in(folder)
 
     def entries_in(self, profile_id, months):
@@ -233,7 +245,7 @@ class DiaryStore:
         with self._locked(profile_id, exclusive=False) as folder:
             if folder is None:
                 return []
-            old = self._old_entries(profile_id)
+            old = self._one_file_entries(profile_id)
             if old is not None:
                 return [entry for entry in old if wanted(month_of(entry))]
             return newest_versions(entry for month in self._months_in(folder) if wanted(month)
@@ -282,7 +294,11 @@ class DiaryStore:
             if not new and not self.exists(profile_id):
                 self._forget_unwritten(profile_id)
                 raise ProfileGone()
-            self._move_old_file(profile_id, folder)
+            if self._is_small(profile_id, folder):
+                answer = self._save_small(profile_id, entries, deleted_ids, now, writes_per_minute, max_entries)
+                if answer is not None:
+                    return answer
+            self._move_to_months(profile_id, folder)  # it grew past SMALL_DIARY: to a file per month
             writes = [row["at"] for row in read_table(folder / PROFILE_FILE, "writes")]
             if writes_per_minute is not None:
                 writes = count_write(writes, now, writes_per_minute)  # limits.py: the rule, for every backend
@@ -301,6 +317,33 @@ class DiaryStore:
             self._change(folder, shards, months, stored, removed)
             count += entries_added(known, stored, removed)
             self._write_profile(folder, writes, count)
+        return acknowledged(entries, deleted_ids, full), full
+
+    def _is_small(self, profile_id, folder):
+        """Whether the profile is kept in one file: new, or one file still (a
+        folder beside it is a move to months that a crash interrupted)."""
+        _, _, one_file = self._paths(profile_id)
+        return one_file.exists() or not (folder / PROFILE_FILE).exists()
+
+    def _save_small(self, profile_id, entries, deleted_ids, now, writes_per_minute, max_entries):
+        """A save of a diary kept in one file (one fsynced write), or None, having
+        written nothing, when the diary would grow past SMALL_DIARY entries."""
+        _, _, one_file = self._paths(profile_id)
+        kept = {entry["id"]: entry for entry in read_table(one_file, "entries")}
+        gone = {row["id"] for row in read_table(one_file, "deleted")}
+        writes = [row["at"] for row in read_table(one_file, "writes")]
+        if writes_per_minute is not None:
+            writes = count_write(writes, now, writes_per_minute)
+        named = named_ids(entries, deleted_ids)
+        known = {entry_id: kept[entry_id] for entry_id in named if entry_id in kept}
+        stored, removed, full = merge(known, gone & named, entries, deleted_ids,
+                                      None if max_entries is None else max_entries - len(kept))
+        kept = {entry_id: entry for entry_id, entry in kept.items() if entry_id not in removed} | stored
+        if len(kept) > SMALL_DIARY:
+            return None
+        one_file.parent.mkdir(parents=True, exist_ok=True)
+        write_tables(one_file, {"entries": kept.values(), "deleted": ({"id": i} for i in sorted(gone | removed)),
+                                "writes": ({"at": at} for at in writes)})
         return acknowledged(entries, deleted_ids, full), full
 
     def _change(self, folder, shards, months, stored, removed):
@@ -348,17 +391,14 @@ class DiaryStore:
                 write_table(folder / f"ids-{shard}.json", "ids", (shard_row(entry_id, listed)
                                                                  for entry_id, listed in ids.items()))
 
-    def _write_profile(self, folder, writes, count):
-        database = TinyDB(folder / PROFILE_FILE, storage=CachingMiddleware(AtomicJSONStorage))
-        database.drop_tables()
-        database.table("writes").insert_multiple({"at": at} for at in writes)
-        database.table("count").insert({"entries": count})
-        database.close()
+    @staticmethod
+    def _write_profile(folder, writes, count):
+        write_tables(folder / PROFILE_FILE, {"writes": ({"at": at} for at in writes), "count": [{"entries": count}]})
 
-    def _move_old_file(self, profile_id, folder):
-        """Move a profile of an earlier version (one file) to the folder layout,
-        under the caller's exclusive lock. The one file goes last, so a crash
-        leaves it to be moved again."""
+    def _move_to_months(self, profile_id, folder):
+        """Move a diary kept in one file to a file per month, under the caller's
+        exclusive lock. The one file goes last, so a crash leaves it to be
+        moved again."""
         _, _, old_file = self._paths(profile_id)
         if not old_file.exists():
             return
