@@ -219,15 +219,24 @@ class DiaryStore:
         except FileNotFoundError:
             return []
 
+    @contextlib.contextmanager
+    def _reading(self, profile_id):
+        """The profile's folder under its shared lock; None for no such profile."""
+        if not self.exists(profile_id):
+            yield None
+            return
+        with self._locked(profile_id, exclusive=False) as folder:
+            yield folder
+
     def months(self, profile_id):
         """The months ("2026-11", oldest first) that hold entries, by UTC."""
-        if not self.exists(profile_id):
-            return []
-        with self._locked(profile_id, exclusive=False) as folder:
+        with self._reading(profile_id) as folder:
             if folder is None:
                 return []
-            old = self._one_file_entries(profile_id)
-            return sorted({month_of(entry) for entry in old}) if old is not None else self._months_in(folder)
+            in_one_file = self._one_file_entries(profile_id)
+            if in_one_file is not None:
+                return sorted({month_of(entry) for entry in in_one_file})
+            return self._months_in(folder)
 
     def entries_in(self, profile_id, months):
         """The entries filed under these UTC months."""
@@ -240,27 +249,23 @@ class DiaryStore:
 
     def _read_entries(self, profile_id, wanted):
         """The entries of the months ``wanted(month)`` chooses, read under one lock."""
-        if not self.exists(profile_id):
-            return []
-        with self._locked(profile_id, exclusive=False) as folder:
+        with self._reading(profile_id) as folder:
             if folder is None:
                 return []
-            old = self._one_file_entries(profile_id)
-            if old is not None:
-                return [entry for entry in old if wanted(month_of(entry))]
+            in_one_file = self._one_file_entries(profile_id)
+            if in_one_file is not None:
+                return [entry for entry in in_one_file if wanted(month_of(entry))]
             return newest_versions(entry for month in self._months_in(folder) if wanted(month)
                                    for entry in read_table(folder / f"{month}.json", "entries"))
 
     def tombstones(self, profile_id):
         """The ids of the profile's deleted entries."""
-        if not self.exists(profile_id):
-            return set()
-        with self._locked(profile_id, exclusive=False) as folder:
+        with self._reading(profile_id) as folder:
             if folder is None:
                 return set()
-            _, _, old_file = self._paths(profile_id)
-            if old_file.exists():
-                return {row["id"] for row in read_table(old_file, "deleted")}
+            _, _, one_file = self._paths(profile_id)
+            if one_file.exists():
+                return {row["id"] for row in read_table(one_file, "deleted")}
             return {row["id"] for shard in SHARDS
                     for row in read_table(folder / f"ids-{shard}.json", "ids") if row.get("deleted")}
 
