@@ -68,8 +68,8 @@ def recent_entries(profile_id, stored):
     """The newest entries, a month at a time, until they say whether the pain
     has lasted more than two days (the diary's "see a doctor" rule)."""
     recent = []
-    for count in range(1, len(stored) + 1):
-        recent = store().entries_in(profile_id, stored[-count:])
+    for month in reversed(stored):
+        recent = store().entries_in(profile_id, [month]) + recent  # each month read once
         if episode_is_known(recent):
             break
     return recent
