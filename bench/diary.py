@@ -94,6 +94,28 @@ def view_ms(url, profile):
     return (time.perf_counter() - started) * 1000
 
 
+def entries_per_second(urls, seconds, writers=16):
+    """Entries stored per second by ``writers`` threads spread over the servers
+    at ``urls``, each its own profile, 10 entries a request, for ``seconds``."""
+    counts = []
+
+    def writer(url):
+        _, profile = post(url, [entry()])
+        stored, deadline = 0, time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            post(url, [entry() for _ in range(10)], profile)
+            stored += 10
+        counts.append(stored)
+
+    threads = [threading.Thread(target=writer, args=(urls[n % len(urls)],)) for n in range(writers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.perf_counter() - started)
+
+
 def diary_of(size, per_day=3):
     """A diary of ``size`` entries kept at ``per_day`` a day up to now: 100
     entries are the last month, 10,000 are nine years."""
@@ -146,30 +168,14 @@ def main():
 
     with tempfile.TemporaryDirectory() as data_dir:
         servers = [start_server(data_dir), start_server(data_dir)]
-        counts = []
-
-        def writer(url, seconds=5.0):
-            _, profile = post(url, [entry()])
-            stored, deadline = 0, time.perf_counter() + seconds
-            while time.perf_counter() < deadline:
-                post(url, [entry() for _ in range(10)], profile)
-                stored += 10
-            counts.append(stored)
-
         try:
-            threads = [threading.Thread(target=writer, args=(servers[n % 2][1],)) for n in range(16)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
+            rate = entries_per_second([url for _, url in servers], seconds=5.0)
         finally:
             for process, _ in servers:
                 process.terminate()
                 process.wait()
     print(f"3. 2 worker processes, 16 concurrent writers (10 entries a request, each its own profile): "
-          f"{sum(counts) / elapsed:.0f} entries/s ({sum(counts)} entries in {elapsed:.1f} s)")
+          f"{rate:.0f} entries/s")
     writes, views = diary_size_costs()
     for number, (what, costs) in enumerate((("One write", writes), ("The diary view (its newest month)", views)), 4):
         ratio = costs[10_000] / costs[100]

@@ -13,13 +13,12 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.diary import entry, post  # noqa: E402
+from bench.diary import entries_per_second  # noqa: E402
 from scripts.app_process import start, stop  # noqa: E402
 from scripts.postgres_server import PostgresServer  # noqa: E402
 
@@ -27,27 +26,6 @@ ROUNDS = 3
 SECONDS = 2.0  # of writing, each round (bash scripts/bench.sh stays under 5 minutes)
 WRITERS = 16
 NO_LIMITS = {"KNEEAID_WRITES_PER_MINUTE": "100000000", "KNEEAID_NEW_PROFILES_PER_HOUR": "100000000"}
-
-
-def entries_per_second(urls):
-    """Entries stored per second by WRITERS threads spread over the servers at ``urls``."""
-    counts = []
-
-    def writer(url):
-        _, profile = post(url, [entry()])
-        stored, deadline = 0, time.perf_counter() + SECONDS
-        while time.perf_counter() < deadline:
-            post(url, [entry() for _ in range(10)], profile)
-            stored += 10
-        counts.append(stored)
-
-    threads = [threading.Thread(target=writer, args=(urls[n % len(urls)],)) for n in range(WRITERS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.perf_counter() - started)
 
 
 def start_servers(folder, database_url):
@@ -83,7 +61,7 @@ def main():
             rates = {"tinydb": [], "postgres": []}
             for _ in range(ROUNDS):
                 for side in rates:  # taking turns, so both sides see the same machine
-                    rates[side].append(entries_per_second(urls[side]))
+                    rates[side].append(entries_per_second(urls[side], SECONDS, WRITERS))
     finally:
         for process in processes:
             stop(process)
