@@ -18,7 +18,7 @@ def default_settings(app):
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "en",
         # The date the medical content was last checked against its sources.
-        "CONTENT_REVIEWED": "2026-11-22",
+        "CONTENT_REVIEWED": "2026-12-03",
         # Set when the app runs behind a reverse proxy (see README, "Deploying").
         "PROXY_HOPS": 0,
         # Where the diary keeps its files (see README, "The diary's data").

@@ -9,7 +9,7 @@ from the same rules file and shows the same parts.
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from . import triage
+from . import sources, triage
 from .http import page_or_fragment, rendered_once
 
 bp = Blueprint("check", __name__)
@@ -31,7 +31,8 @@ def _content(values):
         "symptom_labels": triage.SYMPTOM_LABELS,
         "rules": triage.RULES,
         "rule_reasons": triage.RULE_REASONS,
-        "source_names": triage.SOURCE_NAMES,
+        "sources": triage.CHECK_SOURCES,
+        "source_details": sources.SOURCES,
         "tiers": (*triage.TIERS, triage.UNANSWERED),
         "tier_headlines": triage.TIER_HEADLINES,
         "tier_labels": triage.TIER_LABELS,

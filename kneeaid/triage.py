@@ -120,14 +120,15 @@ SYMPTOM_LABELS = {
     "numbness": _l("Numbness or tingling in the shin or foot"),
     "severe_pain": _l("The pain is severe, even at rest"),
     "rapid_swelling": _l("The knee swelled within 1-2 hours of the injury"),
-    "swelling": _l("The knee is swollen"),
+    "swelling": _l("The knee is a little swollen"),
+    "bad_swelling": _l("The knee is badly swollen: clearly bigger than the other knee"),
     "redness": _l("The skin over the knee is red"),
     "hot": _l("The skin over the knee is hot to the touch"),
     "fever": _l("A raised temperature or chills"),
     "calf": _l("The calf is painful, swollen or warm, or the leg is swollen below the knee"),
     "kneecap_tender": _l("Pressing on the kneecap hurts"),
     "fibula_tender": _l("Pressing on the bony bump on the outer side just below the knee hurts"),
-    "crunch_pain": _l("Crunching or clicking that comes with pain"),
+    "crunch_pain": _l("Clicking or crunching in the knee that hurts"),
     "pain_over_2_days": _l("The pain has lasted more than 2 days"),
     "after_every_workout": _l("The knee hurts after every workout"),
     "worsening": _l("The pain gets worse from workout to workout"),
@@ -138,6 +139,19 @@ SYMPTOM_LABELS = {
     "child": _l("A child or teenager (under 16)"),
     "none": _l("None of these"),
 }
+
+# A label whose words changed with a rules version: a check saved before that
+# version shows what the person ticked then ("swollen" meant any swelling
+# before version 3 added "badly swollen"). symptom: (the version that changed it, the words before)
+LABELS_BEFORE = {
+    "swelling": (3, _l("The knee is swollen")),
+}
+
+
+def symptom_label(symptom, version):
+    """The label of a symptom as a check of this rules version showed it."""
+    changed_in, before = LABELS_BEFORE.get(symptom, (None, None))
+    return before if changed_in and version < changed_in else SYMPTOM_LABELS[symptom]
 
 RULE_REASONS = {
     "E1": _l("The knee may be broken or out of its joint."),
@@ -154,12 +168,13 @@ RULE_REASONS = {
     "U11": _l("A wound over the knee can reach the joint: it needs cleaning and perhaps stitches."),
     "U12": _l("Numbness after an injury can mean a damaged nerve."),
     "U13": _l("The tendon that straightens the knee may be torn."),
+    "U14": _l("A knee that gives way can have a torn ligament or meniscus: it should be examined today."),
+    "U15": _l("Clicking or crunching that hurts can mean a torn meniscus or damaged cartilage."),
+    "U16": _l("A badly swollen knee can mean bleeding into the joint, a torn ligament or an infection."),
     "D1": _l("Knee pain that lasts more than 2 days should be examined by a doctor."),
-    "D2": _l("A knee that gives way may have a torn ligament."),
     "D3": _l("Swelling after training can mean an injury, arthritis or inflammation."),
     "D4": _l("A red or hot knee shows inflammation, such as bursitis (a swollen fluid sac): "
              "do not treat it yourself."),
-    "D5": _l("Painful crunching can mean damaged cartilage."),
     "D7": _l("Pain at rest is not ordinary training soreness."),
     "D8": _l("Regular or growing pain: training through pain does harm."),
     "D9": _l("A child's knee pain should be examined, not treated at home."),
@@ -174,6 +189,9 @@ RULE_REASONS = {
     "U2": _l("Possible joint infection."),
     "U7": _l("An injured child's knee must be examined by a doctor."),
     "D6": _l("Morning stiffness or both knees hurting can be a sign of arthritis."),
+    # Retired in version 3: shown only for diary entries saved under version 1 or 2.
+    "D2": _l("A knee that gives way may have a torn ligament."),
+    "D5": _l("Painful crunching can mean damaged cartilage."),
 }
 
 # One plain sentence per sign, for the "when to see a doctor" guide.
@@ -193,11 +211,12 @@ RULE_SIGNS = {
     "U11": _l("There is an open wound or a deep cut over the knee."),
     "U12": _l("The shin or foot is numb or tingling after an injury."),
     "U13": _l("Lying down, you cannot lift the straightened leg."),
+    "U14": _l("The knee gives way or feels unstable."),
+    "U15": _l("The knee crunches or clicks, and it hurts."),
+    "U16": _l("The knee is badly swollen: clearly bigger than the other knee."),
     "D1": _l("The knee has hurt for more than 2 days."),
-    "D2": _l("The knee gives way or feels unstable."),
     "D3": _l("The knee is swollen."),
     "D4": _l("The skin over the knee is red or hot."),
-    "D5": _l("The knee crunches or clicks, and it hurts."),
     "D7": _l("The knee hurts at night or at rest."),
     "D8": _l("The knee hurts after every workout, or more each time."),
     "D9": _l("A child or teenager has knee pain."),
@@ -221,13 +240,13 @@ FIRST_AID_TEXTS = {
     "while_waiting": _l("While you wait: keep the leg still. An ice pack wrapped in a towel may ease the pain."),
 }
 
-SOURCE_NAMES = {
-    "NHS": _l("NHS"),
-    "Ottawa": _l("Ottawa Knee Rules"),
-    "AAOS": _l("AAOS OrthoInfo"),
-    "001": _l("article “The knees hurt after training”"),
-    "000": _l("article “What to do if your knees hurt”"),
-}
+def sources_of(items):
+    """The source keys that rules or first-aid items name, each once, in their order."""
+    return tuple(dict.fromkeys(source for item in items for source in item["sources"]))
+
+
+# The sources of the check and its result: those of every rule and first-aid text it can show.
+CHECK_SOURCES = sources_of((*RULES, *FIRST_AID))
 
 # The care card's label, above its headline: the words say the tier, not the colour alone.
 TIER_LABELS = {

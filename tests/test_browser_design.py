@@ -10,7 +10,7 @@ PHONE = {"width": 412, "height": 915}
 SMALL = {"width": 320, "height": 640}
 LARGE_TEXT = "html { font-size: 200% !important; }"  # as a phone's text-size setting gives it
 EMERGENCY_SIGN = "The knee or leg suddenly looks out of shape: bent wrongly, or the kneecap out of place"
-DOCTOR_SIGN = "The knee is swollen"
+DOCTOR_SIGN = "The knee is a little swollen"
 
 
 def open_page(browser, url, viewport=PHONE, large_text=False, **options):

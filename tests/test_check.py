@@ -6,7 +6,7 @@ import pytest
 
 from kneeaid import triage
 
-# For each rule of version 2: answers where it fires, and near misses where it
+# For each rule of version 3: answers where it fires, and near misses where it
 # does not. Written out by hand from the contract (docs/medical-rules.md), not
 # derived from the rules file. Each firing set fires nothing of a higher tier,
 # so the result's tier must be exactly the rule's.
@@ -14,12 +14,12 @@ RULE_CASES = {
     "E1": ([["deformity"]], [["swelling"], ["cannot_bend_90"]]),
     "E4": ([["cold_foot"]], [["numbness"]]),
     "E5": ([["breathless"]], [["calf"]]),
-    "U1": ([["locked"]], [["gives_way"]]),
+    "U1": ([["locked"]], [["cannot_bend_90"]]),
     "U3": ([["injury", "kneecap_tender"], ["injury", "age_55_plus"], ["injury", "fibula_tender"],
             ["injury", "cannot_bend_90"], ["injury", "cannot_bear_weight"]],
            [["kneecap_tender"], ["age_55_plus", "fibula_tender", "cannot_bear_weight"], ["injury", "swelling"]]),
     "U4": ([["pop"], ["injury", "rapid_swelling"]], [["rapid_swelling"], ["injury", "swelling"]]),
-    "U5": ([["severe_pain"]], [["crunch_pain"]]),
+    "U5": ([["severe_pain"]], [["night_or_rest_pain"]]),
     "U6": ([["cannot_bear_weight"]], [["cannot_bend_90"]]),
     "U8": ([["hot", "swelling"], ["fever", "hot"], ["fever", "redness"], ["fever", "swelling"]],
            [["fever"], ["hot", "redness"], ["swelling", "redness"]]),
@@ -28,11 +28,12 @@ RULE_CASES = {
     "U11": ([["open_wound"]], [["injury"]]),
     "U12": ([["numbness", "injury"]], [["numbness"], ["injury"]]),
     "U13": ([["cannot_lift_leg"]], [["cannot_bend_90"]]),
+    "U14": ([["gives_way"]], [["locked"], ["both_knees"]]),
+    "U15": ([["crunch_pain"]], [["morning_stiffness"], ["severe_pain"]]),
+    "U16": ([["bad_swelling"]], [["swelling"], ["rapid_swelling"], ["calf"]]),
     "D1": ([["pain_over_2_days"]], [["after_every_workout"]]),
-    "D2": ([["gives_way"]], [["locked"]]),
     "D3": ([["swelling"], ["rapid_swelling"]], [["redness"]]),
     "D4": ([["hot"], ["redness"]], [["fever"]]),
-    "D5": ([["crunch_pain"]], [["severe_pain"]]),
     "D7": ([["night_or_rest_pain"]], [["morning_stiffness"]]),
     "D8": ([["after_every_workout"], ["worsening"]], [["pain_over_2_days"]]),
     "D9": ([["child"]], [["age_55_plus"]]),
@@ -44,7 +45,7 @@ RULE_CASES = {
     "D14": ([["numbness"]], [["cold_foot"]]),
 }
 TIER_OF = {"E": "emergency", "U": "urgent", "D": "doctor"}
-RETIRED = {"E2", "E3", "U2", "U7", "D6"}
+RETIRED = {"E2", "E3", "U2", "U7", "D6", "D2", "D5"}
 # The reason each rule shows, in English, from the contract.
 REASONS = {
     "E1": "The knee may be broken or out of its joint.",
@@ -61,11 +62,12 @@ REASONS = {
     "U11": "A wound over the knee can reach the joint: it needs cleaning and perhaps stitches.",
     "U12": "Numbness after an injury can mean a damaged nerve.",
     "U13": "The tendon that straightens the knee may be torn.",
+    "U14": "A knee that gives way can have a torn ligament or meniscus: it should be examined today.",
+    "U15": "Clicking or crunching that hurts can mean a torn meniscus or damaged cartilage.",
+    "U16": "A badly swollen knee can mean bleeding into the joint, a torn ligament or an infection.",
     "D1": "Knee pain that lasts more than 2 days should be examined by a doctor.",
-    "D2": "A knee that gives way may have a torn ligament.",
     "D3": "Swelling after training can mean an injury, arthritis or inflammation.",
     "D4": "A red or hot knee shows inflammation, such as bursitis (a swollen fluid sac): do not treat it yourself.",
-    "D5": "Painful crunching can mean damaged cartilage.",
     "D7": "Pain at rest is not ordinary training soreness.",
     "D8": "Regular or growing pain: training through pain does harm.",
     "D9": "A child's knee pain should be examined, not treated at home.",
@@ -116,7 +118,7 @@ def in_russian(text):
 def test_every_rule_of_the_contract_has_a_case_and_only_those_are_evaluated():
     assert set(RULE_CASES) == {rule["id"] for rule in triage.RULES}
     assert RETIRED == {rule["id"] for rule in triage.ALL_RULES} - set(RULE_CASES)
-    assert triage.VERSION == 2
+    assert triage.VERSION == 3
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_CASES))
@@ -161,6 +163,16 @@ def test_retired_rules_never_fire(client, symptoms):
     (["pain_over_2_days", "both_knees"], "doctor", ["D1", "D13"]),
     (["deformity", "pain_over_2_days"], "emergency", ["E1", "D1"]),
     (["breathless", "calf"], "emergency", ["E5", "U10"]),
+    # Version 3: the NHS's same-day signs, and U8, D3 and D13 reading a badly swollen knee too.
+    (["gives_way"], "urgent", ["U14"]),
+    (["crunch_pain"], "urgent", ["U15"]),
+    (["bad_swelling"], "urgent", ["U16", "D3"]),
+    (["swelling"], "doctor", ["D3"]),
+    (["hot", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D4"]),
+    (["fever", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D12"]),
+    (["both_knees", "bad_swelling"], "urgent", ["U16", "D3", "D13"]),
+    (["swelling", "gives_way", "crunch_pain"], "urgent", ["U14", "U15", "D3"]),
+    (["none", "bad_swelling"], "urgent", ["U16", "D3"]),
 ])
 def test_the_highest_tier_wins_and_every_fired_rule_is_listed(client, symptoms, tier, rules):
     page = result_page(client, "en", symptoms)
@@ -269,7 +281,8 @@ def test_selfcare_and_doctor_link_to_the_timer_and_doctor_says_what_to_tell(clie
     doctor = result_page(client, "en", ["swelling"])
     assert 'href="/en/timer"' in shown_text(doctor, "first-aid", "until_seen") or \
         'data-first-aid="until_seen">' in doctor
-    assert re.search(r'data-first-aid="until_seen">[^<]*<a class="button" href="/en/timer">', doctor)
+    assert re.search(r'data-first-aid="until_seen">[^<]*<span class="source">[^<]*</span> <a class="button" '
+                     r'href="/en/timer">', doctor)
     assert '<div data-for-tiers="urgent doctor">\n    <h3>Tell the doctor</h3>' in doctor
     assert '<div data-for-tiers="urgent doctor" hidden>' in result_page(client, "en", ["none"])
 
@@ -333,8 +346,8 @@ def test_htmx_preview_gets_a_fragment_and_the_page_stays_whole(client):
                                   "check/result?s=swelling"])
 def test_content_pages_name_sources_and_review_date(client, lang, page):
     text = client.get(f"/{lang}/{page}").get_data(as_text=True)
-    assert {"en": "Content last reviewed: November 22, 2026",
-            "ru": "Материал проверен: 22 ноября 2026"}[lang] in text
+    assert {"en": "Content last reviewed: December 3, 2026",
+            "ru": "Материал проверен: 3 декабря 2026"}[lang] in text
     assert {"en": "Sources", "ru": "Источники"}[lang] in text
 
 
@@ -482,3 +495,112 @@ def test_none_of_these_is_dropped_when_anything_else_is_ticked(client):
     assert shown(page, "symptom") == ["swelling"]
     assert triage.evaluate(["none", "swelling"]).symptoms == ("swelling",)
     assert triage.evaluate(["none"]).symptoms == ("none",)
+
+
+# Sources (version 3): each claim names the page that says it ----------------
+
+# From the contract's "Sources", written out by hand: what the about page must cite.
+CITATIONS = [
+    "Stiell IG, Greenberg GH, Wells GA, et al. <cite lang=\"en\">Derivation of a decision rule for the use of "
+    "radiography in acute knee injuries.</cite> Ann Emerg Med. 1995;26(4):405-413.",
+    'href="https://doi.org/10.1016/S0196-0644(95)70106-0"',
+    "<cite lang=\"en\">Prospective validation of a decision rule for the use of radiography in acute knee "
+    "injuries.</cite> JAMA. 1996;275(8):611-615.",
+    'href="https://doi.org/10.1001/jama.1996.03530320035031"',
+    "Dubois B, Esculier JF. <cite lang=\"en\">Soft-tissue injuries simply need PEACE and LOVE.</cite> "
+    "Br J Sports Med. 2020;54(2):72-73 (BMJ).",
+    'href="https://doi.org/10.1136/bjsports-2019-101253"',
+    'href="https://www.nhs.uk/symptoms/knee-pain/"',
+    'href="https://www.nhs.uk/conditions/sprains-and-strains/"',
+    'href="https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/"',
+    'href="https://www.nhs.uk/conditions/septic-arthritis/"',
+    'href="https://www.nhs.uk/conditions/gout/"',
+    'href="https://northerncarealliance.nhs.uk/patient-information/patient-leaflets/'
+    'emergency-and-urgent-care-managing-knee-pain"',
+    'href="https://mpft.nhs.uk/services/msk/self-help/general-advice/safe-use-cold-treatment"',
+    'href="https://orthoinfo.aaos.org/en/diseases--conditions/quadriceps-tendon-tear/"',
+    'href="https://orthoinfo.aaos.org/en/diseases--conditions/patellar-tendon-tear/"',
+]
+
+
+def test_the_about_page_cites_every_source_in_full(client, lang):
+    page = client.get(f"/{lang}/about").get_data(as_text=True)
+    for citation in CITATIONS:
+        assert citation in page, citation
+    assert "Implementation of the Ottawa" not in page  # the 1997 paper's title with the 1996 paper's details
+    for key in ("000", "001", "nhs-knee", "nhs-sprains", "nhs-dvt", "nhs-septic", "nhs-gout", "nca", "mpft",
+                "ottawa", "peace", "aaos", "kneeaid"):
+        assert f'id="source-{key}"' in page, key
+    not_recorded = {"en": "its author, publisher, date and address were not recorded",
+                    "ru": "автор, издатель, дата публикации и адрес не сохранились"}[lang]
+    assert page.count(not_recorded) == 2
+
+
+def test_every_source_a_rule_first_aid_or_page_names_is_cited(client, page_urls):
+    from kneeaid.sources import SOURCES
+
+    named = {source for item in (*triage.ALL_RULES, *triage.FIRST_AID) for source in item["sources"]}
+    assert named <= set(SOURCES)
+    assert "NHS" not in named  # a rule names the NHS page that says it, not "NHS"
+    about = client.get("/en/about").get_data(as_text=True)
+    for url in page_urls:
+        page = client.get(url).get_data(as_text=True)
+        for key in re.findall(r'/about#source-([\w-]+)"', page):
+            assert f'id="source-{key}"' in about, (url, key)
+
+
+@pytest.mark.parametrize("symptoms, rule, sources", [
+    (["gives_way"], "U14", "source: NHS: knee pain"),
+    (["crunch_pain"], "U15", "source: NHS: knee pain"),
+    (["bad_swelling"], "U16", "source: NHS: knee pain"),
+    (["hot", "swelling"], "U8", "sources: NHS: septic arthritis, NHS: gout"),
+    (["injury", "age_55_plus"], "U3", "source: Ottawa Knee Rules"),
+    (["child", "fever"], "U9", "source: KneeAid's own caution"),
+    (["open_wound"], "U11", "source: KneeAid's own caution"),
+    (["numbness"], "D14", "source: KneeAid's own caution"),
+    (["fever"], "D12", "sources: article “The knees hurt after training”, NHS: septic arthritis"),
+    (["cannot_lift_leg"], "U13", "source: AAOS OrthoInfo: tendon tears"),
+])
+def test_each_reason_names_the_source_that_says_it(client, symptoms, rule, sources):
+    assert shown_text(result_page(client, "en", symptoms), "rule", rule).endswith(f"({sources})")
+
+
+def test_first_aid_names_its_sources(client):
+    page = result_page(client, "en", ["swelling"])
+    assert "(sources: article “The knees hurt after training”, NHS: sprains and strains)" in \
+        shown_text(page, "first-aid", "until_seen")
+    page = result_page(client, "en", ["deformity"])
+    assert shown_text(page, "first-aid", "keep_still").endswith("(source: KneeAid's own caution)")
+
+
+def test_the_about_page_says_where_kneeaid_is_stricter_than_its_sources(client, lang):
+    page = client.get(f"/{lang}/about").get_data(as_text=True)
+    section = page.split('<section id="source-kneeaid"')[1].split("</section>")[0]
+    expected = {
+        "en": ["Where KneeAid is stricter than its sources", "2 weeks", "call an ambulance", "7 days",
+               "a child or teenager with an injured knee or a fever sees a doctor today"],
+        "ru": ["Где KneeAid осторожнее своих источников", "2 недели", "вызвать скорую", "7 дней",
+               "ребёнка или подростка с травмой колена или с повышенной температурой показывают врачу"],
+    }[lang]
+    for words in expected:
+        assert words in section, words
+    # A reason that only caution supports links to this section from its page's sources box.
+    doctor = client.get(f"/{lang}/doctor").get_data(as_text=True)
+    assert f'href="/{lang}/about#source-kneeaid"' in doctor
+
+
+def test_advice_without_a_source_is_gone(client, lang):
+    timer = client.get(f"/{lang}/timer").get_data(as_text=True)
+    assert "Raynaud" not in timer and "Рейно" not in timer
+    heat = client.get(f"/{lang}/heat?three_days=yes&skin_hot=no&fever=no&worse=no").get_data(as_text=True)
+    assert "15-20" not in heat and "15–20" not in heat
+
+
+def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
+    page = client.get("/en/doctor").get_data(as_text=True)
+    today = page.split('<h2 id="tier-urgent">')[1].split("</section>")[0]
+    for sign in ("The knee gives way or feels unstable.", "The knee crunches or clicks, and it hurts.",
+                 "The knee is badly swollen: clearly bigger than the other knee."):
+        assert sign in today, sign
+    days = page.split('<h2 id="tier-doctor">')[1].split("</section>")[0]
+    assert "gives way" not in days and "crunches" not in days

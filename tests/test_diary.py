@@ -33,15 +33,16 @@ def session(**fields):
 
 
 def check(symptoms=("swelling",), tier="doctor", rules=("D3",), **fields):
-    """A check made under the current rules (version 2)."""
-    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 2,
+    """A check made under the current rules (version 3)."""
+    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 3,
             "symptoms": list(symptoms), "tier": tier, "rules": list(rules), **fields}
 
 
-def old_check(symptoms, tier, rules):
-    """A check made under version 1, as a phone's outbox kept it: no rulesVersion."""
-    entry = check(symptoms, tier, rules)
-    del entry["rulesVersion"]
+def old_check(symptoms, tier, rules, version=1):
+    """A check made under an earlier version, as a phone's outbox kept it (version 1 had no rulesVersion)."""
+    entry = check(symptoms, tier, rules, rulesVersion=version)
+    if version == 1:
+        del entry["rulesVersion"]
     return entry
 
 
@@ -170,13 +171,18 @@ BAD_ENTRIES = [
     (check(symptoms=["swelling", "swelling"]), "repeated"),
     (check(symptoms=[["swelling"]]), "entries[0].symptoms"),
     (check(symptoms=[], tier="selfcare", rules=[]), "no answer"),
-    (check(rulesVersion=3), "entries[0].rulesVersion"),
+    (check(rulesVersion=4), "entries[0].rulesVersion"),
+    (check(rulesVersion=0), "entries[0].rulesVersion"),
     (check(rulesVersion=True), "entries[0].rulesVersion"),
     (check(rulesVersion="2"), "entries[0].rulesVersion"),
     (old_check(["cold_foot"], "emergency", ["E4"]), "symptom ids of rules version 1"),
     (old_check(["numbness"], "emergency", ["E4"]), "rule ids of rules version 1"),
     (old_check(["numbness"], "unanswered", []), "entries[0].tier"),
     (old_check(["numbness"], "emergency", ["E2", "E2"]), "repeated"),
+    (old_check(["bad_swelling"], "urgent", ["D3"], version=2), "symptom ids of rules version 2"),
+    (old_check(["gives_way"], "urgent", ["U14"], version=2), "rule ids of rules version 2"),
+    (old_check(["numbness"], "emergency", ["E2"], version=2), "rule ids of rules version 2"),
+    (check(["gives_way"], "doctor", ["D2"]), "do not match"),
     ("a string", "entries[0]: must be an object"),
 ]
 
@@ -441,6 +447,37 @@ def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client
     assert {"en": "Checked with the rules of version 1", "ru": "по правилам версии 1"}[lang] in page
 
 
+def test_a_check_of_version_2_synced_after_the_update_is_kept_with_its_old_tier_and_reasons(client, lang):
+    """Version 3 made a knee that gives way or crunches painfully urgent; a check that waited in a
+    phone's outbox keeps the tier and reasons it was shown, and the words the person ticked then."""
+    waited = [old_check(["gives_way"], "doctor", ["D2"], version=2),
+              old_check(["crunch_pain", "swelling"], "doctor", ["D3", "D5"], version=2),
+              old_check(["hot", "swelling"], "urgent", ["U8", "D3", "D4"], version=2)]
+    response = sync(client, waited)
+    assert response.status_code == 200
+    assert response.get_json() == {"acknowledged": [entry["id"] for entry in waited], "rejected": []}
+    kept = {entry["id"]: entry for entry in stored(client)}
+    assert [kept[entry["id"]] for entry in waited] == waited  # as recorded, not re-evaluated
+    page = view(client, lang)
+    reasons = {"en": ["A knee that gives way may have a torn ligament.",
+                      "Painful crunching can mean damaged cartilage."],
+               "ru": ["Если колено подкашивается, возможно, порвана связка.",
+                      "Болезненный хруст может означать повреждение хряща."]}
+    for reason in reasons[lang]:
+        assert reason in page, reason
+    for entry in waited:
+        item = page.split(f'data-entry-id="{entry["id"]}"')[1].split("</li>\n  <li data-entry-id")[0]
+        assert [f'<li data-rule="{rule}">' in item for rule in entry["rules"]] == [True] * len(entry["rules"])
+        assert 'data-rules-version="2"' in item
+        assert {"en": "Book a doctor in the next few days", "ru": "Запишитесь к врачу в ближайшие дни"}[lang] in item \
+            or entry["tier"] == "urgent"
+    # "swelling" read "swollen" (any swelling) before version 3 split it from "badly swollen".
+    swollen = {"en": "the knee is swollen", "ru": "колено опухло"}[lang]
+    assert swollen in page and {"en": "a little swollen", "ru": "немного опухло"}[lang] not in page
+    sync(client, [check(["swelling"], "doctor", ["D3"])])
+    assert {"en": "the knee is a little swollen", "ru": "колено немного опухло"}[lang] in view(client, lang)
+
+
 def test_a_check_of_the_current_version_is_re_evaluated_and_says_no_version_note(client):
     assert sync(client, [check(["deformity"], "emergency", ["E1"])]).status_code == 200
     page = view(client)
@@ -455,7 +492,7 @@ def test_csv_export_names_the_rules_version_of_each_check(client):
     rows = client.get("/diary/export.csv").get_data(as_text=True).splitlines()
     header = rows[0].split(",")
     versions = sorted(row.split(",")[header.index("rulesVersion")] for row in rows[1:])
-    assert versions == ["1", "2"]
+    assert versions == ["1", "3"]
 
 
 def test_the_summary_is_one_printable_page(client):

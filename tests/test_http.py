@@ -78,10 +78,10 @@ def test_about_names_sources_review_date_and_privacy(client):
     page = client.get("/en/about").get_data(as_text=True)
     assert "Ottawa Knee Rules" in page
     assert "NHS" in page
-    assert "November 22, 2026" in page
+    assert "December 3, 2026" in page
     assert "not a diagnosis" in page
     ru_page = client.get("/ru/about").get_data(as_text=True)
-    assert "22 ноября 2026" in ru_page
+    assert "3 декабря 2026" in ru_page
 
 
 def test_home_page_has_the_four_ways_in_and_the_emergency_numbers(client, lang):

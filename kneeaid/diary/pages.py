@@ -90,7 +90,7 @@ def view_context(profile_id, month=None, page=1):
         "see_doctor": pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
-        "symptom_labels": triage.SYMPTOM_LABELS, "rule_reasons": triage.RULE_REASONS,
+        "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,
         "rules_version": triage.VERSION,
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
         "parse": datetime.fromisoformat,
