@@ -142,6 +142,8 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
 @pytest.mark.parametrize("lang, values, tier, headline", [
     ("en", ["locked"], "urgent", "See a doctor today"),
     ("ru", ["swelling", "child"], "doctor", "Запишитесь к врачу в ближайшие дни"),
+    ("ru", ["bad_swelling"], "urgent", "К врачу сегодня"),  # version 3's same-day signs
+    ("en", ["gives_way", "crunch_pain"], "urgent", "See a doctor today"),
 ])
 def test_the_check_works_offline_with_the_same_answers(
         context, own_live_server, lang, values, tier, headline, go_offline):

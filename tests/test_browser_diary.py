@@ -145,29 +145,39 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diar
     assert len(profiles) == 1, "one diary, not two"
 
 
+WAITED_CHECKS = {  # a check as a phone's outbox kept it under an earlier rules version, and a reason it shows
+    1: ({"symptoms": ["injury", "cannot_bear_weight"], "tier": "emergency", "rules": ["E3", "U6", "D10"]},
+        "E3", "An X-ray is needed now."),
+    2: ({"symptoms": ["gives_way", "crunch_pain"], "tier": "doctor", "rules": ["D2", "D5"], "rulesVersion": 2},
+        "D2", "A knee that gives way may have a torn ligament."),
+}
+
+
+@pytest.mark.parametrize("version", sorted(WAITED_CHECKS))
 def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_old_reasons(
-        context, own_live_server, diary_of, offline_ready):
-    """A phone saved a check under rules version 1 (no rulesVersion), went offline, and the app
-    updated to version 2 before it could send it: the check is kept, never refused."""
+        context, own_live_server, diary_of, offline_ready, version):
+    """A phone saved a check under an earlier rules version (version 1 had no rulesVersion), went
+    offline, and the app updated before it could send it: the check is kept, never refused, with
+    the tier and reasons it was shown (version 3 made version 2's D2 and D5 urgent)."""
+    fields, rule, reason = WAITED_CHECKS[version]
     server = own_live_server
     page = context.new_page()
     page.goto(server.url + "/en/diary")
     offline_ready(page)
     server.stop()
     context.set_offline(True)
-    page.evaluate("""() => window.KneeAid.keepInDiary({
-        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(),
-        symptoms: ["injury", "cannot_bear_weight"], tier: "emergency", rules: ["E3", "U6", "D10"]})""")
+    page.evaluate("""(fields) => window.KneeAid.keepInDiary({
+        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(), ...fields})""", fields)
     server.restart()
     context.set_offline(False)
     page.reload()
     [kept] = diary_of(server)
-    assert (kept["tier"], kept["rules"]) == ("emergency", ["E3", "U6", "D10"])
-    assert "rulesVersion" not in kept
+    assert (kept["tier"], kept["rules"]) == (fields["tier"], fields["rules"])
+    assert kept.get("rulesVersion") == fields.get("rulesVersion")
     view = page.locator("#diary-view")
-    view.get_by_text("An X-ray is needed now.").wait_for()
-    assert view.get_by_text("Checked with the rules of version 1").is_visible()
-    assert view.locator('[data-rule="E3"]').is_visible()
+    view.get_by_text(reason).wait_for()
+    assert view.get_by_text(f"Checked with the rules of version {version}").is_visible()
+    assert view.locator(f'[data-rule="{rule}"]').is_visible()
 
 
 def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(context, own_live_server, diary_of):
