@@ -19,9 +19,16 @@ def preferred_language():
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+def language_of_address():
+    """The language an address starts with (/ru/…), even one no page answers:
+    a mistyped Russian address gets a Russian error page."""
+    first = request.path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
 def current_language():
     """Flask-Babel's locale selector: the page's prefix, else the preference."""
-    return g.get("lang") or preferred_language()
+    return g.get("lang") or language_of_address() or preferred_language()
 
 
 def current_timezone():

@@ -95,6 +95,18 @@ def test_the_404_page_speaks_the_persons_language(client):
     assert "Страница не найдена" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/ru/prevention", "/ru/check/nothing", "/ru/diary/2026-13"])
+def test_every_error_page_under_ru_is_in_russian(client, path):
+    """A Russian reader who follows a bad link stays in Russian, whatever the browser's language."""
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code in (400, 404)
+    page = response.get_data(as_text=True)
+    assert '<html lang="ru">' in page
+    assert "Page not found" not in page and re.search("[а-я]{4}", page.split("<main")[1])
+    other = client.post("/ru/timer", headers={"Accept-Language": "en"})  # 405
+    assert other.status_code == 405 and '<html lang="ru">' in other.get_data(as_text=True)
+
+
 # Catalogs ---------------------------------------------------------------
 
 def _catalog(lang):
