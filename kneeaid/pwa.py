@@ -152,9 +152,9 @@ def manifest():
         "screenshots": _screenshots(),
         "shortcuts": [
             {"name": _("First-aid timer"), "short_name": _("Timer"),
-             "url": url_for("timer.page"), "icons": [_icon("icon-192.png", 192)]},
+             "url": url_for("timer.page"), "icons": [_icon("shortcut-timer-96.png", 96)]},
             {"name": _("Symptom check"), "short_name": _("Check"),
-             "url": url_for("check.page"), "icons": [_icon("icon-192.png", 192)]},
+             "url": url_for("check.page"), "icons": [_icon("shortcut-check-96.png", 96)]},
         ],
     }
     response = current_app.json.response(manifest)

@@ -9,6 +9,13 @@ real app (python app.py) with its data in a temporary folder, in Debian's
 Chromium. ``--only`` keeps the shots whose name contains one of the parts
 (``--only en-check dark``).
 
+    .venv/bin/python scripts/screenshots.py --states
+
+saves instead what a person in pain sees first, on the first screen only (no
+scrolling): home, the timer set up, running and ringing, and the check with a
+danger sign ticked, in both languages, light and dark, at 390x844 and at 320 px
+with 200 % text (FOLDER/state-<lang>-<state>-<scheme>-<size>.png).
+
     .venv/bin/python scripts/screenshots.py --manifest
 
 writes the install screenshots the manifest names instead
@@ -36,6 +43,15 @@ LARGE_TEXT = "html { font-size: 200% !important; }"
 # A check with an answer, so the result page shows a tier.
 EXAMPLES = {"check/result": "?s=deformity"}
 MANIFEST_SHOTS = {"narrow": {"width": 412, "height": 915}, "wide": {"width": 1280, "height": 800}}
+STATE_SIZES = {"390": ({"width": 390, "height": 844}, False), "320-text200": (NARROW, True)}
+# state: (page, what to do on it first). The timer's clock is Playwright's, moved, never waited for.
+STATES = {
+    "home": ("", None),
+    "timer-setup": ("timer", None),
+    "timer-running": ("timer", "running"),
+    "timer-ringing": ("timer", "ringing"),
+    "check-danger": ("check", "danger"),
+}
 
 
 def shot_name(lang, page, scheme, text, width):
@@ -72,6 +88,40 @@ def save(browser, address, viewport, scheme, large_text, path, full_page=True):
         context.close()
 
 
+def act(page, action):
+    if action in ("running", "ringing"):
+        page.locator("#start-cold").click()
+        page.clock.fast_forward("06:00" if action == "running" else "15:01")
+        page.clock.run_for(500)
+    elif action == "danger":
+        page.locator('input[value="deformity"]').check()
+        page.evaluate("window.scrollTo(0, 600)")
+        page.wait_for_timeout(300)
+
+
+def take_state_shots(browser, url, out):
+    taken = 0
+    for lang in ("en", "ru"):
+        for state, (page_path, action) in STATES.items():
+            for scheme in ("light", "dark"):
+                for size, (viewport, large_text) in STATE_SIZES.items():
+                    context = browser.new_context(viewport=viewport, color_scheme=scheme, bypass_csp=large_text,
+                                                  device_scale_factor=1, service_workers="block")
+                    try:
+                        page = context.new_page()
+                        page.clock.install()
+                        page.goto(f"{url}/{lang}/{page_path}")
+                        if large_text:
+                            page.add_style_tag(content=LARGE_TEXT)
+                        act(page, action)
+                        page.wait_for_timeout(150)
+                        page.screenshot(path=str(out / f"state-{lang}-{state}-{scheme}-{size}.png"))
+                        taken += 1
+                    finally:
+                        context.close()
+    return taken
+
+
 def take_manifest_shots(browser, url):
     folder = ROOT / "static" / "screenshots"
     folder.mkdir(exist_ok=True)
@@ -87,6 +137,7 @@ def main():
     parser.add_argument("--out", default="/tmp/kneeaid-screenshots", help="where to save (default %(default)s)")
     parser.add_argument("--only", nargs="*", default=[], help="only shots whose name contains one of these")
     parser.add_argument("--manifest", action="store_true", help="write static/screenshots/ for the manifest")
+    parser.add_argument("--states", action="store_true", help="the first screens a person in pain sees")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -95,8 +146,12 @@ def main():
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                taken = take_manifest_shots(browser, url) if args.manifest else take_page_shots(
-                    browser, url, out, args.only)
+                if args.manifest:
+                    taken = take_manifest_shots(browser, url)
+                elif args.states:
+                    taken = take_state_shots(browser, url, out)
+                else:
+                    taken = take_page_shots(browser, url, out, args.only)
                 browser.close()
         finally:
             app_process.stop(process)

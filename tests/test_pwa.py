@@ -41,7 +41,10 @@ def test_manifest_names_are_in_their_language(client):
 def test_manifest_icons_and_screenshots_exist_with_their_stated_size(client, lang):
     manifest = client.get(f"/{lang}/manifest.webmanifest").get_json()
     assert {shot["form_factor"] for shot in manifest["screenshots"]} == {"narrow", "wide"}
-    for icon in manifest["icons"] + manifest["screenshots"]:
+    shortcut_icons = [icon for shortcut in manifest["shortcuts"] for icon in shortcut["icons"]]
+    assert len({icon["src"] for icon in shortcut_icons}) == 2, "each shortcut its own picture"
+    assert not {icon["src"] for icon in shortcut_icons} & {icon["src"] for icon in manifest["icons"]}
+    for icon in manifest["icons"] + manifest["screenshots"] + shortcut_icons:
         png = client.get(icon["src"]).data
         width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
         assert f"{width}x{height}" == icon["sizes"]
