@@ -83,16 +83,30 @@ def texts_for_script():
         "whyNotifications": gettext("So that the alarm can also show as a notification, KneeAid asks once "
                                     "whether it may send notifications. The timer works either way."),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
+        **whether_the_alarm_reaches_a_locked_phone(),
+    }
+
+
+def whether_the_alarm_reaches_a_locked_phone():
+    """What the timer page says of it: before the start, why it may not
+    ("push", by static/js/push.js's pushStatus()); while the timer runs, in one
+    line under the countdown ("lock": "on" once the server holds this timer's
+    alarms, "off" otherwise)."""
+    return {
         "push": push_status_texts(),
+        "lock": {
+            "on": gettext("The alarm will reach your locked phone."),
+            "off": gettext("Keep this page open: the alarm cannot reach a locked phone."),
+        },
     }
 
 
 def push_status_texts():
-    """What the timer page says about whether the alarm can reach this phone
-    with its screen locked, by static/js/push.js's pushStatus()."""
+    """What the timer page says before the start about why the alarm may not
+    reach this phone with its screen locked, by static/js/push.js's
+    pushStatus(). Nothing is promised before the server has accepted the
+    alarms of a running timer (then the "lock" line says so)."""
     return {
-        "on": gettext("On this phone the alarm also comes as a notification, even with the screen locked, "
-                      "while there is a network."),
         "refused": gettext("Notifications are refused on this phone: the alarm rings only while a KneeAid "
                            "page is open. Keep it open."),
         "offline": gettext("No network now: the alarm rings only while a KneeAid page is open. Keep it open "

@@ -100,7 +100,10 @@ def test_every_page_is_usable_at_200_percent_text(browser, live_server, page_url
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
             brand, switch = page.locator(".brand").bounding_box(), page.locator(".lang-switch").bounding_box()
             assert not overlap(brand, switch), f"{path}: the name and the language button overlap"
-            assert fixed_bars_height(page) <= viewport["height"] / 4, path
+            # A quarter at most; on the timer's set-up screen, whose one action must stay in view
+            # (its Start, fixed above the tab bar), two fifths.
+            share = 0.4 if path.endswith("/timer") else 0.25
+            assert fixed_bars_height(page) <= viewport["height"] * share, path
             assert page.get_by_role("navigation", name=re.compile("Main|Главное")).get_by_role(
                 "link", name=re.compile("Diary|Дневник")).count() == 1, "the tabs keep their names"
     finally:

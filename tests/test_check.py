@@ -199,7 +199,7 @@ def test_no_answer_gives_no_tier_and_asks_for_one(client, lang, query):
     assert '<div data-answered hidden>' in page
     block = unanswered_block(page)
     assert {"en": "<h2>Tick what applies</h2>", "ru": "<h2>Отметьте, что подходит</h2>"}[lang] in block
-    assert {"en": "“None of these”", "ru": "«Ничего из этого»"}[lang] in block
+    assert {"en": "“None of these”", "ru": "«Ничего из перечисленного»"}[lang] in block
 
 
 def test_the_empty_check_shows_no_tier(client, lang):
@@ -502,13 +502,13 @@ def test_none_of_these_is_dropped_when_anything_else_is_ticked(client):
 # From the contract's "Sources", written out by hand: what the about page must cite.
 CITATIONS = [
     "Stiell IG, Greenberg GH, Wells GA, et al. <cite lang=\"en\">Derivation of a decision rule for the use of "
-    "radiography in acute knee injuries.</cite> Ann Emerg Med. 1995;26(4):405-413.",
+    "radiography in acute knee injuries.</cite> Ann Emerg Med. 1995;26(4):405-413",
     'href="https://doi.org/10.1016/S0196-0644(95)70106-0"',
     "<cite lang=\"en\">Prospective validation of a decision rule for the use of radiography in acute knee "
-    "injuries.</cite> JAMA. 1996;275(8):611-615.",
+    "injuries.</cite> JAMA. 1996;275(8):611-615",
     'href="https://doi.org/10.1001/jama.1996.03530320035031"',
     "Dubois B, Esculier JF. <cite lang=\"en\">Soft-tissue injuries simply need PEACE and LOVE.</cite> "
-    "Br J Sports Med. 2020;54(2):72-73 (BMJ).",
+    "Br J Sports Med. 2020;54(2):72-73 (BMJ)",
     'href="https://doi.org/10.1136/bjsports-2019-101253"',
     'href="https://www.nhs.uk/symptoms/knee-pain/"',
     'href="https://www.nhs.uk/conditions/sprains-and-strains/"',
@@ -532,7 +532,7 @@ def test_the_about_page_cites_every_source_in_full(client, lang):
                 "ottawa", "peace", "aaos", "kneeaid"):
         assert f'id="source-{key}"' in page, key
     not_recorded = {"en": "its author, publisher, date and address were not recorded",
-                    "ru": "автор, издатель, дата публикации и адрес не сохранились"}[lang]
+                    "ru": "автор, издатель, дата публикации и адрес страницы не сохранились"}[lang]
     assert page.count(not_recorded) == 2
 
 
@@ -579,8 +579,8 @@ def test_the_about_page_says_where_kneeaid_is_stricter_than_its_sources(client, 
     expected = {
         "en": ["Where KneeAid is stricter than its sources", "2 weeks", "call an ambulance", "7 days",
                "a child or teenager with an injured knee or a fever sees a doctor today"],
-        "ru": ["Где KneeAid осторожнее своих источников", "2 недели", "вызвать скорую", "7 дней",
-               "ребёнка или подростка с травмой колена или с повышенной температурой показывают врачу"],
+        "ru": ["В чём KneeAid строже своих источников", "2\xa0недель", "вызвать скорую", "7\xa0дней",
+               "ребёнка или подростка с травмой колена или повышенной температурой нужно показать врачу"],
     }[lang]
     for words in expected:
         assert words in section, words

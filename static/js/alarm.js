@@ -1,48 +1,82 @@
 // The alarm, on whichever page of KneeAid is open: watches the stored timer
-// (timer-state.js), rings when the ice pack must come off, and settles a
-// finished elevation.
+// (timer-state.js), rings when the ice pack must come off, chimes once at the
+// skin check, and settles a finished elevation.
 "use strict";
 
 (function (KneeAid) {
   const MINUTE = KneeAid.MINUTE;
   const { loadTimer, phaseOf, finishSession } = KneeAid;
+  const RUNNING = ["cold", "cold-over", "elevation"];
 
-  // The alarm -------------------------------------------------------------
-  // A sound (its AudioContext unlocked by the Start tap), vibration where the
-  // device has it, and a system notification through the service worker.
+  // The sound ---------------------------------------------------------------
+  // A browser lets a page play sound only after a tap or a key press on it. A
+  // reload, a language switch or reopening KneeAid makes a new page: while a
+  // timer runs, its first tap or key press turns the sound on again, and until
+  // then the page says so (the .sound-on buttons).
 
-  const ALARM_KEY = "kneeaid.alarm";  // the end time whose alarm has rung
   let audio = null;
-  let ringTimer = null;
+
+  function timerRuns() {
+    const { state } = loadTimer();
+    return RUNNING.includes(phaseOf(state));
+  }
+
+  function soundIsOn() {
+    return audio !== null && audio.state === "running";
+  }
 
   function unlockSound() {
     const AudioContext = window.AudioContext || window.webkitAudioContext;
     if (!audio && AudioContext) {
       audio = new AudioContext();
+      // A moment after, not at once: the tap's click must not fall through to what was under the button.
+      audio.addEventListener("statechange", () => setTimeout(showSoundButtons, 600));
     }
-    if (audio && audio.state === "suspended") {
-      audio.resume();
+    if (audio && audio.state !== "running") {
+      audio.resume().then(showSoundButtons, () => {});
     }
+    showSoundButtons();
   }
 
-  function beep(at, frequency) {
+  // The button by the countdown (the timer page) or above the tab bar (every other page).
+  function showSoundButtons() {
+    const canPlay = Boolean(window.AudioContext || window.webkitAudioContext);
+    const off = canPlay && timerRuns() && !soundIsOn();
+    const onTimerPage = document.getElementById("timer") !== null;
+    document.querySelectorAll(".sound-on").forEach((button) => {
+      button.hidden = !off || (onTimerPage !== button.classList.contains("by-countdown"));
+    });
+  }
+
+  function beep(at, frequency, length = 0.35) {
     const tone = audio.createOscillator();
     const volume = audio.createGain();
     tone.frequency.value = frequency;
     volume.gain.setValueAtTime(0.0001, at);
     volume.gain.exponentialRampToValueAtTime(0.4, at + 0.02);
-    volume.gain.exponentialRampToValueAtTime(0.0001, at + 0.35);
+    volume.gain.exponentialRampToValueAtTime(0.0001, at + length);
     tone.connect(volume).connect(audio.destination);
     tone.start(at);
-    tone.stop(at + 0.4);
+    tone.stop(at + length + 0.05);
   }
 
+  // The alarm: three tones and a long vibration, again every 2.5 s until dismissed.
   function chime() {
-    if (audio && audio.state === "running") {
+    if (soundIsOn()) {
       [0, 0.5, 1].forEach((offset, index) => beep(audio.currentTime + offset, index === 2 ? 1046 : 880));
     }
     if (navigator.vibrate) {
       navigator.vibrate([400, 200, 400, 200, 400]);
+    }
+  }
+
+  // A gentle reminder (the skin check): one short tone and one short vibration.
+  function shortChime() {
+    if (soundIsOn()) {
+      beep(audio.currentTime, 660, 0.25);
+    }
+    if (navigator.vibrate) {
+      navigator.vibrate(300);
     }
   }
 
@@ -60,9 +94,10 @@
     }));
   }
 
-  function banner() {
-    return document.getElementById("alarm-banner");
-  }
+  // The ringing alarm: a sheet in view on every page, until dismissed ----------
+
+  const ALARM_KEY = "kneeaid.alarm";  // the end time whose alarm has rung
+  let ringTimer = null;
 
   function ring(endedAt) {
     localStorage.setItem(ALARM_KEY, String(endedAt));
@@ -91,6 +126,38 @@
     return ringTimer !== null;
   }
 
+  // Shown while it rings, with the focus on its big button; hidden, the focus
+  // goes to the next step on the timer page, else to the page.
+  function showSheet() {
+    const sheet = document.getElementById("alarm-sheet");
+    if (!sheet || sheet.hidden === !isRinging()) {
+      return;
+    }
+    sheet.hidden = !isRinging();
+    const next = isRinging() ? sheet.querySelector(".alarm-next")
+      : document.getElementById("start-elevation") || document.getElementById("main");
+    if (next && (isRinging() || sheet.contains(document.activeElement) || document.activeElement === document.body)) {
+      next.focus();
+    }
+  }
+
+  // The skin check: once per cold phase, on whichever page is open ------------
+
+  const SKIN_KEY = "kneeaid.skinChecked";  // the start of the cold phase whose skin check was given
+
+  function checkTheSkin(state, now) {
+    const due = KneeAid.elapsedMs(state, now) >= KneeAid.config.timerLimits.skinCheckAfterMinutes * MINUTE;
+    const given = localStorage.getItem(SKIN_KEY) === String(state.phaseStartedAt);
+    if (due && !given) {
+      localStorage.setItem(SKIN_KEY, String(state.phaseStartedAt));
+      shortChime();
+      const reminder = document.getElementById("skin-reminder");
+      if (reminder && !document.getElementById("timer")) {
+        reminder.hidden = false;
+      }
+    }
+  }
+
   // The chip on every other page: which phase runs and the time left, a tap back to the timer.
   function showChip(state, phase, now) {
     const chip = document.getElementById("timer-chip");
@@ -116,7 +183,9 @@
     const { state } = loadTimer();
     const now = Date.now();
     const phase = phaseOf(state, now);
-    const alarmBanner = banner();
+    if (phase === "cold") {
+      checkTheSkin(state, now);
+    }
     if (phase === "cold-over") {
       // Once per cold phase: after a reload the page says the cold is over instead.
       const offAt = KneeAid.coldOffAt(state);
@@ -134,10 +203,9 @@
         chime();
       }
     }
-    if (alarmBanner) {
-      alarmBanner.hidden = !(isRinging() && !document.getElementById("timer"));
-    }
+    showSheet();
     showChip(state, phase, now);
+    showSoundButtons();
     // Wake up exactly at the end, and at least every second while visible; a
     // paused ice pack still has its cap.
     const wakeAt = phase === "cold" ? KneeAid.coldOffAt(state)
@@ -147,25 +215,49 @@
     }
   }
 
-  document.addEventListener("kneeaid:timer", watch);
-  window.addEventListener("storage", (event) => event.key === KneeAid.TIMER_KEY && watch());
+  // Any tap or key press while a timer runs turns the sound on (a browser allows
+  // it only then); on the button that says so it also plays a tone, to show it works.
+  function turnSoundOn(event) {
+    if (soundIsOn() || !timerRuns()) {
+      return;
+    }
+    unlockSound();
+    if (audio && event.target.closest && event.target.closest(".sound-on")) {
+      audio.resume().then(() => beep(audio.currentTime, 880, 0.2), () => {});
+    }
+  }
+  ["pointerdown", "pointerup", "touchend", "keydown", "click"].forEach((type) => {
+    document.addEventListener(type, turnSoundOn, true);
+  });
   document.addEventListener("click", (event) => {
     if (event.target.closest(".alarm-silence")) {
       silence();
       watch();
+    } else if (event.target.closest(".skin-reminder-ok")) {
+      document.getElementById("skin-reminder").hidden = true;
     }
   });
-  // The next step from any page: the ice pack is off, the leg goes up, the timer
-  // opens. In the capture phase: htmx's boosted link must not run first.
+  // The next step from any page: the ice pack is off, the leg goes up (for the
+  // time chosen on the timer page, if it is open), the timer opens. In the
+  // capture phase: htmx's boosted link must not run first.
   document.addEventListener("click", (event) => {
     if (event.target.closest(".alarm-next")) {
+      const chosen = document.getElementById("elevation-minutes");
       silence();
-      KneeAid.startElevation(KneeAid.config.timerLimits.elevationDefault);
+      KneeAid.startElevation(chosen ? Number(chosen.value) : KneeAid.config.timerLimits.elevationDefault);
+      if (chosen) {
+        event.preventDefault();  // the timer page is open already
+      }
     }
   }, true);
-  // Boosted navigation swaps the body: show the banner again on the new page.
+  document.addEventListener("kneeaid:timer", watch);
+  window.addEventListener("storage", (event) => event.key === KneeAid.TIMER_KEY && watch());
+  // Boosted navigation swaps the body: show the sheet, the chip and the buttons again on the new page.
   document.addEventListener("htmx:afterSettle", watch);
+  if (timerRuns()) {
+    unlockSound();  // plays at once where the browser allows it; else the first tap does
+  }
   watch();
 
-  Object.assign(KneeAid, { unlockSound, silence, isRinging });
+  Object.assign(KneeAid, { unlockSound, silence, isRinging, soundIsOn });
 })(window.KneeAid);

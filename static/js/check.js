@@ -32,10 +32,10 @@
   }
 
   // The language link takes the ticked boxes along, so the other language
-  // gives the same answer.
-  function keepAnswersAcrossLanguages() {
+  // gives the same answer, and opens at the box last changed (its id), not at the top.
+  function keepAnswersAcrossLanguages(changed) {
     const query = new URLSearchParams(ticked().map((value) => ["s", value])).toString();
-    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "");
+    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "", changed && changed.id ? `#${changed.id}` : "");
   }
 
   window.KneeAidTriage.load().then((triage) => {
@@ -58,9 +58,9 @@
       window.KneeAidTriage.evaluate(triage, ticked()));
     // The answer (and the call button for a danger sign) shows at once; the
     // server's fragment, the same answer, replaces it when it arrives.
-    form.addEventListener("change", () => {
+    form.addEventListener("change", (event) => {
       preview();
-      keepAnswersAcrossLanguages();
+      keepAnswersAcrossLanguages(event.target);
     });
     // No network for the live preview: the answer above stays.
     form.addEventListener("htmx:sendError", preview);

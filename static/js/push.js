@@ -17,7 +17,9 @@
     return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   }
 
-  // Whether the alarm can reach this phone with its screen locked, and if not, why.
+  // Whether the alarm can reach this phone with its screen locked, and if not,
+  // why: "on" only once the server has accepted every alarm the running timer
+  // still needs; "pending" until then (or when it refused them).
   function pushStatus() {
     if (!supported()) {
       const iPhone = /iPhone|iPad|iPod/.test(navigator.userAgent) && !navigator.standalone;
@@ -29,7 +31,25 @@
     if (Notification.permission === "default") {
       return "not-asked";
     }
-    return navigator.onLine ? "on" : "offline";
+    if (!navigator.onLine) {
+      return "offline";
+    }
+    return serverHoldsTheAlarms(Date.now()) ? "on" : "pending";
+  }
+
+  function canPush() {
+    return supported() && Notification.permission === "granted" && navigator.onLine;
+  }
+
+  // An alarm's key names what it says and when: a change of either is a new alarm.
+  function keyOf(alarm) {
+    return `${alarm.kind}@${alarm.at}@${document.documentElement.lang}`;
+  }
+
+  function serverHoldsTheAlarms(now) {
+    const wanted = wantedAlarms(KneeAid.loadTimer(now).state, now);
+    const held = readStore().alarms;
+    return wanted.length > 0 && wanted.every((alarm) => held.some((one) => one.key === keyOf(alarm)));
   }
 
   // The alarms the stored timer needs, each still ahead: [{kind, at}].
@@ -119,13 +139,13 @@
   // wanted, asks for what is missing. A failure leaves the rest for next time
   // (the next change, the network coming back, the next page).
   async function reconcile() {
-    if (pushStatus() !== "on") {
+    if (!canPush()) {
       return;
     }
     const now = Date.now();
     const lang = document.documentElement.lang;
     const { state } = KneeAid.loadTimer(now);
-    const wanted = wantedAlarms(state, now).map((alarm) => ({ ...alarm, key: `${alarm.kind}@${alarm.at}@${lang}` }));
+    const wanted = wantedAlarms(state, now).map((alarm) => ({ ...alarm, key: keyOf(alarm) }));
     const stored = readStore();
     for (const alarm of [...stored.alarms]) {
       if (!wanted.some((one) => one.key === alarm.key)) {

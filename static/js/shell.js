@@ -24,9 +24,13 @@ window.KneeAid = (function () {
   // The other language shows the same page with the same answers: the link
   // keeps the address's query (a check's ?s=…, the heat page's answers). The
   // server writes it too; offline the saved page has none, so it is set here,
-  // and pages with a form call this as answers change.
-  function keepQueryInLanguageLink(search) {
-    document.querySelectorAll("a.lang-switch").forEach((link) => { link.search = search; });
+  // and pages with a form call this as answers change (with the place on the
+  // page to come back to: the answer last changed).
+  function keepQueryInLanguageLink(search, hash = "") {
+    document.querySelectorAll("a.lang-switch").forEach((link) => {
+      link.search = search;
+      link.hash = hash;
+    });
   }
   keepQueryInLanguageLink(location.search);
 
@@ -100,6 +104,25 @@ window.KneeAid = (function () {
   window.addEventListener("online", syncDiary);
   setInterval(syncDiary, SYNC_MS);
   syncDiary();
+
+  // What must stay above the tab bar (app.css: the sheets, Start, the scroll
+  // padding) knows its real height: taller with large text, none where it is
+  // not fixed (the check page).
+  function keepTabBarHeight() {
+    const bar = document.querySelector(".tabbar");
+    const height = bar && getComputedStyle(bar).position === "fixed" ? bar.offsetHeight : 0;
+    document.documentElement.style.setProperty("--tabbar-height", `${height}px`);
+  }
+  const tabBarWatch = new ResizeObserver(keepTabBarHeight);
+  function watchTabBar() {
+    tabBarWatch.disconnect();
+    const bar = document.querySelector(".tabbar");
+    if (bar) {
+      tabBarWatch.observe(bar);
+    }
+  }
+  watchTabBar();
+  document.addEventListener("htmx:afterSettle", watchTabBar);
 
   // A "Print" button on any page (the summary for the doctor).
   document.addEventListener("click", (event) => {

@@ -65,14 +65,17 @@
     }
   }
 
-  // Asks first, in the page (no blocking dialog): yes runs the action.
+  // Asks first, in a sheet above the tab bar (no blocking dialog): yes runs
+  // the action; either answer gives the focus back to where it was.
   let confirmed = null;
+  let askedFrom = null;
 
   function askFirst(question, yesLabel, action) {
     $("timer-confirm-text").textContent = question;
     $("confirm-yes").textContent = yesLabel;
     $("timer-confirm").hidden = false;
     confirmed = action;
+    askedFrom = document.activeElement;
     $("confirm-yes").focus();
   }
 
@@ -82,6 +85,9 @@
     $("timer-confirm").hidden = true;
     if (yes && action) {
       action();
+    }
+    if (askedFrom && askedFrom.isConnected && !askedFrom.closest("[hidden]") && askedFrom.offsetParent) {
+      askedFrom.focus();
     }
   }
 
@@ -151,7 +157,6 @@
     root.classList.toggle("cold-advised", phase === "ready" && coldAdvised());
     $("cold-advice").hidden = !coldAdvised();
     $("start-cold").hidden = coldAdvised();
-    $("silence").hidden = !KneeAid.isRinging();
 
     if (phase === "cold" || phase === "elevation") {
       const left = KneeAid.remainingMs(state, now);
@@ -189,16 +194,26 @@
     }
     shownPhase = phase;
     holdWakeLock(phase === "cold" || phase === "elevation");
-    showPushStatus();
+    showPushStatus(phase);
   }
 
-  // Says plainly whether the alarm can reach this phone with its screen locked.
-  function showPushStatus() {
-    const message = text.push[KneeAid.pushStatus()] || "";
-    if ($("push-status").textContent !== message) {
-      $("push-status").textContent = message;
+  function showText(element, message) {
+    if (element.textContent !== message) {
+      element.textContent = message;
     }
-    $("push-status").hidden = !message;
+    element.hidden = !message;
+  }
+
+  // Says plainly whether the alarm can reach this phone with its screen locked:
+  // before the start why it may not, while the timer runs in one line under the
+  // countdown ("on" only once the server holds this timer's alarms). The long
+  // explanation goes once notifications are allowed or refused.
+  function showPushStatus(phase) {
+    const status = KneeAid.pushStatus();
+    const running = phase === "cold" || phase === "elevation";
+    showText($("push-status"), text.push[status] || "");
+    showText($("lock-status"), running ? text.lock[status === "on" ? "on" : "off"] : "");
+    $("alarm-limits").hidden = status !== "not-asked";
   }
 
   function enterPhase(phase, state, now) {
@@ -290,8 +305,13 @@
     }
     localStorage.setItem(ASKED_KEY, "yes");
     showNotice(text.whyNotifications);
-    // Granted: the alarms of the timer just started go to the server now.
-    Notification.requestPermission().then(() => KneeAid.schedulePushAlarms()).catch(() => {});
+    // Answered: the explanation goes; granted, the alarms of the timer just started go to the server now.
+    Notification.requestPermission().then(() => {
+      if ($("timer-notice").textContent === text.whyNotifications) {
+        showNotice("");
+      }
+      return KneeAid.schedulePushAlarms();
+    }).catch(() => {});
   }
 
   // A preset from the address (?cold=10) is taken only if it is a real choice.
