@@ -201,6 +201,8 @@ def test_an_iphone_is_invited_to_add_kneeaid_to_the_home_screen_after_the_first_
         page.get_by_label("right knee", exact=True).check()
         page.get_by_role("button", name="Save", exact=True).click()
         invite.wait_for()
+        box, tabs = invite.bounding_box(), page.locator("nav.tabbar").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= tabs["y"], "in view above the tab bar, not at the end"
         assert invite.get_by_text("In Safari, tap Share").is_visible()
         assert invite.get_by_text("Scroll down and tap “Add to Home Screen”").is_visible()
         assert invite.locator("use[href='#icon-share']").count() == 1
