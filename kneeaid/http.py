@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import htmx
@@ -176,6 +176,10 @@ def json_error(message, status, headers=()):
     return jsonify(error=str(message), status=status), status, list(headers)
 
 
+JSON_TYPES = {type(None): "null", bool: "true or false", int: "a number", float: "a number", str: "a string",
+              list: "an array"}
+
+
 def json_body():
     """The JSON body of an API request: (body, None), or (None, a JSON error
     response to answer with)."""
@@ -184,11 +188,13 @@ def json_body():
     if not request.is_json:
         return None, json_error("send JSON (Content-Type: application/json)", 400)
     try:
-        body = request.get_json(silent=True)
+        body = request.get_json()
+    except BadRequest:
+        return None, json_error("the body is not valid JSON", 400)
     except RecursionError:
         return None, json_error("the body is nested too deeply", 400)
-    if body is None:
-        return None, json_error("the body is not valid JSON", 400)
+    if not isinstance(body, dict):
+        return None, json_error(f"send a JSON object: this body is {JSON_TYPES.get(type(body), 'not one')}", 400)
     return body, None
 
 
@@ -260,7 +266,9 @@ def error_page(error):
     message = None if isinstance(error.description, str) else error.description
     # The error's own headers go along (Retry-After on a 429 or a 503, Allow on a 405).
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
-    wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
+    # A JSON API answers JSON, whatever was asked (a 404, a 405, a 429 from the per-address limits).
+    wants_json = request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
+        or request.is_json
     if wants_json and not wants_fragment():
         return json_error(message or error.description, error.code, headers)
     return render_template("error.html", error=error, message=message), error.code, headers

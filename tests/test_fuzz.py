@@ -1,13 +1,16 @@
 """Property-based fuzzing (Hypothesis) of the sync API and the page routes:
 whatever arrives, no 5xx, and the store holds only valid, readable data."""
 
+import base64
 import json
 import string
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +20,8 @@ from tests.pages import PAGES
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# Each field of each API on its own: fewer examples a test, as many fields as there are.
+FIELD_FUZZ = settings(FUZZ, max_examples=120)
 ORIGIN = {"Origin": "http://localhost"}
 
 json_values = st.recursive(
@@ -53,7 +58,8 @@ bodies = st.one_of(
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory):
     return create_app({"TESTING": True, "DATA_DIR": str(tmp_path_factory.mktemp("fuzz")),
-                       "WRITES_PER_MINUTE": 1_000_000, "NEW_PROFILES_PER_HOUR": 1_000_000})
+                       "WRITES_PER_MINUTE": 1_000_000, "NEW_PROFILES_PER_HOUR": 1_000_000,
+                       "ALARM_REQUESTS_PER_MINUTE": 1_000_000, "MAX_ALARMS_PER_SUBSCRIPTION": 1_000_000})
 
 
 @FUZZ
@@ -105,3 +111,118 @@ def test_after_the_fuzzing_the_store_holds_only_valid_readable_entries(fuzzed_ap
         assert (store.root / profile[:2] / f"{profile}.lock").exists()
         for entry in store.entries(profile):
             validate_entry(entry, "stored", now)
+
+
+# Every field of every JSON API, given a JSON value of the wrong type -----------
+
+long_texts = st.text(min_size=2000, max_size=5000)
+any_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**200, 2**200) | st.floats(allow_nan=False) | st.text(max_size=30)
+    | long_texts,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5),
+    max_leaves=30)
+JSON_TYPE = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array",
+             dict: "object"}
+
+
+def of_other_type(expected):
+    """Arbitrary JSON whose type is none of `expected` (JSON type names)."""
+    return any_json.filter(lambda value: JSON_TYPE[type(value)] not in expected)
+
+
+# field: the JSON types it may be (its values are checked after its type)
+SYNC_ENTRY_FIELDS = {
+    "pain": {"id": {"string"}, "kind": {"string"}, "at": {"string"}, "pain": {"number"}, "knee": {"string"},
+             "note": {"string"}, "updatedAt": {"string"}},
+    "session": {"id": {"string"}, "kind": {"string"}, "startedAt": {"string"}, "endedAt": {"string"},
+                "outcome": {"string"}, "cold": {"object", "null"}, "elevation": {"object", "null"}},
+    "check": {"id": {"string"}, "kind": {"string"}, "at": {"string"}, "symptoms": {"array"}, "tier": {"string"},
+              "rules": {"array"}, "rulesVersion": {"number"}},
+}
+VALID_ENTRIES = {
+    "pain": lambda: {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3,
+                     "knee": "left", "note": "", "updatedAt": "2026-11-20T10:00:00Z"},
+    "session": lambda: {"id": str(uuid.uuid4()), "kind": "session", "startedAt": "2026-11-20T10:00:00Z",
+                        "endedAt": "2026-11-20T10:30:00Z", "outcome": "completed",
+                        "cold": {"plannedMinutes": 15, "actualSeconds": 900}, "elevation": None},
+    "check": lambda: {"id": str(uuid.uuid4()), "kind": "check", "at": "2026-11-20T10:00:00Z",
+                      "symptoms": ["swelling"], "tier": "doctor", "rules": ["D3"], "rulesVersion": 3},
+}
+sync_fields = st.sampled_from([(kind, field) for kind, fields in SYNC_ENTRY_FIELDS.items() for field in fields])
+
+
+def stored_ids(app):
+    store = app.extensions["kneeaid.store"]
+    return {entry["id"] for profile in store.profile_ids() for entry in store.entries(profile)}
+
+
+@FIELD_FUZZ
+@given(where=sync_fields, data=st.data())
+def test_every_sync_entry_field_of_the_wrong_type_is_named_and_nothing_is_stored(fuzzed_app, where, data):
+    """One entry with a field of the wrong type is refused by name (a phone's outbox is never blocked:
+    the answer is 200 and the others of its request are kept); it is never stored."""
+    kind, field = where
+    entry = VALID_ENTRIES[kind]()
+    entry[field] = data.draw(of_other_type(SYNC_ENTRY_FIELDS[kind][field]))
+    good = VALID_ENTRIES["pain"]()
+    client = fuzzed_app.test_client()
+    response = client.post("/api/diary/sync", json={"entries": [entry, good]}, headers=ORIGIN)
+    assert response.status_code == 200 and response.is_json
+    answer = response.get_json()
+    assert answer["acknowledged"] == [good["id"]]
+    [rejected] = answer["rejected"]
+    assert f".{field}" in rejected["error"] or "entries[0]" in rejected["error"], rejected
+    assert not isinstance(entry["id"], str) or entry["id"] not in stored_ids(fuzzed_app)
+
+
+@FIELD_FUZZ
+@given(field=st.sampled_from(["entries", "deleted"]), data=st.data())
+def test_a_sync_body_field_of_the_wrong_type_is_a_400_and_nothing_is_stored(fuzzed_app, field, data):
+    good = VALID_ENTRIES["pain"]()
+    body = {"entries": [good], "deleted": []}
+    body[field] = data.draw(of_other_type({"array"}))
+    response = fuzzed_app.test_client().post("/api/diary/sync", json=body, headers=ORIGIN)
+    assert response.status_code == 400 and response.is_json
+    assert field in response.get_json()["error"]
+    assert good["id"] not in stored_ids(fuzzed_app)
+
+
+@FIELD_FUZZ
+@given(body=of_other_type({"object"}), api=st.sampled_from(["/api/diary/sync", "/api/timer/alarms"]))
+def test_a_json_body_that_is_not_an_object_is_told_to_send_one(fuzzed_app, body, api):
+    response = fuzzed_app.test_client().post(api, data=json.dumps(body), content_type="application/json",
+                                             headers=ORIGIN)
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json()["error"].startswith("send a JSON object")
+
+
+def valid_alarm():
+    from tests.test_alarms import iso
+
+    p256dh = base64.urlsafe_b64encode(ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)).decode().rstrip("=")
+    return {"subscription": {"endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+                             "keys": {"p256dh": p256dh, "auth": base64.urlsafe_b64encode(b"0" * 16).decode()}},
+            "at": iso(datetime.now(UTC) + timedelta(minutes=10)), "kind": "cold-over", "lang": "en"}
+
+
+ALARM_FIELDS = {("subscription",): {"object"}, ("subscription", "endpoint"): {"string"},
+                ("subscription", "keys"): {"object"}, ("subscription", "keys", "p256dh"): {"string"},
+                ("subscription", "keys", "auth"): {"string"}, ("at",): {"string"}, ("kind",): {"string"},
+                ("lang",): {"string"}}
+
+
+@FIELD_FUZZ
+@given(path=st.sampled_from(sorted(ALARM_FIELDS)), data=st.data())
+def test_every_alarm_field_of_the_wrong_type_is_a_clear_400_and_nothing_is_stored(fuzzed_app, path, data):
+    body = valid_alarm()
+    holder = body
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = data.draw(of_other_type(ALARM_FIELDS[path]))
+    queue = fuzzed_app.extensions["kneeaid.alarms"]["queue"]
+    before = len(list(queue.waiting()))
+    response = fuzzed_app.test_client().post("/api/timer/alarms", json=body, headers=ORIGIN)
+    assert response.status_code == 400 and response.is_json, response.get_data(as_text=True)
+    assert path[-1] in response.get_json()["error"]
+    assert len(list(queue.waiting())) == before

@@ -245,3 +245,44 @@ def test_nothing_is_kept_in_debug_mode(tmp_path):
     app.debug = True
     app.test_client().get("/en/")
     assert not app.extensions.get("kneeaid.answers")
+
+
+# A JSON API answers JSON, whatever goes wrong ------------------------------
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/api/nothing", 404), ("POST", "/api/diary/nothing", 404), ("GET", "/api/diary/sync", 405),
+    ("PUT", "/api/timer/alarms", 405), ("DELETE", "/api/timer/alarms/not-an-id", 404),
+])
+def test_every_api_error_is_json(client, method, path, status):
+    response = client.open(path, method=method, headers={"Accept": "text/html", "Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == status
+    assert response.is_json and response.get_json()["status"] == status
+    if status == 405:
+        assert response.headers["Allow"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_over_a_per_address_limit_an_api_answers_json_with_retry_after(make_app, content_type):
+    app = make_app(ALARM_REQUESTS_PER_MINUTE=2)
+    client = app.test_client()
+    for _ in range(2):
+        client.post("/api/timer/alarms", data="{}", content_type=content_type, headers={"Accept": "text/html"})
+    response = client.post("/api/timer/alarms", data="{}", content_type=content_type,
+                           headers={"Accept": "text/html"})
+    assert response.status_code == 429
+    assert response.is_json and "too many alarm requests" in response.get_json()["error"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("body, says", [
+    ("null", "null"), ("[]", "an array"), ("3", "a number"), ('"x"', "a string"), ("true", "true or false"),
+])
+def test_json_that_is_not_an_object_is_told_to_send_one_and_not_called_invalid(client, body, says):
+    for api in ("/api/diary/sync", "/api/timer/alarms"):
+        response = client.post(api, data=body, content_type="application/json",
+                               headers={"Sec-Fetch-Site": "same-origin"})
+        assert response.status_code == 400
+        assert response.get_json()["error"] == f"send a JSON object: this body is {says}"
+    broken = client.post("/api/diary/sync", data="{", content_type="application/json",
+                         headers={"Sec-Fetch-Site": "same-origin"})
+    assert broken.get_json()["error"] == "the body is not valid JSON"

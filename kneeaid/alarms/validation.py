@@ -109,16 +109,19 @@ def parse_time(value, now):
     return at
 
 
+def one_of(value, choices, name):
+    """A text that must be one of a few (an array or an object is not one, and cannot be looked up)."""
+    if not isinstance(value, str) or value not in choices:
+        raise BadAlarm(f"{name} must be one of {', '.join(choices)}")
+    return value
+
+
 def parse_alarm(body, now, languages, services):
     """The alarm a request asks for: {subscription, at, kind, lang}, or BadAlarm."""
     if not isinstance(body, dict):
         raise BadAlarm("send a JSON object: {subscription, at, kind, lang}")
-    kind = body.get("kind")
-    if kind not in KINDS:
-        raise BadAlarm(f"kind must be one of {', '.join(KINDS)}")
-    lang = body.get("lang")
-    if lang not in languages:
-        raise BadAlarm(f"lang must be one of {', '.join(sorted(languages))}")
+    kind = one_of(body.get("kind"), KINDS, "kind")
+    lang = one_of(body.get("lang"), sorted(languages), "lang")
     return {
         "subscription": parse_subscription(body.get("subscription"), services),
         "at": parse_time(body.get("at"), now),
