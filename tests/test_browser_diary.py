@@ -1,8 +1,13 @@
 """The diary in headless Chromium: offline first, synced exactly once, deleted
 completely, joined from a second device."""
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 def add_pain(page, level, knee, note=""):
@@ -21,7 +26,8 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
         context, own_live_server, diary_of, offline_ready):
     server = own_live_server
     page = context.new_page()
-    page.clock.install()
+    # Half an hour ago: the session ends before the server's now, which refuses times ahead of it.
+    page.clock.install(time=datetime.now(UTC) - timedelta(minutes=30))
     page.goto(server.url + "/en/diary")
     offline_ready(page)
     page.get_by_text("No entries yet.").wait_for()
@@ -195,8 +201,12 @@ def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(co
     not_saved.first.wait_for()
     assert not_saved.count() == 1
     assert "Pain 4 of 10, left knee" in not_saved.inner_text()
-    assert "before the year 2000" in not_saved.inner_text()
+    assert "(The time is before the year 2000.)" in not_saved.inner_text()
     assert page.get_by_role("heading", name="Not saved").is_visible()
+    page.goto(server.url + "/ru/diary")
+    in_russian = page.locator("#not-saved li").inner_text().replace("\xa0", " ")
+    assert "(Время раньше 2000 года.)" in in_russian, "the reason in the person's language"
+    page.goto(server.url + "/en/diary")
     not_saved.get_by_role("button", name="Remove from this list").click()
     page.locator("#not-saved-section").wait_for(state="hidden")
 
@@ -206,6 +216,8 @@ def test_the_time_field_offers_only_times_the_server_keeps(page, live_server):
     field = page.get_by_label("Time", exact=True)
     assert field.get_attribute("min") == "2000-01-01T00:00"
     assert field.get_attribute("max") > field.input_value()
+    shown_now = datetime.fromisoformat(field.input_value())
+    assert datetime.fromisoformat(field.get_attribute("max")) - shown_now <= timedelta(minutes=5)
     field.fill("1999-05-01T10:00")
     assert page.evaluate("document.getElementById('entry-at').validity.rangeUnderflow")
 
@@ -230,3 +242,44 @@ def test_an_entry_being_written_survives_a_language_switch_and_is_gone_once_save
     assert (kept["pain"], kept["knee"], kept["note"]) == (6, "left", "after the long run")
     page.reload()
     assert page.locator("#entry-note").input_value() == ""
+
+
+def profile_of(context):
+    return next(c["value"] for c in context.cookies() if c["name"] == "kneeaid_profile")
+
+
+def test_without_javascript_the_form_keeps_the_time_typed_in_the_persons_zone(browser, live_server):
+    """The form without JavaScript: yesterday 21:30 in Moscow (the tz cookie
+    an earlier visit's script set) is stored as 18:30 UTC and shown as 21:30."""
+    context = browser.new_context(java_script_enabled=False, timezone_id="Europe/Moscow")
+    context.add_cookies([{"name": "tz", "value": "Europe%2FMoscow", "url": live_server.url}])
+    yesterday = (datetime.now(MOSCOW) - timedelta(days=1)).date()
+    page = context.new_page()
+    page.goto(live_server.url + "/en/diary")
+    page.get_by_role("radio", name="4", exact=True).check()
+    page.get_by_label("left knee", exact=True).check()
+    page.get_by_label("Time", exact=True).fill(f"{yesterday}T21:30")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Pain 4 of 10", exact=True).wait_for()
+    [entry] = live_server.app.extensions["kneeaid.store"].entries(profile_of(context))
+    assert datetime.fromisoformat(entry["at"]) == datetime(
+        yesterday.year, yesterday.month, yesterday.day, 18, 30, tzinfo=UTC)
+    assert page.locator(".entries li time").inner_text() == "9:30\u202fPM"
+    context.close()
+
+
+def test_without_javascript_an_impossible_time_is_said_and_what_was_typed_stays(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/ru/diary")
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_label("Заметка", exact=False).fill("после бега")
+    page.get_by_label("Время", exact=True).fill("2999-12-31T23:00")  # no max without JavaScript
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    problem = page.locator("#form-problem")
+    assert "Время\u00a0— в будущем, а в дневник записывают то, что уже было." in problem.inner_text()
+    assert page.get_by_role("radio", name="6", exact=True).is_checked()
+    assert page.get_by_label("Заметка", exact=False).input_value() == "после бега"
+    assert page.get_by_label("Время", exact=True).input_value() == "2999-12-31T23:00"
+    assert not any(c["name"] == "kneeaid_profile" for c in context.cookies()), "nothing stored"
+    context.close()

@@ -139,7 +139,7 @@ def future(days):
 
 BAD_BODIES = [
     ("not json", "the body is not valid JSON"),
-    ("[1, 2]", "must be a JSON object"),
+    ("[1, 2]", "send a JSON object: this body is an array"),
     ('{"entries": {}}', "must be lists"),
     ('{"entries": [], "extra": 1}', "unknown field extra"),
     ('{"deleted": ["nope"]}', "deleted"),
@@ -153,7 +153,11 @@ BAD_ENTRIES = [
     (pain(knee="middle"), "entries[0].knee"),
     (pain(note="x" * 501), "entries[0].note"),
     (pain(note=5), "entries[0].note"),
-    (pain(at=future(2)), "more than a day in the future"),
+    (pain(at=future(2)), "more than 5 minutes in the future"),
+    (pain(at="1999-12-31T23:59:59Z"), "before the year 2000"),
+    (pain(at="2000-01-01T02:59:59+03:00"), "before the year 2000"),
+    (pain(-1), "entries[0].pain"),
+    (pain(11), "entries[0].pain"),
     (pain(at="2026-11-20T10:00:00"), "time zone"),
     (pain(at="yesterday"), "entries[0].at"),
     (pain(mood="sad"), "unknown field mood"),
@@ -225,7 +229,9 @@ def test_an_entry_dated_1999_does_not_block_the_entries_after_it(client):
     later = [pain(), session(), check()]
     answer = sync(client, [old, *later]).get_json()
     assert answer["acknowledged"] == [e["id"] for e in later]
-    assert answer["rejected"] == [{"id": old["id"], "error": "entries[0].at: before the year 2000"}]
+    assert answer["rejected"] == [
+        {"id": old["id"], "error": "entries[0].at: before the year 2000", "code": "before-2000"}
+    ]
 
 
 @pytest.mark.parametrize("deleted", [["nope"], [None], "not a list"])
@@ -292,6 +298,32 @@ def test_forms_from_another_site_change_nothing(client):
     assert stored(client) == [entry]
 
 
+def test_the_bounds_themselves_are_kept(client):
+    """Pain 0 and 10, the first moment of 2000 and a time 5 minutes ahead (a phone's clock a little fast)."""
+    edges = [pain(0), pain(10), pain(at="2000-01-01T00:00:00Z"), pain(at="2000-01-01T03:00:00+03:00"),
+             pain(at=(datetime.now(UTC) + timedelta(minutes=4, seconds=50)).isoformat())]
+    answer = sync(client, edges).get_json()
+    assert answer == {"acknowledged": [entry["id"] for entry in edges], "rejected": []}
+
+
+def test_just_past_the_bounds_is_refused(client):
+    """Made when the test runs, not when it is collected: 5 minutes and 10 seconds ahead, a second before 2000."""
+    beyond = [pain(at=(datetime.now(UTC) + timedelta(minutes=5, seconds=10)).isoformat()),
+              pain(at="1999-12-31T23:59:59Z")]
+    answer = sync(client, beyond).get_json()
+    assert answer["acknowledged"] == []
+    assert [item["code"] for item in answer["rejected"]] == ["future", "before-2000"]
+
+
+def test_a_refused_entry_says_which_kind_of_problem_it_is_by_a_stable_code(client):
+    entries = [pain(at=future(2)), pain(at="1999-01-01T00:00:00Z"), pain(at="later"), pain(12), pain(knee="nose"),
+               pain(note="n" * 501), {**pain(), "mood": "sad"}, check(tier="selfcare"),
+               session(endedAt="2026-11-20T09:00:00Z")]
+    answer = sync(client, entries).get_json()
+    assert [item["code"] for item in answer["rejected"]] == [
+        "future", "before-2000", "time", "pain", "knee", "note", "shape", "check", "session"]
+
+
 def test_the_form_adds_an_entry_without_javascript(client):
     response = client.post("/ru/diary/entries", data={"pain": "4", "knee": "right", "note": " sore "},
                            headers=ORIGIN)
@@ -307,6 +339,39 @@ def test_a_bad_form_entry_gets_a_clear_page_and_is_not_stored(client, form):
     response = client.post("/en/diary/entries", data=form, headers=ORIGIN)
     assert response.status_code == 400
     assert "The entry was not saved" in response.get_data(as_text=True)
+    assert stored(client) == []
+
+
+@pytest.mark.parametrize("zone, typed, kept", [
+    ("Europe%2FMoscow", "2026-11-20T21:30", "2026-11-20T21:30:00+03:00"),
+    ("America%2FNew_York", "2026-07-04T08:15", "2026-07-04T08:15:00-04:00"),  # summer time
+    (None, "2026-11-20T21:30", "2026-11-20T21:30:00+00:00"),  # no zone known: UTC
+])
+def test_the_form_keeps_the_time_the_person_entered_in_their_zone(client, zone, typed, kept):
+    if zone:
+        client.set_cookie("tz", zone)
+    response = client.post("/en/diary/entries", data={"pain": "4", "knee": "left", "at": typed}, headers=ORIGIN)
+    assert response.status_code == 303
+    [entry] = stored(client)
+    assert datetime.fromisoformat(entry["at"]) == datetime.fromisoformat(kept)
+
+
+@pytest.mark.parametrize("lang, typed, says", [
+    ("en", "0001-01-01T00:00", "The time is before the year 2000."),
+    ("en", "not a time", "The time could not be read."),
+    ("ru", "2999-01-01T10:00", "в будущем, а в дневник записывают то, что уже было"),
+    ("ru", "2026-13-40T25:00", "Не удалось прочитать время."),
+])
+def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_was_typed(client, lang, typed, says):
+    client.set_cookie("tz", "Europe%2FMoscow")
+    response = client.post(f"/{lang}/diary/entries", data={"pain": "7", "knee": "right", "note": "stairs",
+                                                           "at": typed}, headers=ORIGIN)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert says in page
+    assert 'name="pain" value="7" required checked' in page
+    assert 'name="knee" value="right" required checked' in page and ">stairs</textarea>" in page
+    assert f'value="{typed}"' in page
     assert stored(client) == []
 
 
@@ -542,7 +607,7 @@ def test_personal_pages_are_never_cached(client):
 
 
 def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
-    later_today = pain(3, at=(datetime.now(UTC) + timedelta(hours=6)).isoformat())
+    later_today = pain(3, at=(datetime.now(UTC) + timedelta(minutes=4)).isoformat())
     sync(client, [later_today])
     edit = {**later_today, "pain": 8, "updatedAt": datetime.now(UTC).isoformat()}
     assert sync(client, [edit]).get_json()["acknowledged"] == [edit["id"]]

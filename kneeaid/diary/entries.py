@@ -4,6 +4,8 @@ the first problem it finds (BadEntry), and the shape of a sync request."""
 import re
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from .. import triage
 from ..timer_limits import PHASE_LIMITS
 
@@ -13,6 +15,7 @@ KNEES = ("left", "right", "both")
 OUTCOMES = ("completed", "stopped")
 ENTRY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_AHEAD = timedelta(minutes=5)  # a phone's clock a little ahead; a diary keeps what has happened
 FIELDS = {  # kind: (required fields, optional fields)
     "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt"}),
     "session": ({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"}, set()),
@@ -21,7 +24,29 @@ FIELDS = {  # kind: (required fields, optional fields)
 
 
 class BadEntry(ValueError):
-    """An entry that cannot be stored; the message names the problem."""
+    """An entry that cannot be stored: the message names the problem (in
+    English, for a developer), the code says which kind of problem it is (a
+    stable word the phone shows in the person's language: REASONS)."""
+
+    def __init__(self, message, code="shape"):
+        super().__init__(message)
+        self.code = code
+
+
+# Each kind of problem in the person's words: the diary page shows them under
+# "Not saved" (the server's English message is for developers).
+REASONS = {
+    "time": _l("The time could not be read."),
+    "future": _l("The time is in the future: the diary keeps what has happened."),
+    "before-2000": _l("The time is before the year 2000."),
+    "pain": _l("The pain must be a whole number from 0 to 10."),
+    "knee": _l("No knee was chosen."),
+    "note": _l("The note is longer than 500 characters."),
+    "session": _l("The first-aid session's times or lengths are not possible."),
+    "check": _l("The check does not match the rules it was made with."),
+    "shape": _l("The entry is not one KneeAid can read."),
+    "full": _l("The diary is full: delete old entries to add new ones."),
+}
 
 
 class TooMuchInOneRequest(BadEntry):
@@ -30,23 +55,23 @@ class TooMuchInOneRequest(BadEntry):
 
 def parse_time(value, where, now):
     if not isinstance(value, str):
-        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z")
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z", "time")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z") from None
+        raise BadEntry(f"{where}: must be a time like 2026-11-21T07:00:00Z", "time") from None
     if moment.tzinfo is None:
-        raise BadEntry(f"{where}: the time needs a time zone (Z for UTC)")
-    if moment > now + timedelta(days=1):
-        raise BadEntry(f"{where}: more than a day in the future")
+        raise BadEntry(f"{where}: the time needs a time zone (Z for UTC)", "time")
+    if moment > now + MAX_AHEAD:
+        raise BadEntry(f"{where}: more than 5 minutes in the future", "future")
     if moment < EARLIEST:
-        raise BadEntry(f"{where}: before the year 2000")
+        raise BadEntry(f"{where}: before the year 2000", "before-2000")
     return moment
 
 
-def whole_number(value, where, low, high):
+def whole_number(value, where, low, high, code):
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadEntry(f"{where}: must be a whole number from {low} to {high}")
+        raise BadEntry(f"{where}: must be a whole number from {low} to {high}", code)
     return value
 
 
@@ -64,21 +89,21 @@ def validate_phase(value, where, phase):
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) != {"plannedMinutes", "actualSeconds"}:
-        raise BadEntry(f"{where}: must be null or {{plannedMinutes, actualSeconds}}")
+        raise BadEntry(f"{where}: must be null or {{plannedMinutes, actualSeconds}}", "session")
     low, high = PHASE_LIMITS[phase]
-    whole_number(value["plannedMinutes"], f"{where}.plannedMinutes", low, high)
-    whole_number(value["actualSeconds"], f"{where}.actualSeconds", 0, high * 60)
+    whole_number(value["plannedMinutes"], f"{where}.plannedMinutes", low, high, "session")
+    whole_number(value["actualSeconds"], f"{where}.actualSeconds", 0, high * 60, "session")
     return value
 
 
 def validate_pain(entry, where, now):
     parse_time(entry["at"], f"{where}.at", now)
-    whole_number(entry["pain"], f"{where}.pain", 0, 10)
-    if entry["knee"] not in KNEES:
-        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}")
+    whole_number(entry["pain"], f"{where}.pain", 0, 10, "pain")
+    if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
+        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
     note = entry.get("note", "")
     if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
-        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters")
+        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
     if "updatedAt" in entry:
         parse_time(entry["updatedAt"], f"{where}.updatedAt", now)
 
@@ -86,18 +111,18 @@ def validate_pain(entry, where, now):
 def validate_session(entry, where, now):
     started = parse_time(entry["startedAt"], f"{where}.startedAt", now)
     if parse_time(entry["endedAt"], f"{where}.endedAt", now) < started:
-        raise BadEntry(f"{where}.endedAt: before startedAt")
-    if entry["outcome"] not in OUTCOMES:
-        raise BadEntry(f"{where}.outcome: must be one of {', '.join(OUTCOMES)}")
+        raise BadEntry(f"{where}.endedAt: before startedAt", "session")
+    if not isinstance(entry["outcome"], str) or entry["outcome"] not in OUTCOMES:
+        raise BadEntry(f"{where}.outcome: must be one of {', '.join(OUTCOMES)}", "session")
     validate_phase(entry["cold"], f"{where}.cold", "cold")
     validate_phase(entry["elevation"], f"{where}.elevation", "elevation")
 
 
 def ids_of(values, known, where, what):
     if not isinstance(values, list) or any(not isinstance(v, str) or v not in known for v in values):
-        raise BadEntry(f"{where}: must be a list of {what}")
+        raise BadEntry(f"{where}: must be a list of {what}", "check")
     if len(set(values)) != len(values):
-        raise BadEntry(f"{where}: an id is repeated")
+        raise BadEntry(f"{where}: an id is repeated", "check")
     return values
 
 
@@ -109,20 +134,20 @@ def validate_check(entry, where, now):
     parse_time(entry["at"], f"{where}.at", now)
     version = entry.get("rulesVersion", 1)
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= triage.VERSION:
-        raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}")
+        raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}", "check")
     symptoms = ids_of(entry["symptoms"], triage.symptoms_of(version), f"{where}.symptoms",
                       f"symptom ids of rules version {version}")
     if version < triage.VERSION:
-        if entry["tier"] not in triage.TIERS:
-            raise BadEntry(f"{where}.tier: must be one of {', '.join(triage.TIERS)}")
+        if not isinstance(entry["tier"], str) or entry["tier"] not in triage.TIERS:
+            raise BadEntry(f"{where}.tier: must be one of {', '.join(triage.TIERS)}", "check")
         known_rules = [rule["id"] for rule in triage.rules_of(version)]
         ids_of(entry["rules"], known_rules, f"{where}.rules", f"rule ids of rules version {version}")
         return
     result = triage.evaluate(symptoms)
     if result.tier not in triage.TIERS:
-        raise BadEntry(f"{where}.symptoms: a check with no answer is not kept")
+        raise BadEntry(f"{where}.symptoms: a check with no answer is not kept", "check")
     if entry["tier"] != result.tier or entry["rules"] != list(result.rules):
-        raise BadEntry(f"{where}: tier and rules do not match the symptoms")
+        raise BadEntry(f"{where}: tier and rules do not match the symptoms", "check")
 
 
 VALIDATE_KIND = {"pain": validate_pain, "session": validate_session, "check": validate_check}
@@ -172,5 +197,5 @@ def validate_request(body, now):
         try:
             valid.append(validate_entry(entry, f"entries[{n}]", now))
         except BadEntry as problem:
-            rejected.append({"id": entry_id_of(entry), "error": str(problem)})
+            rejected.append({"id": entry_id_of(entry), "error": str(problem), "code": problem.code})
     return valid, deleted, rejected

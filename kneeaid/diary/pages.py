@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import triage
 from ..http import page_or_fragment, personal, require_same_origin
-from .entries import ENTRY_ID, MAX_NOTE_LENGTH, BadEntry, validate_entry
+from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
     episode_is_known,
     moment_of,
@@ -44,7 +44,7 @@ MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 def page():
     """The diary's shell: the same for everyone, so it opens offline. The
     entries come from diary.view (htmx) and from the device's outbox."""
-    return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH)
+    return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH, reasons=REASONS)
 
 
 def requested_page():
@@ -123,24 +123,49 @@ def summary():
     return render_template("diary/summary.html", **context)
 
 
+def time_from_form(text, now):
+    """The time a form gave, as a moment: a datetime-local (2026-12-02T21:30)
+    in the person's time zone (the tz cookie; UTC when unknown); now when
+    empty. BadEntry when it is not a time."""
+    if not text.strip():
+        return now.isoformat()
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadEntry("entry.at: not a time like 2026-12-02T21:30", "time") from None
+    if moment.tzinfo is None:
+        try:
+            moment = get_timezone().localize(moment)
+        except OverflowError:  # year 1 or 9999: no zone reaches it
+            raise BadEntry("entry.at: out of range", "before-2000" if moment.year < 2000 else "future") from None
+    return moment.isoformat()
+
+
+def entry_from_form(form, now):
+    """The pain entry a form without JavaScript sends, not yet checked."""
+    pain = form.get("pain", "")
+    return {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": time_from_form(form.get("at", ""), now),
+            "pain": int(pain) if pain.isdigit() else pain, "knee": form.get("knee"),
+            "note": form.get("note", "").strip()}
+
+
 @bp.route("/diary/entries", methods=["POST"])
 @limit_new_profiles
 def add_entry():
-    """Add a pain entry from the form, for browsers without JavaScript."""
+    """Add a pain entry from the form, for browsers without JavaScript. A
+    problem answers the diary page again, with what was typed and what is
+    wrong, and stores nothing."""
     require_same_origin()
     now = datetime.now(UTC)
-    form = request.form
-    entry = {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": now.isoformat(), "knee": form.get("knee"),
-             "note": form.get("note", "").strip()}
     try:
-        entry["pain"] = int(form.get("pain", ""))
+        entry = entry_from_form(request.form, now)
         validate_entry(entry, "entry", now)
-    except (ValueError, BadEntry):
-        abort(400, description=_l("The entry was not saved: pain must be 0-10, a knee chosen, "
-                                  "the note at most 500 characters."))
+    except BadEntry as problem:
+        return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH,
+                               reasons=REASONS, typed=request.form, problem=REASONS[problem.code]), 400
     _, full, profile_id, created = save([entry], [])
     if full:
-        abort(409, description=_l("The diary is full: delete old entries to add new ones."))
+        abort(409, description=REASONS["full"])
     response = redirect(url_for("diary.view"), 303)
     return remember_profile(response, profile_id) if created else response
 

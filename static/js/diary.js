@@ -30,13 +30,13 @@
     return local.toISOString().slice(0, 16);
   }
 
-  const DAY = 24 * 60 * 60 * 1000;
+  const FIVE_MINUTES = 5 * 60 * 1000;
 
   function showNow() {
     const timeField = $("entry-at");
     timeField.value = timeField.dataset.shown = localInputValue(new Date());
-    // The server refuses a time more than a day ahead; the browser says so before saving.
-    timeField.max = localInputValue(new Date(Date.now() + DAY));
+    // The server refuses a time more than 5 minutes ahead; the browser says so before saving.
+    timeField.max = localInputValue(new Date(Date.now() + FIVE_MINUTES));
   }
 
   function describe(item) {
@@ -83,7 +83,9 @@
     $("not-saved").replaceChildren(...refused.map((item) => {
       const line = document.createElement("li");
       const words = document.createElement("span");
-      words.textContent = `${whenPrefix(item)}${describe(item)} (${item.error})`;
+      // The reason in the person's language, by its code; the server's English only for a code this page lacks.
+      const reason = (item.code && text.reasons[item.code]) || item.error;
+      words.textContent = `${whenPrefix(item)}${describe(item)} (${reason})`;
       const dismiss = document.createElement("button");
       dismiss.type = "button";
       dismiss.className = "button small-button";

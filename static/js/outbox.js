@@ -67,7 +67,7 @@ self.KneeAidOutbox = (function () {
     });
   }
 
-  // What the server refused, each {id, entry, error}.
+  // What the server refused, each {id, entry, error, code} (the code names the kind of problem).
   function refused() {
     return inTransaction("readonly", (store, notSaved) => notSaved.getAll());
   }
@@ -80,7 +80,7 @@ self.KneeAidOutbox = (function () {
   // was sent; a refused entry is kept aside, with the reason, to be shown.
   function drop(sent, answer) {
     const safe = new Set(answer.acknowledged);
-    const reasons = new Map((answer.rejected || []).map((item) => [item.id, item.error]));
+    const reasons = new Map((answer.rejected || []).map((item) => [item.id, { error: item.error, code: item.code }]));
     return inTransaction("readwrite", (store, notSaved) => {
       sent.filter((item) => safe.has(item.id) || reasons.has(item.id)).forEach((item) => {
         const request = store.get(item.id);
@@ -88,7 +88,7 @@ self.KneeAidOutbox = (function () {
           if (request.result && request.result.version === item.version) {
             store.delete(item.id);
             if (reasons.has(item.id)) {
-              notSaved.put({ id: item.id, entry: item.entry, error: reasons.get(item.id) });
+              notSaved.put({ id: item.id, entry: item.entry, ...reasons.get(item.id) });
             }
           }
         };
