@@ -1,12 +1,17 @@
 """Start KneeAid with a production WSGI server: python app.py [--host H] [--port P]."""
 
 import argparse
+import logging
 import sys
 
 from waitress import create_server
 
 from kneeaid import alarms, create_app
 
+# Warnings and errors to stderr (a database or Redis that cannot be reached, a setting that cannot
+# work); the limiter's "storage recovered" too.
+logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.getLogger("flask-limiter").setLevel(logging.INFO)
 app = create_app()
 
 

@@ -6,7 +6,7 @@ from flask import Flask
 
 from .alarms.keys import DEVELOPMENT_SUBJECT
 from .alarms.validation import DEFAULT_PUSH_SERVICES
-from .extensions import PROJECT_ROOT, babel, htmx, limiter
+from .extensions import PROJECT_ROOT, babel, htmx, init_limiter
 
 __all__ = ["PROJECT_ROOT", "create_app"]
 
@@ -32,8 +32,10 @@ def default_settings(app):
         "NEW_PROFILES_PER_HOUR": 20,  # per client address
         "MAX_ENTRIES_PER_PROFILE": 10_000,  # edits and deletions of existing entries always work
         # Where the per-address limits count (Flask-Limiter): memory:// for one
-        # process; redis://… or memcached://… to share them between processes.
+        # process; redis://… to share them between processes (README, "Scaling out").
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis down: each process counts on its own, in memory, until Redis is back (logged once).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The timer's alarms pushed to a locked phone (see README, "The push alarm").
@@ -63,7 +65,7 @@ def create_app(test_config=None):
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
     htmx.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
 
     i18n.init_app(app)
     http.init_app(app)

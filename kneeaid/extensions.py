@@ -14,3 +14,12 @@ babel = Babel()
 htmx = HTMX()
 # Per client address (behind the proxy, ProxyFix makes it the person's, not the proxy's).
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_limiter(app):
+    """Bind the limiter. On Redis, a server that does not answer within a
+    second counts as down: the request goes on with the in-memory fallback
+    (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of waiting."""
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+    limiter.init_app(app)

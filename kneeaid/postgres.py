@@ -15,7 +15,7 @@ import logging
 
 import click
 import psycopg
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask.cli import with_appcontext
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -24,8 +24,11 @@ from .files import StorageUnavailable
 log = logging.getLogger("kneeaid.postgres")
 
 UPGRADE_LOCK = 0x6B6E6565  # pg_advisory_xact_lock's key for schema changes ("knee")
-WAIT_FOR_A_CONNECTION_SECONDS = 5  # then the request answers 503
-CONNECT_TIMEOUT_SECONDS = 5
+# A database that is down must cost a request well under 2 s, then a 503 (the phone keeps its outbox):
+WAIT_FOR_A_CONNECTION_SECONDS = 1  # for a connection from the pool, then 503
+CONNECT_TIMEOUT_SECONDS = 2  # for a new connection (libpq's least); the pool connects in the background
+STATEMENT_TIMEOUT_MS = 1000  # a request's statements take milliseconds; one stuck on a lock gives up
+RECONNECT_GIVE_UP_SECONDS = 10  # retrying a lost connection (after 1, 2, 4 s), then again on the next request
 
 MIGRATIONS = [
     # 1: profiles (with their recent write times, for the write limit, and their
@@ -61,20 +64,29 @@ MIGRATIONS = [
 
 def open_pool(url, size):
     """A pool of at most ``size`` connections to ``url``; each checked before use,
-    so a restarted database costs one failed check, not a failed request."""
+    so a restarted database costs one failed check, not a failed request. A lost
+    connection is retried for a few seconds; after that the next request that
+    needs one connects again, so the pool heals by itself when the server is back."""
     return ConnectionPool(url, min_size=1, max_size=size, open=True, name="kneeaid",
                           timeout=WAIT_FOR_A_CONNECTION_SECONDS, check=ConnectionPool.check_connection,
-                          kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+                          reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
+                          kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                                  "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
 
 
 @contextlib.contextmanager
 def unavailable_as_storage_error():
     """A database that cannot be reached (down, restarting, no free connection)
     raises StorageUnavailable, as a disk that cannot be written does: a 503,
-    and nothing was changed (the transaction is rolled back)."""
+    and nothing was changed (the transaction is rolled back). Once a request
+    has found it so, its further queries fail at once: one wait per request."""
+    if has_request_context() and g.get("database_unreachable"):
+        raise StorageUnavailable()
     try:
         yield
     except (psycopg.OperationalError, PoolTimeout) as error:
+        if has_request_context():
+            g.database_unreachable = True
         raise StorageUnavailable() from error
 
 
@@ -88,6 +100,7 @@ def schema_version(connection):
 def upgrade(pool):
     """Apply every migration the database has not had; returns (before, after)."""
     with pool.connection() as connection, connection.transaction():
+        connection.execute("SET LOCAL statement_timeout = 0")  # a migration, or waiting for another's, may be long
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
         connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY)")
         before = schema_version(connection)

@@ -5,6 +5,7 @@ benchmarks: Debian's `postgresql` package (scripts/test.sh installs it),
     from scripts.postgres_server import PostgresServer
     server = PostgresServer()            # started
     url = server.create_database()       # postgresql://… of an empty database
+    server.down(); server.up()           # the server goes away, and comes back
     server.drop_database(url); server.stop()
 
 As root (CI, this machine), initdb and postgres refuse to run: they run as
@@ -56,14 +57,23 @@ class PostgresServer:
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
         self._run(binary("initdb"), "-D", f"{self.folder}/data", "-U", SUPERUSER, "--auth=trust",
                   "--encoding=UTF8", "--locale=C", "--no-sync")
+        self.up()
+
+    def up(self):
+        """Start serving (again, after down(): the same address, the same databases)."""
         options = f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' -c max_connections=300"
         self._run(binary("pg_ctl"), "-D", f"{self.folder}/data", "-l", f"{self.folder}/log", "-o", options,
                   "-w", "-t", "60", "start")
 
-    def _run(self, *command):
+    def down(self):
+        """Stop serving, as a database server that goes down does (its connections are cut); up() restarts it."""
+        self._run(binary("pg_ctl"), "-D", f"{self.folder}/data", "-m", "fast", "-w", "stop")
+
+    def _run(self, *command, check=True):
         if self.user is not None:
             command = ("runuser", "-u", self.user.pw_name, "--", *command)
-        subprocess.run(command, check=True, cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.run(command, check=check, cwd=self.folder, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE).returncode
 
     def url(self, database="postgres"):
         return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}"
@@ -83,6 +93,7 @@ class PostgresServer:
 
     def stop(self):
         try:
-            self._run(binary("pg_ctl"), "-D", f"{self.folder}/data", "-m", "fast", "-w", "stop")
+            if self._run(binary("pg_ctl"), "-D", f"{self.folder}/data", "status", check=False) == 0:
+                self.down()  # not when a test left it down
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

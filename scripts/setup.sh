@@ -24,3 +24,12 @@ install_postgresql() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
   fi
 }
+
+# Redis's server (Debian's `redis-server`), for the tests of the per-address limits shared between
+# app processes; scripts/redis_server.py starts a throwaway one.
+install_redis() {
+  if ! command -v redis-server >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+  fi
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Install what the tests need (Chromium and PostgreSQL included) and run every test.
+# Install what the tests need (Chromium, PostgreSQL and Redis included) and run every test.
 . "$(dirname "$0")/setup.sh" requirements-test.txt
 if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq chromium
 fi
 install_postgresql
+install_redis
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

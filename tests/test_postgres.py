@@ -13,6 +13,7 @@ import pytest
 
 from kneeaid import postgres, storage
 from kneeaid.diary.store import DiaryStore
+from scripts.postgres_server import PostgresServer
 from tests.conftest import make_test_app
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -76,8 +77,7 @@ def test_a_database_url_that_is_not_postgresql_stops_the_app_at_start(tmp_path):
         make_test_app(tmp_path, DATABASE_URL="mysql://localhost/kneeaid")
 
 
-def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postgres_server, monkeypatch):
-    monkeypatch.setattr(postgres, "WAIT_FOR_A_CONNECTION_SECONDS", 1)  # each request waits this, then 503
+def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postgres_server):
     url = postgres_server.create_database()
     app = make_test_app(tmp_path, DATABASE_URL=url)
     try:
@@ -96,6 +96,42 @@ def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postg
     assert "stay on this phone" in write.get_json()["error"]
     assert page.status_code == 503 and "stay on this phone" in page.get_data(as_text=True)
     assert alarm_cancel.status_code == 503
+
+
+def pain_entry():
+    return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "left"}
+
+
+def timed(request):
+    """(the answer, the seconds it took)."""
+    started = time.monotonic()
+    response = request()
+    return response, time.monotonic() - started
+
+
+def test_with_the_server_down_requests_answer_503_within_2_s_and_the_pool_heals_when_it_is_back(tmp_path):
+    server = PostgresServer()  # its own: it goes down mid-run
+    app = make_test_app(tmp_path, DATABASE_URL=server.create_database())
+    try:
+        client = app.test_client()
+        kept = [pain_entry() for _ in range(3)]
+        sync = lambda entries: client.post("/api/diary/sync", json={"entries": entries}, headers=ORIGIN)  # noqa: E731
+        assert sync(kept).get_json()["acknowledged"] == [entry["id"] for entry in kept]
+        server.down()
+
+        late = pain_entry()
+        for request in (lambda: sync([late]), lambda: client.get("/en/diary/view"), lambda: sync([late])):
+            response, seconds = timed(request)
+            assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+            assert seconds < 2, f"{seconds:.1f} s before the 503"
+
+        server.up()  # the same server again: no restart of the app
+        assert sync([late]).get_json()["acknowledged"] == [late["id"]], "the next sync succeeds"
+        held = client.get("/diary/export.json").get_json()["entries"]
+        assert [entry["id"] for entry in held] == [entry["id"] for entry in [*kept, late]], "nothing lost"
+    finally:
+        storage.close(app)
+        server.stop()
 
 
 # flask diary export-to ---------------------------------------------------------

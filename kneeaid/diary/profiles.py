@@ -88,10 +88,20 @@ def made_a_profile(response):
     return any(cookie.startswith(f"{PROFILE_COOKIE}=") for cookie in response.headers.getlist("Set-Cookie"))
 
 
+def has_a_diary_or_storage_is_down():
+    """Exempt from the new-diaries limit: a write to a diary that exists, and
+    a request the storage cannot answer (it answers 503 by itself, and an
+    error here would look to Flask-Limiter like its own storage failing)."""
+    try:
+        return current_profile() is not None
+    except StorageUnavailable:
+        return True
+
+
 # A write without a diary makes one: at most NEW_PROFILES_PER_HOUR of those per
 # client address, so one client cannot fill the disk with empty diaries.
 # Writes to an existing diary are not counted (they have their own limit).
 limit_new_profiles = limiter.shared_limit(
     new_profiles_per_hour, scope="new-profiles", deduct_when=made_a_profile,
-    exempt_when=lambda: current_profile() is not None,
+    exempt_when=has_a_diary_or_storage_is_down,
     error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."))

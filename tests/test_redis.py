@@ -1,0 +1,112 @@
+"""The per-address limits shared in a real Redis (README, "Scaling out"): two
+app processes on one Redis count one limit; with Redis down, each process
+keeps counting on its own, says so once in its log, and shares again once
+Redis is back."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from scripts import app_process
+from scripts.redis_server import RedisServer
+
+SAME_ORIGIN = {"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"}
+FALLING_BACK = "Rate limit storage unreachable - falling back to in-memory storage"
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    if not redis_server.answers():
+        redis_server.start()
+    redis_server.flush()
+    return redis_server.url
+
+
+def post(url, path, body):
+    """(status, headers, JSON answer) of a POST from a page of KneeAid's own."""
+    request = urllib.request.Request(url + path, method="POST", data=json.dumps(body).encode(), headers=SAME_ORIGIN)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read())
+
+
+def new_diary(url):
+    """A first entry from a phone with no diary yet: it makes a new diary."""
+    entry = {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "left"}
+    return post(url, "/api/diary/sync", {"entries": [entry]})
+
+
+def bad_alarm(url):
+    """An alarm request (refused as incomplete, 400, but counted all the same)."""
+    return post(url, "/api/timer/alarms", {"at": "soon"})
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis_url):
+    """Two app processes, their own data folders, one Redis for the limits."""
+    settings = {"KNEEAID_RATELIMIT_STORAGE_URI": redis_url, "KNEEAID_NEW_PROFILES_PER_HOUR": "3",
+                "KNEEAID_ALARM_REQUESTS_PER_MINUTE": "4"}
+    processes = [app_process.start(tmp_path / f"data{n}", **settings) for n in range(2)]
+    yield [url for _, url in processes]
+    for process, _ in processes:
+        app_process.stop(process)
+
+
+def test_two_processes_on_one_redis_share_the_new_diaries_limit(two_servers):
+    first, second = two_servers
+    made = [new_diary(url)[0] for url in (first, second, first)]
+    assert made == [200, 200, 200]
+    status, headers, answer = new_diary(second)
+    assert status == 429, "the second process counts the diaries the first one made"
+    assert "Too many new diaries" in answer["error"] and int(headers["Retry-After"]) > 0
+    assert new_diary(first)[0] == 429
+
+
+def test_two_processes_on_one_redis_share_the_alarm_requests_limit(two_servers):
+    first, second = two_servers
+    assert [bad_alarm(url)[0] for url in (first, second, first, second)] == [400] * 4
+    status, headers, answer = bad_alarm(first)
+    assert status == 429 and "too many alarm requests" in answer["error"]
+    assert int(headers["Retry-After"]) > 0
+
+
+def start_logging(tmp_path, name, **settings):
+    log = open(tmp_path / name, "w")
+    process, url = app_process.start(tmp_path / f"data-{name}", output=log, **settings)
+    return process, url, log
+
+
+def test_with_redis_down_each_process_counts_alone_says_so_once_and_shares_again_when_it_is_back(
+        tmp_path, redis_server, redis_url):
+    redis_server.stop()
+    process, url, log = start_logging(tmp_path, "down.log", KNEEAID_RATELIMIT_STORAGE_URI=redis_url,
+                                      KNEEAID_ALARM_REQUESTS_PER_MINUTE="4")
+    try:
+        assert [bad_alarm(url)[0] for _ in range(4)] == [400] * 4, "served, never a 500"
+        assert bad_alarm(url)[0] == 429, "the limit still holds, counted in this process"
+        assert new_diary(url)[0] == 200
+        redis_server.start()
+        deadline = time.monotonic() + 20  # Flask-Limiter looks at Redis again after 1, 2, 4 … s
+        while not redis_server.keys():
+            assert time.monotonic() < deadline, "the limits never went back to Redis"
+            bad_alarm(url)
+            time.sleep(0.2)
+    finally:
+        app_process.stop(process)
+        log.close()
+    output = (tmp_path / "down.log").read_text()
+    assert output.count(FALLING_BACK) == 1, output
+    assert "Rate limit storage recovered" in output
