@@ -22,6 +22,8 @@ from psycopg.types.json import Json
 from ..postgres import unavailable_as_storage_error
 from .queue import TooManyAlarms, new_alarm_id, subscriber_key
 
+WAIT_FOR_A_SEND_MS = 15_000  # a cancel waits for a send under way (sender.SEND_TIMEOUT_SECONDS is 10 s)
+
 WAITING_AT_ONCE = 1000  # the soonest ones; the sender looks again once they are sent
 
 
@@ -96,7 +98,12 @@ class PgAlarmQueue:
     def cancel(self, alarm_id):
         """Remove a waiting alarm; a send under way finishes first (the row's
         lock), and one postponed by it goes too. Gone already is not an error."""
-        self._change(alarm_id, "DELETE FROM alarms WHERE id = %s", (alarm_id,))
+        if alarm_id in self._held():
+            return self._change(alarm_id, "DELETE FROM alarms WHERE id = %s", (alarm_id,))
+        with unavailable_as_storage_error(), self.pool.connection() as connection, connection.transaction():
+            # Longer than a request's statement: the send under way may take the sender's whole timeout.
+            connection.execute(f"SET LOCAL statement_timeout = {WAIT_FOR_A_SEND_MS}")
+            connection.execute("DELETE FROM alarms WHERE id = %s", (alarm_id,))
 
     def forget_subscriber(self, endpoint):
         """Remove every waiting alarm of a subscription the push service says is gone."""
