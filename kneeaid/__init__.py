@@ -60,10 +60,11 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import alarms, check, diary, guide, http, i18n, languages, pwa, storage, timer
+    from . import alarms, check, diary, guide, http, i18n, languages, pwa, storage, texts, timer
 
     i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
+    texts.init_app(app)
     htmx.init_app(app)
     init_limiter(app)
 

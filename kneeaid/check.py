@@ -7,10 +7,10 @@ from the same rules file and shows the same parts.
 """
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from . import sources, triage
 from .http import page_or_fragment, rendered_once
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("check", __name__)
 

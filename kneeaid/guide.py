@@ -4,10 +4,10 @@ doctor, heat or cold, causes, prevention."""
 from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from . import sources, triage
 from .http import rendered_once
+from .texts import lazy_gettext as _l
 
 bp = Blueprint("guide", __name__)
 

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import htmx
 from .front_cache import SHARED, FrontCache
 from .languages import LANGUAGE_COOKIE
+from .texts import lazy_gettext as _l
 
 # No inline script or style anywhere, so no 'unsafe-inline'; htmx runs without
 # eval (allowEval is off in base.html) and without its injected indicator styles.

@@ -1,5 +1,6 @@
 """The symptom check on the server: every rule of docs/medical-rules.md, bad input, the guides."""
 
+import html
 import re
 
 import pytest
@@ -101,7 +102,7 @@ def shown_text(page, attribute, value):
     """The text of the shown element with data-<attribute>="<value>"."""
     match = re.search(rf'data-{attribute}="{value}">(.*?)</li>', page, re.S)
     assert match, f"{attribute}={value} is not shown"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
 
 
 def tier_of(page):
@@ -352,7 +353,8 @@ def test_content_pages_name_sources_and_review_date(client, lang, page):
 
 
 def sources_of(page):
-    return page.split('id="sources-title"')[1].split("</ul>")[0]
+    """The sources list as its text reads (entities such as &amp; decoded)."""
+    return html.unescape(page.split('id="sources-title"')[1].split("</ul>")[0])
 
 
 def test_the_timer_cites_only_what_it_uses_and_says_what_peace_and_love_says(client):

@@ -202,3 +202,38 @@ def test_every_catalog_header_is_filled_in():
             assert placeholder not in header, (lang, placeholder)
         catalog = _catalog(lang)
         assert catalog.revision_date >= catalog.creation_date, lang
+
+
+def _catalog_with(tmp_path, replacements):
+    """A copy of the catalogs whose Russian messages in ``replacements`` say
+    something else: what a careless or hostile translator could write."""
+    import shutil
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    po = copy / "ru" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    for msgid, msgstr in replacements.items():
+        entry = re.compile(r'(msgid "' + re.escape(msgid) + r'"\nmsgstr )"[^\n]*"')
+        assert entry.search(text), msgid
+        text = entry.sub(lambda m, said=msgstr: m.group(1) + '"' + said + '"', text)
+    po.write_text(text, encoding="utf-8")
+    return copy
+
+
+def test_a_catalog_message_holding_markup_shows_as_text(make_app, tmp_path, monkeypatch):
+    script = "<script>alert(1)</script>"
+    translations = _catalog_with(tmp_path, {
+        "Is the skin over the knee hot to the touch?": script + " lazy",  # _l() in guide.py
+        "Heat or cold?": script + " template",  # _() in the template
+        "Call %(number)s": script + " %(number)s",  # _() with a variable
+    })
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    with app.app_context():  # Flask-Babel keeps the catalogs it read across apps: not these
+        monkeypatch.setattr(app.extensions["babel"].instance.domain_instance, "cache", {})
+    heat = app.test_client().get("/ru/heat").get_data(as_text=True)  # lazy and template texts
+    doctor = app.test_client().get("/ru/doctor").get_data(as_text=True)  # the call button
+    for page, shown in ((heat, "lazy"), (heat, "template"), (doctor, "103")):
+        assert "<script>alert" not in page
+        assert f"&lt;script&gt;alert(1)&lt;/script&gt; {shown}" in page
+

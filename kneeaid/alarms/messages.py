@@ -4,7 +4,8 @@ when the alarm is scheduled (the request knows both), kept with it, sent as is."
 from babel.dates import format_time
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+
+from ..texts import lazy_gettext as _l
 
 # kind: (title, body). The body names the clock time, so a late delivery is still true.
 TEXTS = {

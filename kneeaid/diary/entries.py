@@ -4,9 +4,8 @@ the first problem it finds (BadEntry), and the shape of a sync request."""
 import re
 from datetime import UTC, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
 from .. import triage
+from ..texts import lazy_gettext as _l
 from ..timer_limits import PHASE_LIMITS
 
 MAX_ENTRIES_PER_REQUEST = 1000

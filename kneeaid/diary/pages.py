@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_timezone
-from flask_babel import lazy_gettext as _l
 
 from .. import triage
 from ..http import page_or_fragment, personal, require_same_origin
+from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
     episode_is_known,

@@ -6,10 +6,10 @@ the limits on writing live here."""
 from datetime import UTC, datetime
 
 from flask import abort, current_app, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from ..extensions import limiter
+from ..texts import lazy_gettext as _l
 from .store import ProfileGone, StorageUnavailable, TooManyWrites
 
 PROFILE_COOKIE = "kneeaid_profile"
