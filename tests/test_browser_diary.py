@@ -283,3 +283,29 @@ def test_without_javascript_an_impossible_time_is_said_and_what_was_typed_stays(
     assert page.get_by_label("Время", exact=True).input_value() == "2999-12-31T23:00"
     assert not any(c["name"] == "kneeaid_profile" for c in context.cookies()), "nothing stored"
     context.close()
+
+
+def a_diary_with(live_server, entries):
+    """The profile id of a new diary holding these entries, as another device made it."""
+    client = live_server.app.test_client()
+    response = client.post("/api/diary/sync", json={"entries": entries, "deleted": []},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 200
+    return client.get_cookie("kneeaid_profile").value
+
+
+def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live_server):
+    """A new phone in Moscow, just joined, opens the summary first: no tz
+    cookie yet, yet the person sees Moscow times, not UTC ones."""
+    profile = a_diary_with(live_server, [{"id": "5c0e8f7c-3d1e-4f55-9a43-1d2b8c1f0a11", "kind": "pain",
+                                          "at": "2026-11-20T22:30:00Z", "pain": 3, "knee": "left",
+                                          "note": "stairs"}])
+    context = browser.new_context(timezone_id="Europe/Moscow", locale="ru-RU")
+    context.add_cookies([{"name": "kneeaid_profile", "value": profile, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + "/ru/diary/summary")
+    notes = page.locator("h2:has-text('Заметки') + ul")
+    notes.get_by_text("21.11.2026, 01:30, боль 3 из 10: stairs", exact=False).wait_for()
+    assert "UTC" not in page.locator("main").inner_text()
+    assert page.locator("#zone-note").count() == 0
+    context.close()

@@ -654,6 +654,26 @@ def test_the_browsers_url_encoded_time_zone_is_understood(client):
     assert "<h3>Saturday, November 21, 2026</h3>" in view(client)
 
 
+def page_data(page):
+    return json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', page).group(1))
+
+
+def test_without_a_time_zone_the_times_say_utc_and_the_page_asks_to_be_shown_again(client):
+    """A device's first page (no tz cookie yet): the times are UTC and say so,
+    and the page tells shell.js to show it again once the zone is set."""
+    sync(client, [pain(3, at="2026-11-20T22:30:00Z", note="stairs")])
+    client.delete_cookie("tz")
+    summary = client.get("/en/diary/summary").get_data(as_text=True)
+    assert "11/20/26, 10:30\u202fPM UTC, Pain 3 of 10: stairs" in summary
+    assert 'id="zone-note"' in summary and page_data(summary)["shell"]["zoneUnknown"] is True
+    month = client.get("/ru/diary/view").get_data(as_text=True)
+    assert ">22:30 UTC</time>" in month and "Время указано по UTC" in month
+    client.set_cookie("tz", "Europe%2FMoscow")
+    summary = client.get("/en/diary/summary").get_data(as_text=True)
+    assert "11/21/26, 1:30\u202fAM, Pain 3 of 10: stairs" in summary
+    assert "UTC" not in summary and page_data(summary)["shell"]["zoneUnknown"] is False
+
+
 @pytest.mark.parametrize("note", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
 def test_no_csv_cell_can_start_a_formula(client, note):
     import csv

@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, format_time, get_timezone
 
 from .. import triage
 from ..http import page_or_fragment, personal, require_same_origin
+from ..languages import current_timezone
 from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
@@ -91,7 +92,7 @@ def view_context(profile_id, month=None, page=1):
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
         "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,
-        "rules_version": triage.VERSION,
+        "rules_version": triage.VERSION, "zone_unknown": current_timezone() is None,
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
         "parse": datetime.fromisoformat,
     }

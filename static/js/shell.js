@@ -20,6 +20,15 @@ window.KneeAid = (function () {
 
   // The device's time zone, so the diary groups entries by the person's days.
   document.cookie = `tz=${encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone)}; path=/; max-age=${ONE_YEAR_SECONDS}; samesite=lax${secure}`;
+  // A page with times that the server made before it knew the zone (a
+  // device's first page, the summary say) shows them in UTC: ask for it once
+  // more, now with the zone. Once per tab, so a zone the server does not know
+  // (or cookies turned off) never reloads in a loop.
+  const ZONE_RELOAD = "kneeaid-zone-reload";
+  if (config.zoneUnknown && !sessionStorage.getItem(ZONE_RELOAD)) {
+    sessionStorage.setItem(ZONE_RELOAD, "done");
+    location.reload();
+  }
 
   // The other language shows the same page with the same answers: the link
   // keeps the address's query (a check's ?s=…, the heat page's answers). The
