@@ -62,7 +62,20 @@ def tick_values(page, values):
         page.locator(f'#check-form input[name="s"][value="{value}"]').check()
 
 
-def test_live_preview_follows_the_ticks(page, live_server):
+@pytest.fixture(params=["the server's", "the phone's own"])
+def preview(request, page):
+    """Where the check page's live preview comes from: the server's answer
+    (htmx), or, with that request held as on a network that does not answer,
+    the phone's own evaluator (static/js/triage.js, drawn by check.js), which
+    the server's answer would otherwise replace before a test looks."""
+    if request.param == "the phone's own":
+        page.route("**/check/result?**", lambda route: None if route.request.headers.get("hx-request")
+                   else route.continue_())
+    yield request.param
+    page.unroute_all(behavior="ignoreErrors")
+
+
+def test_live_preview_follows_the_ticks(page, live_server, preview):
     page.goto(live_server.url + "/en/check")
     preview = page.locator("#check-preview")
     assert preview.get_by_role("heading").inner_text() == "Tick what applies"
@@ -74,7 +87,7 @@ def test_live_preview_follows_the_ticks(page, live_server):
     assert preview.get_by_role("heading").inner_text() == "Call an ambulance now"
 
 
-def test_the_empty_check_shows_no_tier_until_none_of_these(page, live_server):
+def test_the_empty_check_shows_no_tier_until_none_of_these(page, live_server, preview):
     page.goto(live_server.url + "/en/check")
     preview = page.locator("#check-preview")
     assert result_state(page, "#check-preview #result") == ("unanswered", "")
@@ -288,6 +301,21 @@ def check_first_aid(page, base):
 
 def test_first_aid_follows_the_rules_online(page, live_server):
     check_first_aid(page, live_server.url)
+
+
+def test_the_preview_holds_each_rules_first_aid_and_reason_as_the_result_page_does(page, live_server, preview):
+    """The preview shows only the tier (and the call button), but holds the
+    whole result, drawn as the result page draws it: the first aid and reason
+    of each rule unhidden, every other one hidden."""
+    for rule, (values, text, sources) in FIRST_AID_SEEN.items():
+        page.goto(f"{live_server.url}/en/check")
+        tick_values(page, values)
+        page.wait_for_function("(rule) => document.querySelector('#check-preview #result')"
+                               ".dataset.rules.split(' ').includes(rule)", arg=rule)
+        shown = page.locator("#check-preview")
+        unhidden = [t.strip() for t in shown.locator("[data-first-aid]:not([hidden])").all_text_contents()]
+        assert [" ".join(t.split()) for t in unhidden] == [f"{text} ({sources})"], rule
+        assert shown.locator(f'[data-rule="{rule}"]:not([hidden])').count() == 1, rule
 
 
 def test_first_aid_follows_the_rules_offline(context, own_live_server, go_offline):

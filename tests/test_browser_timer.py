@@ -224,8 +224,10 @@ def test_pause_and_resume_keep_the_right_time(context, live_server):
     page.get_by_role("button", name="Resume").click()
     forward(page, "01:00")
     assert shown(page) == "07:00"
-    forward(page, "07:00")
-    assert phase(page) == "cold-over"
+    forward(page, "06:56")
+    assert phase(page) == "cold", "the paused minutes are not taken off the ice pack's time"
+    forward(page, "00:04")
+    assert phase(page) == "cold-over", "nor added to it"
 
 
 def test_while_cooling_the_clock_time_to_take_the_ice_pack_off_is_shown(context, live_server):
@@ -262,6 +264,23 @@ def test_a_paused_ice_pack_still_counts_toward_15_minutes(context, live_server):
     assert page.locator(".alarm-text").is_visible()
 
 
+def test_resumed_after_a_long_pause_the_ice_pack_still_comes_off_15_minutes_after_it_went_on(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    start(page)  # 15 minutes
+    forward(page, "05:00")
+    page.get_by_role("button", name="Pause").click()
+    forward(page, "04:00")
+    page.get_by_role("button", name="Resume").click()
+    page.clock.run_for(300)
+    assert shown(page) == "06:00", "resumed: the time left is the cap's, not the 10 minutes still planned"
+    assert not page.get_by_text("it still counts").is_visible()
+    forward(page, "05:55")
+    assert phase(page) == "cold"
+    forward(page, "00:05")
+    assert phase(page) == "cold-over"
+    assert page.locator(".alarm-text").is_visible()
+
+
 def test_a_pause_never_takes_a_shorter_session_past_15_minutes(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     page.get_by_role("radio", name="12 minutes").check()
@@ -272,7 +291,9 @@ def test_a_pause_never_takes_a_shorter_session_past_15_minutes(context, live_ser
     page.get_by_role("button", name="Resume").click()
     page.clock.run_for(300)
     assert shown(page) == "08:00", "12 minutes planned, but 15 after the start at the latest"
-    forward(page, "08:00")
+    forward(page, "07:55")
+    assert phase(page) == "cold"
+    forward(page, "00:05")
     assert phase(page) == "cold-over"
 
 

@@ -192,6 +192,45 @@ def test_a_shared_page_is_answered_from_memory_exactly_as_flask_answered_it(app,
         "the language is remembered on a navigation, from memory too"
 
 
+NAVIGATION = {"Sec-Fetch-Mode": "navigate"}
+# Two requests that differ in one part of the request only, for each part a kept answer depends on.
+REQUEST_PARTS = {
+    "scheme": ({"base_url": "http://localhost"}, {"base_url": "https://localhost"}),  # HSTS
+    "host": ({}, {"headers": {**NAVIGATION, "Host": "kneeaid.example.org"}}),  # hreflang links
+    "path": ({}, {"path": "/ru/check/result?s=hot"}),
+    "query": ({}, {"path": "/en/check/result?s=swelling"}),
+    "Accept-Encoding": ({}, {"headers": {**NAVIGATION, "Accept-Encoding": "gzip"}}),
+    "HX-Request": ({}, {"headers": {**NAVIGATION, "HX-Request": "true"}}),  # a fragment
+    "HX-Boosted": ({"headers": {"HX-Request": "true"}}, {"headers": {"HX-Request": "true", "HX-Boosted": "true"}}),
+    "HX-History-Restore-Request": ({"headers": {"HX-Request": "true"}},
+                                   {"headers": {"HX-Request": "true", "HX-History-Restore-Request": "true"}}),
+    "Sec-Fetch-Mode": ({}, {"headers": {"Sec-Fetch-Mode": "cors"}}),  # only a navigation sets the cookie
+    "language cookie": ({}, {"headers": {**NAVIGATION, "Cookie": "lang=en"}}),  # remembered, or not needed
+}
+
+
+def ask(client, path="/en/check/result?s=hot", base_url="http://localhost", headers=NAVIGATION):
+    return answer_parts(client.get(path, base_url=base_url, headers=headers))
+
+
+@pytest.mark.parametrize("part", REQUEST_PARTS)
+def test_a_kept_answer_is_only_given_to_a_request_like_the_one_it_answered(app, part):
+    """For each part of a request that a kept answer depends on: two requests
+    differing in that part only get, from memory, what Flask itself answers each."""
+    client = app.test_client(use_cookies=False)
+    first, second = REQUEST_PARTS[part]
+    flask_answers = []
+    for request in (first, second):
+        app.extensions.pop("kneeaid.answers", None)
+        flask_answers.append(ask(client, **request))
+    assert flask_answers[0] != flask_answers[1], f"the {part} changes the answer"
+    for kept, asked, flask_answer in ((first, second, flask_answers[1]), (second, first, flask_answers[0])):
+        app.extensions.pop("kneeaid.answers", None)
+        ask(client, **kept)
+        assert ask(client, **asked) == flask_answer, f"an answer kept for another {part}"
+        assert ask(client, **asked) == flask_answer, f"its own kept answer, for its {part}"
+
+
 def test_each_way_of_asking_gets_its_own_answer_from_memory(client):
     for _ in range(2):
         assert client.get("/en/doctor", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"

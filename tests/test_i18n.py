@@ -1,8 +1,11 @@
 """Language routing, the remembered choice, and complete catalogs."""
 
+import json
 import re
+import uuid
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 
 from kneeaid.i18n import TRANSLATIONS_DIR, extract_messages
@@ -237,3 +240,42 @@ def test_a_catalog_message_holding_markup_shows_as_text(make_app, tmp_path, monk
         assert "<script>alert" not in page
         assert f"&lt;script&gt;alert(1)&lt;/script&gt; {shown}" in page
 
+
+# Russian counts: 1 минута, 2 минуты, 5 минут, 11 минут, 21 минута, 22 минуты ----------------
+
+RUSSIAN_MINUTES = {1: "минута", 2: "минуты", 4: "минуты", 5: "минут", 11: "минут", 12: "минут", 15: "минут",
+                   21: "минута", 22: "минуты", 25: "минут", 101: "минута", 111: "минут"}
+
+
+def timer_texts(client, lang):
+    page = client.get(f"/{lang}/timer").get_data(as_text=True)
+    data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', page).group(1)
+    return json.loads(data)["page"]["text"]
+
+
+def test_the_timers_counted_texts_take_the_russian_form_of_each_number(client):
+    """timer.js shows forms[Intl.PluralRules("ru").select(n)]: the same CLDR
+    rules as Babel's plural_form, so each number gets its own word here too."""
+    russian = Locale.parse("ru")
+    minutes_left = timer_texts(client, "ru")["minutesLeft"]
+    for number, word in RUSSIAN_MINUTES.items():
+        shown = minutes_left[russian.plural_form(number)].replace("{n}", str(number))
+        verb = "Осталась" if word == "минута" else "Осталось"
+        assert shown == f"{verb} {number}\xa0{word}", number
+    assert timer_texts(client, "en")["minutesLeft"] == {"one": "{n} minute left", "other": "{n} minutes left"}
+
+
+def test_the_diary_writes_the_russian_form_of_each_count(client):
+    """The server's own counts (ngettext): minutes of a first-aid session (the leg up) in
+    the diary, sessions in the summary for the doctor."""
+    counts = [1, 2, 5, 21]
+    sessions = [{"id": str(uuid.uuid4()), "kind": "session", "startedAt": f"2026-11-{day:02d}T10:00:00Z",
+                 "endedAt": f"2026-11-{day:02d}T10:30:00Z", "outcome": "stopped",
+                 "cold": None, "elevation": {"plannedMinutes": 30, "actualSeconds": minutes * 60}}
+                for day, minutes in enumerate(counts, 1)]
+    response = client.post("/api/diary/sync", json={"entries": sessions}, headers={"Origin": "http://localhost"})
+    assert response.get_json()["acknowledged"] == [session["id"] for session in sessions]
+    month = client.get("/ru/diary/view?month=2026-11").get_data(as_text=True)
+    for minutes in counts:
+        assert f"нога на возвышении\xa0— {minutes}\xa0{RUSSIAN_MINUTES[minutes]}" in month, minutes
+    assert "4\xa0сеанса" in client.get("/ru/diary/summary").get_data(as_text=True)

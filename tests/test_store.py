@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -185,6 +186,76 @@ def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, se
                 assert entry_id in by_id, "an acknowledged entry was lost"
                 assert edit_time(by_id[entry_id]) >= edit_time(entry), "an acknowledged edit was undone"
     assert len(latest) >= 12 and deleted, "the writers made new entries, edits and deletions"
+
+
+STEP_WRITER = """
+import json, os, signal, sys
+import kneeaid.diary.store as diary_store
+
+data_dir, profile, small_diary, kill_at, change = sys.argv[1:]
+steps = []
+
+def step_done(path):
+    steps.append(str(path))
+    if len(steps) == int(kill_at):
+        os.kill(os.getpid(), signal.SIGKILL)  # right after this step is on disk
+
+diary_store.step_done = step_done
+diary_store.SMALL_DIARY = int(small_diary)
+change = json.loads(change)
+diary_store.DiaryStore(data_dir).save(profile, change["entries"], change["deleted"], 0)
+print(json.dumps(steps), flush=True)  # acknowledged
+"""
+
+
+def write_killed_at(data_dir, profile, small_diary, step, change):
+    """Make ``change`` in a separate process killed with SIGKILL right after its
+    ``step``-th durable step (0: never). The steps it made, if it finished."""
+    done = subprocess.run([sys.executable, "-c", STEP_WRITER, str(data_dir), profile, str(small_diary), str(step),
+                           json.dumps(change)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    if done.returncode == -signal.SIGKILL:
+        return None
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+LAYOUTS = {"a change in a file per month": (0, 0), "the move from one file to a file per month": (500, 2)}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_writer_killed_after_each_step_of_a_write_in_turn_loses_nothing_acknowledged(tmp_path, layout, monkeypatch):
+    """A deterministic kill -9 at every step of one change (the store's
+    step_done point), not at a random moment: a wrong order of the writes
+    loses an entry at one of these steps, every run."""
+    # A diary as a phone left it, and a change to it: an edit moving an entry from
+    # September to October, a deletion, a new entry (December). Acknowledged before
+    # the change: the September entry (in either version) and the untouched one.
+    STEADY, MOVED, GONE, NEW = pain_in("2026-11", 20), pain_in("2026-09"), pain_in("2026-11"), pain_in("2026-12")
+    EDIT = {**MOVED, "at": "2026-10-01T08:00:00Z", "pain": 8, "updatedAt": "2026-12-02T10:00:00Z"}
+    CHANGE = {"entries": [EDIT, NEW], "deleted": [GONE["id"]]}
+    small_before, small_during = LAYOUTS[layout]
+    monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", small_before)
+    first = tmp_path / "first"
+    profile = DiaryStore(first).new_profile_id()
+    DiaryStore(first).save(profile, [STEADY, MOVED, GONE], [], 0, new=True)
+    steps = write_killed_at(shutil.copytree(first, tmp_path / "whole"), profile, small_during, 0, CHANGE)
+    assert len(steps) >= 5, steps  # shards, months gained and lost, shards again, profile.json
+    for step in range(1, len(steps) + 1):
+        data_dir = shutil.copytree(first, tmp_path / f"killed-{step}")
+        assert write_killed_at(data_dir, profile, small_during, step, CHANGE) is None, "killed"
+        for path in data_dir.rglob("*.json"):
+            json.loads(path.read_text())  # never torn
+        monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", small_during)
+        store = DiaryStore(data_dir)
+        kept = {entry["id"]: entry for entry in store.entries(profile)}
+        assert len(kept) == len(store.entries(profile)), f"step {step}: an entry twice"
+        assert kept.get(STEADY["id"]) == STEADY, f"killed after {steps[step - 1]}: an untouched entry lost"
+        assert kept.get(MOVED["id"]) in (MOVED, EDIT), f"killed after {steps[step - 1]}: an acknowledged entry lost"
+        store.save(profile, CHANGE["entries"], CHANGE["deleted"], 0)  # the phone sends it again
+        assert sorted(store.entries(profile), key=lambda e: e["at"]) == [EDIT, STEADY, NEW], f"step {step}"
+        assert store.months(profile) == ["2026-10", "2026-11", "2026-12"], f"step {step}"
+        assert GONE["id"] in store.tombstones(profile), f"step {step}"
+        monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", small_before)
 
 
 def test_a_change_that_waited_for_a_deleted_profile_does_not_bring_it_back(app, store):
@@ -371,6 +442,22 @@ def test_entries_are_filed_by_month_and_an_edit_of_the_time_moves_one(store, dia
     assert november["id"] in store.tombstones(profile)
     store.save(profile, [{**november, "updatedAt": "2030-01-01T00:00:00Z"}], [], time.time())
     assert november["id"] not in {e["id"] for e in store.entries(profile)}, "a deleted entry never comes back"
+
+
+def test_an_entry_is_filed_under_the_utc_month_of_its_moment(store, diary_layout):
+    """01:00 on 1 December in Moscow is 22:00 on 30 November in UTC: November's.
+    The month an entry is filed under is its moment's UTC month, never the month
+    its time was written in."""
+    profile = store.new_profile_id()
+    moscow = {**pain_entry(), "at": "2026-12-01T01:00:00+03:00"}  # 2026-11-30T22:00Z
+    brazil = {**pain_entry(), "at": "2026-11-30T23:30:00-03:00"}  # 2026-12-01T02:30Z
+    session = {"id": str(uuid.uuid4()), "kind": "session", "startedAt": "2026-12-01T00:30:00+01:00",
+               "endedAt": "2026-12-01T01:00:00+01:00", "outcome": "completed",
+               "cold": {"plannedMinutes": 15, "actualSeconds": 900}, "elevation": None}  # began 2026-11-30T23:30Z
+    store.save(profile, [moscow, brazil, session], [], time.time(), new=True)
+    assert store.months(profile) == ["2026-11", "2026-12"]
+    assert {e["id"] for e in store.entries_in(profile, ["2026-11"])} == {moscow["id"], session["id"]}
+    assert store.entries_in(profile, ["2026-12"]) == [brazil]
 
 
 def test_a_write_rewrites_its_month_not_the_whole_diary(tmp_path, monkeypatch):

@@ -80,6 +80,12 @@ def month_of(entry):
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
+def step_done(path):
+    """The point between two durable steps of a write (``path`` replaced, or
+    removed). It does nothing: the crash tests replace it to kill the process
+    right there, at each step in turn (tests/test_store.py)."""
+
+
 def shard_of(entry_id):
     """Which of the 16 id shards names this entry id."""
     return hashlib.blake2b(entry_id.encode(), digest_size=1).hexdigest()[0]
@@ -100,6 +106,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data):
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        step_done(self.path)
 
 
 def read_table(path, name):
@@ -381,6 +388,7 @@ class DiaryStore:
             else:
                 (folder / f"{month}.json").unlink(missing_ok=True)
                 sync_folder(folder)
+                step_done(folder / f"{month}.json")
         pending = {shard: dict(ids) for shard, ids in shards.items()}
         for entry_id in removed:
             shards[shard_of(entry_id)][entry_id] = DELETED
@@ -424,6 +432,7 @@ class DiaryStore:
         self._write_profile(folder, [row["at"] for row in read_table(old_file, "writes")], len(entries))
         old_file.unlink()
         sync_folder(old_file.parent)
+        step_done(old_file)
 
     def delete_profile(self, profile_id):
         """Remove a profile and everything in it."""
