@@ -8,6 +8,7 @@ busy machine moves both sides alike (issue 13).
 """
 
 import argparse
+import random
 import re
 import statistics
 import subprocess
@@ -27,8 +28,18 @@ GOALS = {"page": 0.8, "result": 0.5, "static": 0.8}
 
 # wrk's script for check results never asked before: each request a random set
 # of the current symptoms, so no cache can answer it (the cost of a first answer).
+# Lua's random numbers start from the same seed in every run and every thread:
+# each gets its own (else each round would ask again what the last one asked).
 NEW_SYMPTOM_SETS = """
 local ids = {%s}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  math.randomseed(%d + id)
+end
 request = function()
   local query = {}
   for _, id in ipairs(ids) do
@@ -75,7 +86,8 @@ def new_sets_script(folder):
     from kneeaid.triage import SYMPTOMS
 
     script = Path(folder) / "new_sets.lua"
-    script.write_text(NEW_SYMPTOM_SETS % ", ".join(f'"{symptom}"' for symptom in SYMPTOMS))
+    seed = random.randrange(1 << 30)
+    script.write_text(NEW_SYMPTOM_SETS % (", ".join(f'"{symptom}"' for symptom in SYMPTOMS), seed))
     return str(script)
 
 

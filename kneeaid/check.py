@@ -2,14 +2,17 @@
 
 The result page is one template for every answer: it holds every tier's advice,
 every rule's reason and every first-aid text, and shows the ones that apply.
-The server decides here; offline, static/js/triage.js decides in the browser
+The server decides here (each request fills in the holes of the page's
+skeleton, kneeaid/skeleton.py); offline, static/js/triage.js decides in the browser
 from the same rules file and shows the same parts.
 """
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, request, url_for
+from markupsafe import Markup
 
 from . import sources, triage
-from .http import page_or_fragment, rendered_once
+from .http import rendered_once, wants_fragment
+from .skeleton import hole, render_filled
 from .texts import lazy_gettext as _l
 
 bp = Blueprint("check", __name__)
@@ -22,10 +25,67 @@ def submitted_symptoms():
     return request.args.getlist("s")
 
 
-def _content(values):
+def answers():
+    """This request's answers: the values ticked and their result, evaluated once."""
+    if "check_answers" not in g:
+        values = submitted_symptoms()
+        g.check_answers = (set(values), triage.evaluate(values))
+    return g.check_answers
+
+
+EMPTY, HIDDEN, CHECKED = Markup(""), Markup(" hidden"), Markup(" checked")
+
+# Each part of the result page that only some answers show, and when it shows.
+SHOWN = {
+    "tier": lambda result, tier: result.tier == tier,
+    "tiers": lambda result, *tiers: result.tier in tiers,
+    "answered": lambda result: result.tier != triage.UNANSWERED,
+    "first_aid_box": lambda result: bool(result.first_aid),
+    "first_aid": lambda result, item: item in result.first_aid,
+    "no_rules": lambda result: not result.rules,
+    "rule": lambda result, rule: rule in result.rules,
+    "symptom": lambda result, symptom: symptom in result.symptoms,
+    "not_understood": lambda result: result.some_not_understood,
+}
+
+
+# The template helpers that depend on the answers: holes in the pages' skeletons.
+
+@hole(answers)
+def hidden_unless(answered, part, *ids):
+    """' hidden' for a part of the result that these answers do not show."""
+    return EMPTY if SHOWN[part](answered[1], *ids) else HIDDEN
+
+
+@hole(answers)
+def checked_if(answered, symptom):
+    return CHECKED if symptom in answered[0] else EMPTY
+
+
+@hole(answers)
+def answered_tier(answered):
+    return answered[1].tier
+
+
+@hole(answers)
+def fired_rules(answered):
+    return " ".join(answered[1].rules)
+
+
+@hole(answers)
+def change_answers_url(answered):
+    symptoms = answered[1].symptoms  # ids of letters, digits and _: nothing to encode
+    return url_for("check.page") + ("?" + "&".join(f"s={symptom}" for symptom in symptoms) if symptoms else "")
+
+
+def _content():
+    """What the check's templates are given: the same for every set of answers."""
     return {
-        "result": triage.evaluate(values),
-        "ticked": set(values),
+        "hidden_unless": hidden_unless,
+        "checked_if": checked_if,
+        "answered_tier": answered_tier,
+        "fired_rules": fired_rules,
+        "change_answers_url": change_answers_url,
         "groups": triage.TRIAGE["groups"],
         "group_titles": triage.GROUP_TITLES,
         "symptom_labels": triage.SYMPTOM_LABELS,
@@ -46,11 +106,13 @@ def _content(values):
 @bp.route("/check")
 @rendered_once
 def page():
-    return render_template("check/page.html", **_content(submitted_symptoms()))
+    submitted_symptoms()
+    return render_filled("check/page.html", **_content())
 
 
 @bp.route("/check/result")
 @rendered_once
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
-    return page_or_fragment("check/result.html", "check/_result.html", **_content(submitted_symptoms()))
+    submitted_symptoms()
+    return render_filled("check/_result.html" if wants_fragment() else "check/result.html", **_content())

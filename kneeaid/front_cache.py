@@ -67,6 +67,23 @@ class Answer:
         return [self.body]
 
 
+class KeptAnswers(OrderedDict):
+    """The kept answers, least recently used first, with the bytes of their bodies
+    counted as they come and go (a first answer must not add them all up again)."""
+
+    def __init__(self):
+        super().__init__()
+        self.size = 0
+
+    def keep(self, key, answer):
+        old = self.pop(key, None)
+        self.size += len(answer.body) - (len(old.body) if old else 0)
+        self[key] = answer
+        while self.size > BYTES_KEPT:
+            _, oldest = self.popitem(last=False)
+            self.size -= len(oldest.body)
+
+
 class FrontCache:
     """WSGI middleware around Flask's wsgi_app (inside ProxyFix, so the scheme
     and host are the person's). The kept answers live in
@@ -78,16 +95,11 @@ class FrontCache:
         self.lock = threading.Lock()
 
     def answers(self):
-        return self.app.extensions.setdefault("kneeaid.answers", OrderedDict())
+        return self.app.extensions.setdefault("kneeaid.answers", KeptAnswers())
 
     def keep(self, key, answer):
         with self.lock:
-            answers = self.answers()
-            answers[key] = answer
-            size = sum(len(kept.body) for kept in answers.values())
-            while size > BYTES_KEPT:
-                _, oldest = answers.popitem(last=False)
-                size -= len(oldest.body)
+            self.answers().keep(key, answer)
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET" or self.app.debug or "HTTP_IF_MODIFIED_SINCE" in environ:

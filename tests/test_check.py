@@ -606,3 +606,21 @@ def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
         assert sign in today, sign
     days = page.split('<h2 id="tier-doctor">')[1].split("</section>")[0]
     assert "gives way" not in days and "crunches" not in days
+
+
+@pytest.mark.parametrize("query", ["", "s=hot", "s=none&s=swelling", "s=injury&s=pop&s=rapid_swelling&s=x%26y&s=%C3%A9",
+                                   "s=first_time_load&s=first_time_load&_x=1&t=a+b"])
+@pytest.mark.parametrize("path", ["/en/check/result", "/ru/check/result", "/ru/check"])
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_a_page_filled_in_from_its_skeleton_is_the_page_rendered_whole(app, path, query, headers):
+    """kneeaid/skeleton.py: what a request gets from the skeleton (made for
+    another set of answers first) is byte for byte the page rendered whole."""
+    client = app.test_client(use_cookies=False)
+    client.get(f"{path}?s=calf", headers=headers)  # the skeleton, made for other answers
+    filled = client.get(f"{path}?{query}", headers=headers).get_data(as_text=True)
+    app.debug = True  # templates may change: rendered whole every time
+    try:
+        whole = client.get(f"{path}?{query}", headers=headers).get_data(as_text=True)
+    finally:
+        app.debug = False
+    assert filled == whole and 'data-tier="' in filled
