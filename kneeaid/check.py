@@ -11,7 +11,7 @@ from flask import Blueprint, abort, g, request, url_for
 from markupsafe import Markup
 
 from . import sources, triage
-from .http import rendered_once, wants_fragment
+from .http import page_or_fragment, rendered_once
 from .skeleton import hole, render_filled
 from .texts import lazy_gettext as _l
 
@@ -74,8 +74,7 @@ def fired_rules(answered):
 
 @hole(answers)
 def change_answers_url(answered):
-    symptoms = answered[1].symptoms  # ids of letters, digits and _: nothing to encode
-    return url_for("check.page") + ("?" + "&".join(f"s={symptom}" for symptom in symptoms) if symptoms else "")
+    return url_for("check.page", s=answered[1].symptoms)
 
 
 def _content():
@@ -106,7 +105,7 @@ def _content():
 @bp.route("/check")
 @rendered_once
 def page():
-    submitted_symptoms()
+    answers()  # more than 100 parameters: refused before anything is rendered
     return render_filled("check/page.html", **_content())
 
 
@@ -114,5 +113,5 @@ def page():
 @rendered_once
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
-    submitted_symptoms()
-    return render_filled("check/_result.html" if wants_fragment() else "check/result.html", **_content())
+    answers()
+    return page_or_fragment("check/result.html", "check/_result.html", render=render_filled, **_content())

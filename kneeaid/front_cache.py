@@ -95,7 +95,10 @@ class FrontCache:
         self.lock = threading.Lock()
 
     def answers(self):
-        return self.app.extensions.setdefault("kneeaid.answers", KeptAnswers())
+        answers = self.app.extensions.get("kneeaid.answers")
+        if answers is None:
+            answers = self.app.extensions["kneeaid.answers"] = KeptAnswers()
+        return answers
 
     def keep(self, key, answer):
         with self.lock:

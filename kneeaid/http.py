@@ -172,9 +172,10 @@ def wants_fragment():
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def page_or_fragment(page, fragment, **context):
-    """The whole page, or its fragment for htmx (one template holds the other)."""
-    return render_template(fragment if wants_fragment() else page, **context)
+def page_or_fragment(page, fragment, render=render_template, **context):
+    """The whole page, or its fragment for htmx (one template holds the other),
+    rendered by ``render`` (kneeaid/skeleton.py's render_filled for a check result)."""
+    return render(fragment if wants_fragment() else page, **context)
 
 
 def json_error(message, status, headers=()):

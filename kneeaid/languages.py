@@ -1,7 +1,7 @@
 """The languages: which exist, which one a request is in, and the same page
 in another one. A plain module (no blueprint), so any module may import it."""
 
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote
 
 import pytz
 from flask import g, request, url_for
@@ -50,18 +50,6 @@ def same_page_in(lang, external=False):
     (the host the request came to; behind a proxy, ProxyFix's)."""
     if request.url_rule is None or "lang" not in request.url_rule.arguments:
         return url_for("guide.home", lang=lang, _external=external)
-    address = url_for(request.endpoint, **{**request.view_args, "lang": lang}, _external=external)
-    query = page_query()
-    return f"{address}?{query}" if query else address
-
-
-def page_query():
-    """The query of the page being shown, encoded as url_for encodes one (each
-    value in turn, werkzeug's safe characters), once per request: a check's
-    page links to itself in both languages."""
-    if "page_query" not in g:
-        values = [(name, value) for name, values in request.args.lists()
-                  if name not in request.view_args and name != "lang" and not name.startswith("_")
-                  for value in values]
-        g.page_query = urlencode(values, safe="!$'()*,/:;?@")
-    return g.page_query
+    query = {name: values for name, values in request.args.lists()
+             if name not in request.view_args and name != "lang" and not name.startswith("_")}
+    return url_for(request.endpoint, **query, **{**request.view_args, "lang": lang}, _external=external)
