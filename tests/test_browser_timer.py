@@ -424,9 +424,14 @@ def test_keyboard_alone_runs_the_timer(context, live_server):
     forward(page, "12:00")
     # The ringing alarm's sheet has the focus, on its big button: Enter is the next step.
     assert page.evaluate("document.activeElement.textContent") == "Ice off: raise the leg"
+    loads = []
+    page.on("request", lambda request: request.url.endswith("/en/timer") and loads.append(request.url))
     page.keyboard.press("Enter")
     assert phase(page) == "elevation"
     assert page.locator("#timer").get_attribute("data-alarm") == "off"
+    page.wait_for_timeout(500)  # a boosted load of the page would have been asked for by now
+    assert loads == [], "the timer page is already open: the next step must not load it again"
+    assert phase(page) == "elevation"
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -246,7 +246,10 @@
       silence();
       KneeAid.startElevation(chosen ? Number(chosen.value) : KneeAid.config.timerLimits.elevationDefault);
       if (chosen) {
-        event.preventDefault();  // the timer page is open already
+        // The timer page is open already: no load of it again. htmx's boost
+        // ignores preventDefault, so the click must not reach the link at all.
+        event.preventDefault();
+        event.stopPropagation();
       }
     }
   }, true);
