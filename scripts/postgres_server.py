@@ -5,6 +5,7 @@ benchmarks: Debian's `postgresql` package (scripts/test.sh installs it),
     from scripts.postgres_server import PostgresServer
     server = PostgresServer()            # started
     url = server.create_database()       # postgresql://… of an empty database
+    server.empty_database(url)           # empty again, as new (for the next test)
     server.down(); server.up()           # the server goes away, and comes back
     server.drop_database(url); server.stop()
 
@@ -84,6 +85,24 @@ class PostgresServer:
         with psycopg.connect(self.url(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def empty_database(self, url):
+        """Make a database made by create_database empty again, as new, ending every
+        connection to it first: a hundredth of a second, where a new database takes a tenth or more."""
+        with psycopg.connect(url, autocommit=True) as connection:
+            self._end_other_connections(connection)
+            connection.execute("DROP SCHEMA public CASCADE")
+            connection.execute("CREATE SCHEMA public")
+
+    def end_connections(self, url):
+        """End every connection to a database (what a test left open)."""
+        with psycopg.connect(url, autocommit=True) as connection:
+            self._end_other_connections(connection)
+
+    @staticmethod
+    def _end_other_connections(connection):
+        connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                           " WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
     def drop_database(self, url):
         """Drop a database made by create_database, ending any connection left to it."""

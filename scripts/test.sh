@@ -8,4 +8,5 @@ fi
 install_postgresql
 install_redis
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+# Two workers (pytest-xdist), one per core of the 2-core CI machine; -n 0 runs in one process.
+exec .venv/bin/python -m pytest -n 2 "$@"

@@ -2,6 +2,7 @@
 
 import threading
 
+import jinja2
 import pytest
 from playwright.sync_api import sync_playwright
 from py_vapid import Vapid
@@ -32,12 +33,33 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app of a test run: each test
+    makes an app of its own, which would compile every template it renders
+    again (a tenth of a second for a page). A template's source is part of the key."""
+
+    def __init__(self):
+        self.kept = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
 def make_test_app(tmp_path, **settings):
     """The app with its data in tmp_path. Every test client comes from one
     address, so the limit on new diaries per address is lifted unless a test
     sets it."""
-    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
-                       "NEW_PROFILES_PER_HOUR": 1_000_000, **settings})
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
+                      "NEW_PROFILES_PER_HOUR": 1_000_000, **settings})
+    app.jinja_env.bytecode_cache = SHARED_BYTECODE
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -48,12 +70,21 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def run_database(postgres_server):
+    """One database for the run (for each test worker), emptied for each test."""
+    return postgres_server.create_database()
+
+
 @pytest.fixture
-def database_url(postgres_server):
-    """The address of a database of this test's own, dropped afterwards."""
-    url = postgres_server.create_database()
-    yield url
-    postgres_server.drop_database(url)
+def database_url(postgres_server, run_database):
+    """The address of a database that is empty for this test, as a new one is:
+    the run's database, emptied (a new database per test took a tenth of a
+    second or more, times some 200 tests). Connections the test left open are
+    ended afterwards."""
+    postgres_server.empty_database(run_database)
+    yield run_database
+    postgres_server.end_connections(run_database)
 
 
 @pytest.fixture(params=["files", "postgres"])
@@ -113,7 +144,9 @@ class LiveServer:
         self._server = make_server(
             "127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # stop() waits for the loop's next look: every 0.5 s by default.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
         self._thread.start()
 
     def stop(self):

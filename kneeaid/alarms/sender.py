@@ -11,7 +11,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from pywebpush import WebPushException, webpush
 
 from .validation import MAX_LATE
 
@@ -110,6 +109,10 @@ class Sender:
 
     def push(self, alarm):
         """Send one alarm: "sent", "gone" (the subscription no longer exists) or "retry"."""
+        # Imported at the first push, not when the app starts: pywebpush brings aiohttp,
+        # a fifth of a second of every start (and of every test's app process).
+        from pywebpush import WebPushException, webpush
+
         try:
             webpush(
                 alarm["subscription"],
