@@ -101,6 +101,20 @@ def test_the_empty_check_shows_no_tier_until_none_of_these(page, live_server, pr
     wait_for_preview(page, "unanswered")
 
 
+def test_a_tick_made_before_the_rules_have_loaded_still_gets_its_answer(page, live_server):
+    # A slow phone: the rules file arrives after the first tick, and the server's preview never does.
+    page.route("**/check/result?**", lambda route: None)
+    rules = []
+    page.route("**/data/triage.json*", lambda route: rules.append(route))
+    page.goto(live_server.url + "/en/check")
+    page.get_by_label("The foot or shin below the knee is cold, pale or bluish").check()
+    page.wait_for_timeout(300)  # the tick's change event has long gone
+    assert len(rules) == 1, "the rules were asked for"
+    rules[0].continue_()
+    wait_for_preview(page, "emergency")
+    assert page.locator("#check-preview").get_by_role("link", name=re.compile("^Call 112")).is_visible()
+
+
 @pytest.mark.parametrize("label", [
     "The knee or leg suddenly looks out of shape: bent wrongly, or the kneecap out of place",
     "The foot or shin below the knee is cold, pale or bluish",

@@ -65,8 +65,11 @@
     // No network for the live preview: the answer above stays.
     form.addEventListener("htmx:sendError", preview);
     keepAnswersAcrossLanguages();
-    if (asked.length) {
-      preview();  // answers in the address (offline, the saved page is the one for none); else the server's stands
+    // Answers in the address (offline, the saved page is the one for none), or
+    // ticked before the rules had loaded (their change came before the listener);
+    // else the server's answer stands.
+    if (asked.length || ticked().length) {
+      preview();
     }
   });
 
