@@ -10,9 +10,14 @@ if ! command -v wrk >/dev/null; then
   as_root apt-get install -y -qq wrk
 fi
 install_postgresql
+if ! command -v npm >/dev/null; then
+  # bench/lighthouse.py installs Lighthouse from npm (Debian's nodejs is recent enough).
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq nodejs npm
+fi
 # Each prints its goals as met or not; one that misses does not stop the others.
 missed=()
-for bench in pages first_load page_weight check diary sync_backends; do
+for bench in pages first_load page_weight check diary sync_backends lighthouse; do
   echo "== bench/$bench.py"
   .venv/bin/python "bench/$bench.py" || missed+=("$bench")
   echo

@@ -43,10 +43,19 @@ window.KneeAid = (function () {
   }
   keepQueryInLanguageLink(location.search);
 
-  if ("serviceWorker" in navigator) {
+  // Once the page has loaded: the worker's install fetches every page for
+  // offline use, which must not compete with the first page's own files.
+  function registerServiceWorker() {
     navigator.serviceWorker
       .register(config.serviceWorker, { scope: "/", updateViaCache: "none" })
       .catch((error) => console.warn("KneeAid works online only here:", error));
+  }
+  if ("serviceWorker" in navigator) {
+    if (document.readyState === "complete") {
+      registerServiceWorker();
+    } else {
+      window.addEventListener("load", registerServiceWorker, { once: true });
+    }
   }
 
   function newId() {
