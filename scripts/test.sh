@@ -8,5 +8,6 @@ fi
 install_postgresql
 install_redis
 .venv/bin/ruff check .
-# Two workers (pytest-xdist), one per core of the 2-core CI machine; -n 0 runs in one process.
-exec .venv/bin/python -m pytest -n 2 "$@"
+# Two workers (pytest-xdist), one per core of the 2-core CI machine, an idle one taking tests
+# from the busy one (worksteal); -n 0 runs in one process.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"
