@@ -197,6 +197,11 @@ def bad_requests(service):
         ("not a time", changed(at="at half past two"), "ISO 8601"),
         ("three hours ahead", changed(at=iso(in_seconds(3 * 3600))), "2 hours"),
         ("eleven minutes ago", changed(at=iso(in_seconds(-11 * 60))), "10 minutes"),
+        ("a follow-up more than 3 days ahead", changed(kind="follow-up", at=iso(in_seconds(3 * 86400 + 120))),
+         "3 days"),
+        ("a follow-up more than 12 hours ago", changed(kind="follow-up", at=iso(in_seconds(-12 * 3600 - 120))),
+         "12 hours"),
+        ("a timer alarm two days ahead", changed(kind="elevation-over", at=iso(in_seconds(2 * 86400))), "2 hours"),
         ("an unknown kind", changed(kind="wake-up"), "kind"),
         ("an unknown language", changed(lang="de"), "lang"),
     ]
@@ -309,9 +314,10 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     assert alarms_once_sent(push_app) == []  # each sent once, then gone
 
 
-def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, sending):
+@pytest.mark.parametrize("kind", ["cold-over", "follow-up"])
+def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, sending, kind):
     subscription = push_service.subscribe()
-    alarm_id = ask(push_client, subscription.json, in_seconds(0.5)).get_json()["id"]
+    alarm_id = ask(push_client, subscription.json, in_seconds(0.5), kind=kind).get_json()["id"]
     sending()
 
     assert push_client.delete(f"/api/timer/alarms/{alarm_id}", headers=SAME_ORIGIN).status_code == 204
@@ -475,6 +481,60 @@ def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_langua
         assert clock in message["body"], kind
         assert (message["title"] == english_titles[kind]) == (lang == "en"), "each in its own language"
         assert message["url"] == f"/{lang}/timer"
+
+
+# The follow-up (issue 22): "How is your knee?" two days after first aid -------------
+
+
+@pytest.mark.parametrize("lang, title, body", [
+    ("en", "How is your knee?", "Tap to note your pain."),
+    ("ru", "Как ваше колено?", "Нажмите, чтобы отметить боль."),
+])
+def test_a_follow_up_is_sent_once_at_its_time_in_the_persons_language_and_opens_the_home_page(
+        push_app, push_client, push_service, sending, lang, title, body):
+    subscription = push_service.subscribe()
+    due = in_seconds(0.5)
+    assert ask(push_client, subscription.json, due, kind="follow-up", lang=lang).status_code == 201
+
+    sending()
+    [message] = push_service.wait_for(1)
+    time.sleep(1)  # a second send would have arrived by now
+
+    assert len(push_service.received) == 1
+    assert due.timestamp() - 0.05 <= message["at"] <= due.timestamp() + 2
+    headers = {name.lower(): value for name, value in message["headers"].items()}
+    assert int(headers["ttl"]) == 12 * 3600, "kept by the push service while the phone is off, half a day"
+    assert subscription.decrypt(message["body"]) == {
+        "title": title, "body": body, "kind": "follow-up", "at": due.isoformat(), "url": f"/{lang}/"}
+    assert alarms_once_sent(push_app) == []
+
+
+def test_a_follow_up_may_be_asked_for_three_days_ahead_a_timer_alarm_two_hours(push_app, push_client,
+                                                                              push_service):
+    subscription = push_service.subscribe()
+    almost_three_days = in_seconds(3 * 86400 - 60)
+    assert ask(push_client, subscription.json, almost_three_days, kind="follow-up").status_code == 201
+    refused = ask(push_client, subscription.json, almost_three_days, kind="cold-over")
+    assert refused.status_code == 400 and "2 hours" in refused.get_json()["error"]
+    [name] = waiting_alarms(push_app)
+    assert read_alarm(push_app, name)["message"]["kind"] == "follow-up"
+
+
+def test_a_follow_up_hours_late_is_still_sent_half_a_day_late_it_is_dropped(push_app, push_service, sending):
+    queue = push_app.extensions["kneeaid.alarms"]["queue"]
+    stale, late = push_service.subscribe(), push_service.subscribe()
+    for subscription, hours_late in ((stale, 13), (late, 11)):
+        due = time.time() - hours_late * 3600
+        queue.add({"subscription": subscription.json, "due": due,
+                   "message": {"title": "t", "body": f"{hours_late}", "kind": "follow-up", "at": "", "url": "/"}},
+                  due, max_per_subscriber=10)
+
+    sending()
+    push_service.wait_for(1)
+    time.sleep(1)
+
+    assert [message["path"] for message in push_service.received] == [late.path]
+    assert alarms_once_sent(push_app) == []
 
 
 def test_a_push_service_that_keeps_failing_is_tried_five_times_then_the_alarm_is_dropped(

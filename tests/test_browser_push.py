@@ -177,8 +177,20 @@ def test_with_notifications_refused_no_alarm_is_asked_for_and_the_page_says_so(b
         context.close()
 
 
+def expected_notification(kind, due):
+    """What the phone shows for a pushed alarm of this kind, in Russian, with its tag."""
+    if kind == "follow-up":  # the question two days after first aid: its own tag, the home page
+        return "kneeaid-follow-up", {"title": "Как ваше колено?", "body": "Нажмите, чтобы отметить боль.",
+                                     "url": "/ru/", "requireInteraction": False}
+    clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
+    return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со льдом",
+                             "body": f"Снимите пакет со льдом в {clock}. Затем поднимите ногу.",
+                             "url": "/ru/timer", "requireInteraction": True}
+
+
+@pytest.mark.parametrize("kind", ["cold-over", "follow-up"])
 def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
-        browser, push_server, push_service):
+        browser, push_server, push_service, kind):
     """The server sends; the test decrypts what the push service got and hands
     it to the service worker as the push service would."""
     context = browser.new_context()
@@ -192,8 +204,9 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         client = push_server.app.test_client()
         client.set_cookie("tz", "Europe%2FMoscow")
         due = datetime.now(UTC) + timedelta(seconds=1)
+        tag, expected = expected_notification(kind, due)
         assert client.post("/api/timer/alarms", headers={"Sec-Fetch-Site": "same-origin"}, json={
-            "subscription": subscription.json, "at": due.isoformat(), "kind": "cold-over", "lang": "ru",
+            "subscription": subscription.json, "at": due.isoformat(), "kind": kind, "lang": "ru",
         }).status_code == 201
         parts = push_server.app.extensions["kneeaid.alarms"]
         sender = Sender(parts["queue"], parts["key"], parts["subject"]).start()
@@ -217,18 +230,15 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
                 "origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)})
             deadline = time.monotonic() + 4
             while not shown and time.monotonic() < deadline:
-                shown = page.evaluate("""navigator.serviceWorker.ready
-                    .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
+                shown = page.evaluate("""(tag) => navigator.serviceWorker.ready
+                    .then((registration) => registration.getNotifications({ tag }))
                     .then((all) => all.map((one) => ({title: one.title, body: one.body, url: one.data.url,
-                                                      requireInteraction: one.requireInteraction})))""")
+                                                      requireInteraction: one.requireInteraction})))""", tag)
             if shown:
                 break
         assert len(shown) == 1, ("no notification", active, page.evaluate(
             "navigator.serviceWorker.ready.then((registration) => registration.active.state)"))
-        clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
-        assert shown[0] == {"title": "Время вышло\u00a0— снимите пакет со льдом",
-                         "body": f"Снимите пакет со льдом в {clock}. Затем поднимите ногу.",
-                         "url": "/ru/timer", "requireInteraction": True}
+        assert shown[0] == expected
     finally:
         if sender:
             sender.stop()

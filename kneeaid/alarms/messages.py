@@ -21,7 +21,14 @@ TEXTS = {
         _l("You can lower the leg"),
         _l("%(time)s: the leg has been up long enough. Lower it and get up slowly. How is the knee now?"),
     ),
+    # Two days after first aid (issue 22). It names no symptom (a locked screen is seen by
+    # others) and opens the home page, where the question waits.
+    "follow-up": (
+        _l("How is your knee?"),
+        _l("Tap to note your pain."),
+    ),
 }
+OPENS = {"follow-up": "guide.home"}  # the page a tap on the message opens; the timer's by default
 
 
 def message(kind, at, lang, timezone):
@@ -31,8 +38,8 @@ def message(kind, at, lang, timezone):
         clock = format_time(at, "HH:mm", tzinfo=timezone, locale=lang)
         return {
             "title": str(title),
-            "body": body % {"time": clock},
+            "body": body % {"time": clock},  # a body naming no time is kept as it is
             "kind": kind,
             "at": at.isoformat(),
-            "url": url_for("timer.page", lang=lang),
+            "url": url_for(OPENS.get(kind, "timer.page"), lang=lang),
         }

@@ -12,11 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from .validation import MAX_LATE
+from .validation import window
 
 log = logging.getLogger("kneeaid.alarms")
 
-TTL_SECONDS = 600  # a phone that is offline for a moment still gets it; later, the alarm is stale
 RESCAN_SECONDS = 2  # alarms another process added are seen within this
 SEND_TIMEOUT_SECONDS = 10
 RETRY_AFTER_SECONDS = 5  # a push service that failed for now is tried again this much later
@@ -94,7 +93,7 @@ class Sender:
 
     def _deliver_claimed(self, name, alarm):
         late = self.clock() - alarm["due"]
-        if late > MAX_LATE.total_seconds():
+        if late > window(alarm["message"].get("kind")).late.total_seconds():
             log.warning("Alarm %s dropped: %d s late, what it says is no longer true", alarm["id"], late)
             self.queue.remove(name)
             return
@@ -119,7 +118,9 @@ class Sender:
                 data=json.dumps(alarm["message"], ensure_ascii=False),
                 vapid_private_key=self.server_key.get(),
                 vapid_claims={"sub": self.subject},  # pywebpush adds aud and exp
-                ttl=TTL_SECONDS,
+                # The push service keeps it for a phone that is offline as long as it is worth
+                # sending at all (10 minutes for the timer's, 12 hours for a follow-up); later it is stale.
+                ttl=int(window(alarm["message"].get("kind")).late.total_seconds()),
                 headers={"Urgency": "high"},
                 timeout=SEND_TIMEOUT_SECONDS,
                 requests_session=self._session(),

@@ -4,13 +4,35 @@ no Flask and no storage, so a second backend cannot drift from them."""
 import base64
 import binascii
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-KINDS = ("skin-check", "cold-over", "elevation-over")
-MAX_AHEAD = timedelta(hours=2)  # no first-aid step is further away than this
-MAX_LATE = timedelta(minutes=10)  # an alarm later than this says something no longer true: dropped
+TIMER_KINDS = ("skin-check", "cold-over", "elevation-over")
+KINDS = (*TIMER_KINDS, "follow-up")  # follow-up: "How is your knee?" two days after first aid (issue 22)
+
+
+class Window(NamedTuple):
+    """How far ahead an alarm may be asked for, and how late it is still worth
+    sending (later, what it says is no longer true: it is dropped)."""
+
+    ahead: timedelta
+    ahead_text: str
+    late: timedelta
+    late_text: str
+
+
+TIMER_WINDOW = Window(timedelta(hours=2), "2 hours", timedelta(minutes=10), "10 minutes")
+# A question about the knee is as good half a day late (a phone off overnight), never days late.
+FOLLOW_UP_WINDOW = Window(timedelta(days=3), "3 days", timedelta(hours=12), "12 hours")
+WINDOWS = {**{kind: TIMER_WINDOW for kind in TIMER_KINDS}, "follow-up": FOLLOW_UP_WINDOW}
+
+
+def window(kind):
+    """The window of an alarm's kind (a kind not known to this version: the timer's, the strictest)."""
+    return WINDOWS.get(kind, TIMER_WINDOW)
+
 MAX_ENDPOINT_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
@@ -91,9 +113,9 @@ def parse_subscription(subscription, services):
     return {"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}}
 
 
-def parse_time(value, now):
-    """``at``: an ISO 8601 time with its zone, at most MAX_AHEAD from now and
-    not so late that the alarm would be dropped."""
+def parse_time(value, now, kind):
+    """``at``: an ISO 8601 time with its zone, within its kind's window: not
+    too far ahead, and not so late that the alarm would be dropped."""
     if not isinstance(value, str):
         raise BadAlarm("at must be an ISO 8601 time with a zone, such as 2026-11-22T14:35:00Z")
     try:
@@ -102,10 +124,11 @@ def parse_time(value, now):
         raise BadAlarm("at is not an ISO 8601 time, such as 2026-11-22T14:35:00Z") from None
     if at.tzinfo is None:
         raise BadAlarm("at must say its zone (Z or +03:00)")
-    if at > now + MAX_AHEAD:
-        raise BadAlarm("at is more than 2 hours ahead")
-    if at < now - MAX_LATE:
-        raise BadAlarm("at is more than 10 minutes ago")
+    allowed = window(kind)
+    if at > now + allowed.ahead:
+        raise BadAlarm(f"at is more than {allowed.ahead_text} ahead (for a {kind} alarm)")
+    if at < now - allowed.late:
+        raise BadAlarm(f"at is more than {allowed.late_text} ago (for a {kind} alarm)")
     return at
 
 
@@ -124,7 +147,7 @@ def parse_alarm(body, now, languages, services):
     lang = one_of(body.get("lang"), sorted(languages), "lang")
     return {
         "subscription": parse_subscription(body.get("subscription"), services),
-        "at": parse_time(body.get("at"), now),
+        "at": parse_time(body.get("at"), now, kind),
         "kind": kind,
         "lang": lang,
     }

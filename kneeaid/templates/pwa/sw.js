@@ -125,7 +125,9 @@ async function languageOf(url) {
 
 // An alarm pushed by the server (kneeaid/alarms): shown even with the screen
 // locked and KneeAid closed. The same tag as the page's own alarm, so the
-// phone shows one notification, not two.
+// phone shows one notification, not two. The follow-up ("How is your knee?",
+// two days later) has a tag of its own: it never replaces a timer's alarm, and
+// asks with one short buzz.
 self.addEventListener("push", (event) => {
   let alarm = {};
   try {
@@ -133,12 +135,13 @@ self.addEventListener("push", (event) => {
   } catch (error) {
     // Not ours or damaged: still show something, as a push must.
   }
+  const followUp = alarm.kind === "follow-up";
   event.waitUntil(self.registration.showNotification(alarm.title || "KneeAid", {
     body: alarm.body || "",
-    tag: "kneeaid-timer",
+    tag: followUp ? "kneeaid-follow-up" : "kneeaid-timer",
     renotify: true,
     requireInteraction: alarm.kind === "cold-over",
-    vibrate: [400, 200, 400, 200, 400],
+    vibrate: followUp ? [200] : [400, 200, 400, 200, 400],
     icon: {{ icon|tojson }},
     timestamp: Date.parse(alarm.at) || Date.now(),
     data: { url: alarm.url || "/", kind: alarm.kind || null },
