@@ -8,7 +8,6 @@ fi
 install_postgresql
 install_redis
 .venv/bin/ruff check .
-# Three workers (pytest-xdist) on the 2-core CI machine: the tests wait on servers, processes and
-# timers much of the time, and a third worker uses what two leave idle (2: 274 s, 3: 239 s).
-# An idle worker takes tests from a busy one (worksteal); -n 0 runs in one process.
-exec .venv/bin/python -m pytest -n 3 --dist worksteal "$@"
+# Two workers (pytest-xdist), one per core of the 2-core CI machine, an idle one taking tests
+# from the busy one (worksteal); -n 0 runs in one process.
+exec .venv/bin/python -m pytest -n 2 --dist worksteal "$@"

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.test_browser_timer import drawn_phase
+
 START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
 PHONE = {"width": 390, "height": 844}
 SMALL = {"width": 320, "height": 640}
@@ -207,8 +209,7 @@ def test_a_ringing_alarm_is_a_sheet_in_view_with_the_focus_on_its_big_button(con
     assert box["height"] >= 48 and box["width"] >= 0.8 * sheet.bounding_box()["width"]
     next_step.tap()
     page.wait_for_url(f"**/{lang}/timer")
-    page.clock.run_for(300)
-    assert page.locator("#timer").get_attribute("data-phase") == "elevation"
+    assert drawn_phase(page) == "elevation"  # once the timer page's script has drawn it
     assert not sheet.is_visible()
 
 
