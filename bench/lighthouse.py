@@ -4,6 +4,7 @@ scores, the metrics behind Performance, and what kept the main thread busy, so
 a run that scores lower says why.
 
     python bench/lighthouse.py [--runs 3]
+    LH_PAGES="/ru/doctor /en/" python bench/lighthouse.py   # other pages
 
 Lighthouse 12.2.3 (npm; it needs Node 18 or 20) is installed into
 bench/.lighthouse on first use and drives Debian's Chromium (/usr/bin/chromium).
