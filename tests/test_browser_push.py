@@ -282,3 +282,38 @@ def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
         assert page.locator("#timer").get_attribute("data-phase") == "cold", "the timer runs offline"
     finally:
         context.close()
+
+
+def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_deleted(
+        browser, push_server, push_service, offline_ready):
+    """Two days ahead, in the person's language; choosing it off, or "Delete all my data", cancels it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.grant_permissions(["notifications"])
+    two_days = 2 * 24 * 60 * MINUTE
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.goto(f"{push_server.url}/en/check/result?s=first_time_load")
+        offline_ready(page)
+        remind = page.get_by_role("button", name="Remind me in 2 days")
+        remind.click()
+        [(kind, left, title)] = alarms_on_server(push_server, ["follow-up"])
+        assert (kind, near(left, two_days), title) == ("follow-up", True, "How is your knee?")
+        assert page.locator("#followup-after-check [data-followup-when]").inner_text().startswith("We will ask you")
+        assert "Notifications are off" not in page.locator("#followup-after-check").inner_text()
+
+        remind.click()  # off again
+        assert alarms_on_server(push_server, []) == []
+
+        page.goto(f"{push_server.url}/ru/check/result?s=first_time_load")
+        page.get_by_role("button", name="Напомнить через 2 дня").click()
+        [(kind, left, title)] = alarms_on_server(push_server, ["follow-up"])
+        assert (near(left, two_days), title) == (True, "Как ваше колено?")
+
+        page.goto(f"{push_server.url}/ru/diary/delete")
+        page.get_by_role("button", name="Да, удалить всё").click()
+        page.get_by_text("На этом телефоне тоже ничего не осталось.").wait_for()
+        assert alarms_on_server(push_server, []) == []
+        assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
+    finally:
+        context.close()

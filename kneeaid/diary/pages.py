@@ -41,6 +41,12 @@ KNEE_NAMES = {"left": _l("left knee"), "right": _l("right knee"), "both": _l("bo
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
+@bp.app_context_processor
+def knees():
+    """Every page can ask how the knee is (the follow-up card, _followup.html)."""
+    return {"knee_names": KNEE_NAMES}
+
+
 @bp.route("/diary")
 def page():
     """The diary's shell: the same for everyone, so it opens offline. The

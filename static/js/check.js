@@ -47,6 +47,7 @@
       // Not boosted (htmx reads a boosted link's address once): set here, read on click.
       document.getElementById("change-answers").search = location.search;
       offerToSave(triage, result);
+      offerFollowUp(result);
       return;
     }
     fitBarToScreen();
@@ -83,6 +84,19 @@
       document.getElementById("save-check-done").hidden = false;
       save.hidden = true;
     }, { once: true });
+  }
+
+  // "Remind me in 2 days" after a result that is not urgent: the question
+  // comes 2 days after the result was shown (the same answers keep it chosen).
+  const shownAt = Date.now();
+
+  function offerFollowUp(result) {
+    const choice = document.getElementById("followup-after-check");
+    if (["doctor", "selfcare"].includes(result.tier)) {
+      window.KneeAid.offerFollowUp(choice, `check:${location.search}`, shownAt);
+    } else {
+      choice.hidden = true;
+    }
   }
 
   // The sticky bar takes at most a quarter of the screen: with large text or

@@ -1,5 +1,5 @@
-// Alarms pushed from the server (kneeaid/alarms), so the timer's alarm reaches
-// a locked phone. While a timer runs, the server holds one alarm for each step
+// Alarms pushed from the server (kneeaid/alarms), so the timer's alarm (and
+// the follow-up's question, followup.js) reaches a locked phone. While a timer runs, the server holds one alarm for each step
 // still ahead (look at the skin, ice pack off, leg down) and pushes it when it
 // is due; the service worker shows it. Every change of the timer (start,
 // pause, skip, stop, a language switch) cancels or moves them. Without a
@@ -47,13 +47,13 @@
   }
 
   function serverHoldsTheAlarms(now) {
-    const wanted = wantedAlarms(KneeAid.loadTimer(now).state, now);
+    const wanted = timerAlarms(KneeAid.loadTimer(now).state, now);
     const held = readStore().alarms;
     return wanted.length > 0 && wanted.every((alarm) => held.some((one) => one.key === keyOf(alarm)));
   }
 
   // The alarms the stored timer needs, each still ahead: [{kind, at}].
-  function wantedAlarms(state, now) {
+  function timerAlarms(state, now) {
     const wanted = [];
     if (state && state.phase === "cold") {
       if (state.pausedAt === null) {
@@ -66,6 +66,16 @@
       wanted.push({ kind: "elevation-over", at: state.phaseEndsAt });
     }
     return wanted.filter((alarm) => alarm.at > now);
+  }
+
+  // Every alarm this phone needs the server to hold: the timer's and the follow-up's (followup.js).
+  function wantedAlarms(now) {
+    const wanted = timerAlarms(KneeAid.loadTimer(now).state, now);
+    const followUp = KneeAid.waitingFollowUp();
+    if (followUp !== null && followUp.dueAt > now) {
+      wanted.push({ kind: "follow-up", at: followUp.dueAt });
+    }
+    return wanted;
   }
 
   function readStore() {
@@ -139,13 +149,12 @@
   // wanted, asks for what is missing. A failure leaves the rest for next time
   // (the next change, the network coming back, the next page).
   async function reconcile() {
-    if (!canPush()) {
+    if (!canPush() || forgetting) {
       return;
     }
     const now = Date.now();
     const lang = document.documentElement.lang;
-    const { state } = KneeAid.loadTimer(now);
-    const wanted = wantedAlarms(state, now).map((alarm) => ({ ...alarm, key: keyOf(alarm) }));
+    const wanted = wantedAlarms(now).map((alarm) => ({ ...alarm, key: keyOf(alarm) }));
     const stored = readStore();
     for (const alarm of [...stored.alarms]) {
       if (!wanted.some((one) => one.key === alarm.key)) {
@@ -189,6 +198,7 @@
   // One run at a time; a change during a run runs it again after.
   let running = null;
   let runAgain = false;
+  let forgetting = false;
 
   function schedulePushAlarms() {
     if (running) {
@@ -207,9 +217,24 @@
     return running;
   }
 
+  // "Delete all my data": every alarm the server holds for this phone is
+  // cancelled, once a run under way is over; none is asked for again.
+  async function cancelPushAlarms() {
+    forgetting = true;
+    while (running) {
+      await running;
+    }
+    const now = Date.now();
+    for (const alarm of readStore().alarms.filter((one) => one.at > now)) {
+      await cancel(alarm).catch((error) => console.warn("KneeAid: an alarm was not cancelled:", error));
+    }
+    localStorage.removeItem(STORE_KEY);
+  }
+
   document.addEventListener("kneeaid:timer", schedulePushAlarms);
+  document.addEventListener("kneeaid:followup", schedulePushAlarms);
   window.addEventListener("online", schedulePushAlarms);
   schedulePushAlarms();
 
-  Object.assign(KneeAid, { pushStatus, schedulePushAlarms });
+  Object.assign(KneeAid, { pushStatus, schedulePushAlarms, cancelPushAlarms });
 })(window.KneeAid);

@@ -81,7 +81,8 @@ window.KneeAid = (function () {
   function keepInDiary(entry) {
     const stored = window.KneeAidOutbox.put(entry);
     stored.then(() => {
-      document.dispatchEvent(new CustomEvent("kneeaid:kept"));  // KneeAid has been used (install.js)
+      // KneeAid has been used (install.js); a pain score is the last one noted (followup.js).
+      document.dispatchEvent(new CustomEvent("kneeaid:kept", { detail: entry }));
       if ("serviceWorker" in navigator) {
         navigator.serviceWorker.ready
           .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
@@ -101,8 +102,10 @@ window.KneeAid = (function () {
     });
   }
 
-  // After "delete all my data": nothing of the diary stays on this device.
-  function forgetDiary() {
+  // After "delete all my data": nothing of the diary stays on this device,
+  // and the server lets go of the alarms it held for it (push.js).
+  async function forgetDiary() {
+    await KneeAid.cancelPushAlarms();
     Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.")).forEach((key) => {
       localStorage.removeItem(key);
     });

@@ -235,6 +235,22 @@
       if (shownPhase !== null) {
         announce(text.done);
       }
+      KneeAid.offerFollowUp($("followup-after-done"), `session:${state.id}`, state.startedAt);
+    }
+    offerAfterStop(phase, now);
+  }
+
+  // A session stopped once its ice pack was on gets the follow-up offered
+  // too, on the ready screen, for 12 hours (then it is an old session).
+  const OFFER_AFTER_STOP_MS = 12 * 60 * MINUTE;
+
+  function offerAfterStop(phase, now) {
+    const last = KneeAid.sessions().at(-1);
+    const offered = phase === "ready" && Boolean(last) && last.outcome === "stopped" && Boolean(last.cold)
+      && now - Date.parse(last.endedAt) < OFFER_AFTER_STOP_MS;
+    $("after-stop").hidden = !offered;
+    if (offered) {
+      KneeAid.offerFollowUp($("followup-after-stop"), `session:${last.id}`, Date.parse(last.startedAt));
     }
   }
 

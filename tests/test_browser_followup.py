@@ -1,0 +1,223 @@
+"""The follow-up in headless Chromium: "Remind me in 2 days" after first aid
+or a check, and the question card "How is your knee?" on every page from
+then on. Time moves with Playwright's clock (installed for the whole
+context, so every tab shares it)."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.test_browser_timer import forward, open_timer, start
+
+# Saturday 21 November 2026, 10:00 in Moscow.
+START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
+HOUR = 60 * 60 * 1000  # ms, as the clock counts
+TWO_DAYS = 48 * HOUR + 60_000  # just past the 2 days
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(timezone_id="Europe/Moscow", viewport={"width": 390, "height": 844})
+    yield context
+    context.close()
+
+
+def card(page):
+    return page.locator("[data-followup]")
+
+
+def remind(page):
+    return page.get_by_role("button", name="Remind me in 2 days", exact=True)
+
+
+def choose_after_a_check(page, base_url, symptoms="s=first_time_load"):
+    """A check result of tier selfcare (by default), its follow-up chosen."""
+    page.clock.install(time=START)
+    page.clock.pause_at(START + timedelta(seconds=10))
+    page.goto(f"{base_url}/en/check/result?{symptoms}")
+    remind(page).click()
+    return page
+
+
+def due_on(page, url):
+    """Two days on, the card on another page."""
+    page.clock.fast_forward(TWO_DAYS)
+    page.goto(url)
+    card(page).wait_for(state="visible")
+    return page
+
+
+def entries_of_kind(entries, kind):
+    return [entry for entry in entries if entry["kind"] == kind]
+
+
+@pytest.mark.parametrize("lang, when, heading", [
+    ("en", "We will ask you on Monday at 10:00.", "How is your knee?"),
+    ("ru", "Мы спросим вас в понедельник в 10:00.", "Как ваше колено?"),
+])
+def test_first_aid_done_then_asked_two_days_later_on_another_page(context, live_server, lang, when, heading):
+    page = open_timer(context.new_page(), live_server.url, lang)
+    start(page, "Start cooling" if lang == "en" else "Запустить таймер")
+    forward(page, "15:00")
+    page.locator("#start-elevation").click()
+    forward(page, "15:00")
+    assert page.locator("#timer").get_attribute("data-phase") == "done"
+
+    button = page.locator("#followup-after-done [data-followup-remind]")
+    assert button.is_visible()
+    assert button.get_attribute("aria-pressed") == "false", "off until the person chooses it"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    said = page.locator("#followup-after-done [data-followup-when]").inner_text()
+    assert said.startswith(when)
+
+    page.goto(f"{live_server.url}/{lang}/doctor")
+    page.clock.fast_forward(47 * HOUR + 29 * 60_000)  # the session began 30 minutes ago: a minute before its 2 days
+    expect(card(page)).to_be_hidden()
+    page.clock.fast_forward("02:00")  # on the open page, at its time
+    expect(card(page)).to_be_visible()
+    assert card(page).get_by_role("heading").inner_text() == heading
+    assert [card(page).get_by_role("button", name=str(n), exact=True).count() for n in range(11)] == [1] * 11
+    box = card(page).get_by_role("button", name="10", exact=True).bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+
+    page.locator("a.lang-switch").click()  # the other language, a whole new page
+    page.wait_for_load_state()
+    other = "Как ваше колено?" if lang == "en" else "How is your knee?"
+    assert card(page).get_by_role("heading").inner_text() == other
+
+
+def test_after_a_stop_with_the_ice_pack_on_the_follow_up_is_offered_too(context, live_server):
+    page = open_timer(context.new_page(), live_server.url)
+    offer = page.locator("#after-stop")
+    assert offer.is_hidden(), "nothing to follow up before a session"
+    start(page)
+    forward(page, "03:00")
+    page.get_by_role("button", name="Stop").click()
+    page.get_by_role("button", name="Yes, stop").click()
+    assert offer.is_visible()
+    remind(page).click()
+    assert page.locator("#followup-after-stop [data-followup-when]").inner_text().startswith(
+        "We will ask you on Monday at 10:00.")
+    page.reload()
+    assert remind(page).get_attribute("aria-pressed") == "true", "still chosen after a reload"
+    remind(page).click()  # changed my mind
+    assert remind(page).get_attribute("aria-pressed") == "false"
+    assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
+
+
+@pytest.mark.parametrize("symptoms, offered", [
+    ("s=first_time_load", True),   # selfcare
+    ("s=pain_over_2_days", True),  # doctor
+    ("s=cannot_bear_weight", False),  # urgent: go today, no reminder in 2 days
+])
+def test_a_check_result_offers_the_follow_up_for_doctor_and_selfcare(context, live_server, symptoms, offered):
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/check/result?{symptoms}")
+    page.wait_for_function("() => document.getElementById('save-check').hidden === false"
+                           " || document.querySelector('#result').dataset.tier === 'urgent'")
+    assert remind(page).is_visible() == offered
+
+
+def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_follows(
+        context, live_server, diary_of):
+    page = choose_after_a_check(context.new_page(), live_server.url)
+    other_tab = context.new_page()
+    due_on(page, f"{live_server.url}/en/prevent")
+    other_tab.goto(f"{live_server.url}/en/timer")
+    assert card(other_tab).is_visible(), "the card is on every page"
+
+    card(page).get_by_role("radio", name="right knee").check()
+    card(page).get_by_role("button", name="3", exact=True).click()
+    expect(card(page).get_by_text("Noted in your diary: pain 3 of 10.")).to_be_visible()
+    see_doctor = card(page).locator('[data-advice="see-doctor"]')
+    assert see_doctor.is_visible()
+    assert "trauma and orthopaedic specialist or a general practitioner" in see_doctor.inner_text()
+    link = see_doctor.get_by_role("link", name="Check the symptoms, with the 2 days of pain ticked")
+    assert link.get_attribute("href") == "/en/check?s=pain_over_2_days"
+    assert card(page).locator('[data-advice="settled"]').is_hidden()
+    expect(card(other_tab)).to_be_hidden()  # answered in one tab, gone from the other
+
+    [pain] = entries_of_kind(diary_of(live_server), "pain")
+    assert (pain["pain"], pain["knee"], pain["note"]) == (3, "right", "Answer to “How is your knee?”")
+
+    link.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("checkbox", name="The pain has lasted more than 2 days").is_checked()
+    assert card(page).is_hidden()
+    page.clock.fast_forward(72 * HOUR)
+    page.reload()
+    assert card(page).is_hidden(), "answered: never again"
+
+
+def test_no_pain_means_back_to_training_and_more_than_last_time_means_check_again(context, live_server):
+    page = due_on(choose_after_a_check(context.new_page(), live_server.url), f"{live_server.url}/en/")
+    card(page).get_by_role("button", name="0", exact=True).click()
+    settled = card(page).locator('[data-advice="settled"]')
+    expect(settled).to_be_visible()
+    assert "Go back to training gradually" in settled.inner_text()
+    assert card(page).locator('[data-advice="see-doctor"], [data-advice="worse"]').filter(visible=True).count() == 0
+
+    # Another follow-up, from the answer itself: two days on, more pain than the 0.
+    again = card(page).get_by_role("button", name="Remind me in 2 days")
+    again.click()
+    assert again.get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Close").click()
+    assert card(page).is_hidden()
+    due_on(page, f"{live_server.url}/en/heat")
+    assert card(page).get_by_role("radio", name="both knees").is_checked()
+    card(page).get_by_role("button", name="4", exact=True).click()
+    worse = card(page).locator('[data-advice="worse"]')
+    expect(worse).to_be_visible()
+    assert worse.inner_text().startswith(
+        "That is more than the last time you noted it (0 of 10): check the symptoms again now.")
+    assert worse.get_by_role("link", name="Check the symptoms again").get_attribute("href") == "/en/check"
+    assert card(page).locator('[data-advice="see-doctor"]').is_visible()
+    page.clock.resume()  # axe needs its own timers
+    assert Axe().run(page).violations_count == 0
+
+
+def test_ask_me_tomorrow_moves_it_by_a_day_and_dismiss_ends_it(context, live_server):
+    page = due_on(choose_after_a_check(context.new_page(), live_server.url), f"{live_server.url}/en/about")
+    page.clock.resume()  # axe needs its own timers
+    assert Axe().run(page).violations_count == 0
+    card(page).get_by_role("button", name="Ask me tomorrow").click()
+    assert card(page).is_hidden()
+    page.clock.fast_forward("23:58:00")
+    page.reload()
+    assert card(page).is_hidden()
+    page.clock.fast_forward("00:03:00")
+    page.reload()
+    assert card(page).is_visible()
+
+    card(page).get_by_role("button", name="Dismiss").click()
+    assert card(page).is_hidden()
+    page.clock.fast_forward(96 * HOUR)
+    page.goto(f"{live_server.url}/en/timer")
+    page.clock.run_for(500)
+    assert card(page).is_hidden(), "dismissed: never again"
+    assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
+
+
+def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_live_server, go_offline, diary_of):
+    # Chosen 2 days ago, so the answer's time is now for the server too (it refuses times ahead).
+    context.clock.install(time=datetime.now().astimezone() - timedelta(milliseconds=TWO_DAYS + 60_000))
+    page = go_offline(own_live_server, "/ru/check/result?s=first_time_load")
+    page.get_by_role("button", name="Напомнить через 2 дня").click()
+    assert re.match(r"Мы спросим вас в \w+ в \d\d:\d\d\.", page.locator("#followup-after-check [data-followup-when]")
+                    .inner_text())
+    page.clock.fast_forward(TWO_DAYS)
+    page.goto(f"{own_live_server.url}/ru/doctor")  # from the service worker
+    card(page).wait_for(state="visible")
+    card(page).get_by_role("button", name="7", exact=True).click()
+    expect(card(page).get_by_text("Записано в дневник: боль 7 из 10.")).to_be_visible()
+    assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.map((item) => item.entry.pain))") == [7]
+
+    own_live_server.restart()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    [pain] = entries_of_kind(diary_of(own_live_server), "pain")
+    assert (pain["pain"], pain["note"]) == (7, "Ответ на вопрос «Как ваше колено?»")
