@@ -104,6 +104,14 @@ def test_after_a_stop_with_the_ice_pack_on_the_follow_up_is_offered_too(context,
         "We will ask you on Monday at 10:00.")
     page.reload()
     assert remind(page).get_attribute("aria-pressed") == "true", "still chosen after a reload"
+
+    # One follow-up at a time: one chosen after a check replaces it.
+    page.goto(f"{live_server.url}/en/check/result?s=swelling")
+    remind(page).click()
+    assert remind(page).get_attribute("aria-pressed") == "true"
+    page.goto(f"{live_server.url}/en/timer")
+    assert remind(page).get_attribute("aria-pressed") == "false"
+    page.go_back()
     remind(page).click()  # changed my mind
     assert remind(page).get_attribute("aria-pressed") == "false"
     assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
