@@ -33,3 +33,21 @@ install_redis() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
   fi
 }
+
+# What WeasyPrint needs to make the summary's PDF (Debian's Pango, and a font with Cyrillic).
+install_pdf_libraries() {
+  # grep reads to the end (no -q): with pipefail, a writer cut short would count as "missing".
+  if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep "libpangoft2-1.0.so.0" >/dev/null \
+      || ! { fc-list 2>/dev/null || true; } | grep -i "DejaVu Sans" >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  fi
+}
+
+# pdftotext and pdftoppm (Debian's poppler-utils): the tests read the PDF back with them.
+install_poppler() {
+  if ! command -v pdftotext >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+  fi
+}

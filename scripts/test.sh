@@ -7,6 +7,8 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 install_postgresql
 install_redis
+install_pdf_libraries
+install_poppler
 .venv/bin/ruff check .
 # Two workers (pytest-xdist), one per core of the 2-core CI machine, an idle one taking tests
 # from the busy one (worksteal); -n 0 runs in one process.

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from kneeaid.diary import pages
+from tests.conftest import diary_on_server
+
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 
@@ -294,7 +297,7 @@ def a_diary_with(live_server, entries):
     return client.get_cookie("kneeaid_profile").value
 
 
-def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live_server):
+def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live_server, monkeypatch):
     """A new phone in Moscow, just joined, opens the summary first: no tz
     cookie yet, yet the person sees Moscow times, not UTC ones."""
     profile = a_diary_with(live_server, [{"id": "5c0e8f7c-3d1e-4f55-9a43-1d2b8c1f0a11", "kind": "pain",
@@ -303,9 +306,54 @@ def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live
     context = browser.new_context(timezone_id="Europe/Moscow", locale="ru-RU")
     context.add_cookies([{"name": "kneeaid_profile", "value": profile, "url": live_server.url}])
     page = context.new_page()
+    monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
     page.goto(live_server.url + "/ru/diary/summary")
-    notes = page.locator("h2:has-text('Заметки') + ul")
-    notes.get_by_text("21.11.2026, 01:30, боль 3 из 10: stairs", exact=False).wait_for()
+    page.locator("#pain-entries").get_by_text("21 нояб. 2026, 01:30 · левое колено · боль 3 из 10 · stairs").wait_for()
     assert "UTC" not in page.locator("main").inner_text()
     assert page.locator("#zone-note").count() == 0
     context.close()
+
+
+SHARE_SHEET = """
+    window.shared = [];
+    navigator.canShare = (data) => Boolean(data && data.files && data.files.length > 0);
+    navigator.share = async (data) => {
+        for (const file of data.files) {
+            window.shared.push({ name: file.name, type: file.type, head: await file.slice(0, 5).text() });
+        }
+    };
+"""
+
+
+def test_the_summary_downloads_and_sends_its_pdf_and_offline_says_the_pdf_needs_a_network(browser, live_server):
+    """Where the phone can share files (here a share sheet that keeps what it is given), "Send to my
+    doctor" hands it the PDF; where it cannot (Chromium on Linux), there is no such button."""
+    context = browser.new_context(timezone_id="Europe/Moscow", viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/en/diary")
+        add_pain(page, 5, "left knee", "knee after stairs")
+        diary_on_server(context, live_server)
+        page.goto(f"{live_server.url}/en/diary/summary")
+        assert page.get_by_role("button", name="Send to my doctor").is_hidden()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download PDF").click()
+        today = datetime.now(MOSCOW).date().isoformat()
+        assert download.value.suggested_filename == f"kneeaid-{today}.pdf"
+
+        page.add_init_script(SHARE_SHEET)
+        page.reload()
+        page.get_by_role("button", name="Send to my doctor").click()
+        page.wait_for_function("() => window.shared.length === 1")
+        assert page.evaluate("window.shared") == [
+            {"name": f"kneeaid-{today}.pdf", "type": "application/pdf", "head": "%PDF-"}]
+
+        context.set_offline(True)
+        page.locator("#pdf-offline").wait_for()
+        assert page.locator("#pdf-offline").inner_text() == (
+            "The PDF needs a network. Printing this page works without one.")
+        page.get_by_role("link", name="Download PDF").click()
+        assert page.url == f"{live_server.url}/en/diary/summary"
+        assert page.get_by_role("button", name="Print").is_visible()
+    finally:
+        context.close()

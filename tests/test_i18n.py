@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from babel import Locale
@@ -265,7 +266,7 @@ def test_the_timers_counted_texts_take_the_russian_form_of_each_number(client):
     assert timer_texts(client, "en")["minutesLeft"] == {"one": "{n} minute left", "other": "{n} minutes left"}
 
 
-def test_the_diary_writes_the_russian_form_of_each_count(client):
+def test_the_diary_writes_the_russian_form_of_each_count(client, monkeypatch):
     """The server's own counts (ngettext): minutes of a first-aid session (the leg up) in
     the diary, sessions in the summary for the doctor."""
     counts = [1, 2, 5, 21]
@@ -278,4 +279,7 @@ def test_the_diary_writes_the_russian_form_of_each_count(client):
     month = client.get("/ru/diary/view?month=2026-11").get_data(as_text=True)
     for minutes in counts:
         assert f"нога на возвышении\xa0— {minutes}\xa0{RUSSIAN_MINUTES[minutes]}" in month, minutes
-    assert "4\xa0сеанса" in client.get("/ru/diary/summary").get_data(as_text=True)
+    from kneeaid.diary import pages
+
+    monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
+    assert "4\xa0сеанса" in client.get("/ru/diary/summary?days=90").get_data(as_text=True)

@@ -4,7 +4,8 @@ without JavaScript (add, delete, delete all, join with a recovery code)."""
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_timezone
@@ -12,11 +13,11 @@ from flask_babel import format_date, format_datetime, format_time, get_timezone
 from .. import triage
 from ..http import page_or_fragment, personal, require_same_origin
 from ..languages import current_timezone
+from ..pdf import html_to_pdf
 from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
     episode_is_known,
-    moment_of,
     months_around,
     newest_month,
     one_page,
@@ -34,6 +35,7 @@ from .profiles import (
     save,
     store,
 )
+from .report import DAYS_OFFERED, months_of_period, period_days, report
 
 bp = Blueprint("diary", __name__)
 
@@ -115,19 +117,51 @@ def view():
 @bp.route("/diary/summary")
 @personal
 def summary():
-    """A one-page summary for the doctor, made for printing."""
+    """The summary for the doctor, of the last 30 days (?days=7 to 365): a page made for printing."""
+    return render_template("diary/summary.html", **summary_context())
+
+
+@bp.route("/diary/summary.pdf")
+@personal
+def summary_pdf():
+    """The same summary as a PDF file, drawn from the same template (pdf=True)."""
+    context = summary_context()
+    html = render_template("diary/summary.html", pdf=True, **context)
+    stylesheet = Path(current_app.static_folder, "css", "summary.css")
+    response = current_app.response_class(html_to_pdf(html, stylesheet), mimetype="application/pdf")
+    day = context["end"].astimezone(get_timezone()).date().isoformat()
+    response.headers["Content-Disposition"] = f'attachment; filename="kneeaid-{day}.pdf"'
+    return response
+
+
+SUMMARY_TIME = "d MMM y, HH:mm"  # "1 Dec 2026, 14:21", «1 дек. 2026, 14:21»: no reader mistakes the day
+
+
+def summary_end():
+    """The moment a summary ends: now (a test fixes it)."""
+    return datetime.now(UTC)
+
+
+def summary_context():
+    """The period's entries (only the months it spans are read), as report.report gives them."""
+    try:
+        days = period_days(request.args.get("days"))
+    except ValueError:
+        abort(400, description=_l("Ask for a summary of 7 to 365 days, such as ?days=30."))
+    end = summary_end()
+    start = end - timedelta(days=days)
     profile_id = current_profile()
-    context = view_context(profile_id)
-    entries = store().entries(profile_id) if profile_id else []
-    context.update(
-        entries=entries,
-        chart=pain_chart(entries),  # the whole course of the pain, for the doctor
-        began=min(map(moment_of, entries)) if entries else None,
-        checks=[e for e in entries if e["kind"] == "check"],
-        sessions=[e for e in entries if e["kind"] == "session"],
-        notes=[e for e in entries if e["kind"] == "pain" and e.get("note")],
-    )
-    return render_template("diary/summary.html", **context)
+    entries = store().entries_in(profile_id, months_of_period(start, end)) if profile_id else []
+    zone_unknown = current_timezone() is None
+    return {
+        **report(entries, start, end), "days_offered": DAYS_OFFERED, "knee_names": KNEE_NAMES,
+        "tier_headlines": triage.TIER_HEADLINES, "symptom_label": triage.symptom_label,
+        "rule_reasons": triage.RULE_REASONS, "rules_version": triage.VERSION,
+        "zone_unknown": zone_unknown,
+        "when": lambda moment: format_datetime(moment, SUMMARY_TIME) + (" UTC" if zone_unknown else ""),
+        "parse": datetime.fromisoformat,
+        "format_date": lambda moment: format_date(moment, "d MMM y"),
+    }
 
 
 def time_from_form(text, now):
