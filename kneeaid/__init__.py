@@ -44,6 +44,7 @@ def default_settings(app):
         "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
         "MAX_ALARMS_PER_SUBSCRIPTION": 10,
         "ALARM_REQUESTS_PER_MINUTE": 30,  # per client address
+        "PDFS_PER_MINUTE": 10,  # per client address: each costs about a second of the server's time
     }
 
 

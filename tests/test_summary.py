@@ -169,3 +169,14 @@ def test_a_diary_of_10000_entries_gives_the_period_and_reads_only_its_months(app
     text = text_of_pdf(client.get("/en/diary/summary.pdf?days=7").data, tmp_path)
     assert "the newest" in text and "entry 9998" in text and "entry 100 " not in text
     assert asked == [["2026-11", "2026-12"]]
+    monkeypatch.undo()
+    document = json.loads(client.get("/diary/export.fhir.json").data)
+    assert len(resources(document, "Observation")) == 10_000, "the whole diary, still answered"
+
+
+def test_pdfs_from_one_address_are_limited_with_a_clear_429(diary, app):
+    answers = [diary.get("/en/diary/summary.pdf?days=7") for _ in range(app.config["PDFS_PER_MINUTE"] + 1)]
+    assert [answer.status_code for answer in answers[:-1]] == [200] * app.config["PDFS_PER_MINUTE"]
+    assert answers[-1].status_code == 429 and "Retry-After" in answers[-1].headers
+    assert "Too many PDFs from this address: wait a minute." in answers[-1].get_data(as_text=True)
+    assert diary.get("/en/diary/summary?days=7").status_code == 200, "the page itself is not limited"

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_date, format_datetime, format_time, get_timezone
 
 from .. import triage
+from ..extensions import limiter
 from ..http import page_or_fragment, personal, require_same_origin
 from ..languages import current_timezone
 from ..pdf import html_to_pdf
@@ -121,8 +122,13 @@ def summary():
     return render_template("diary/summary.html", **summary_context())
 
 
+def pdfs_per_minute():
+    return f"{current_app.config['PDFS_PER_MINUTE']} per minute"
+
+
 @bp.route("/diary/summary.pdf")
 @personal
+@limiter.limit(pdfs_per_minute, error_message=lambda: _l("Too many PDFs from this address: wait a minute."))
 def summary_pdf():
     """The same summary as a PDF file, drawn from the same template (pdf=True)."""
     context = summary_context()

@@ -10,7 +10,7 @@ from .history import moment_of, next_month, pain_for_more_than_two_days
 DAYS_DEFAULT, DAYS_MIN, DAYS_MAX = 30, 7, 365
 DAYS_OFFERED = (7, 30, 90, 365)
 KNEES = ("left", "right", "both")
-CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 640, 220, 28, 12, 8, 24
+CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 640, 230, 40, 12, 18, 30
 MOST_DOTS = 100  # more scores than this: the lines alone (dots would touch, and each costs the PDF time)
 
 
