@@ -25,17 +25,22 @@
     return audio !== null && audio.state === "running";
   }
 
+  // The buttons go a moment after the tap, not during it: a page that moves
+  // between a finger's down and up loses the tap (the timer's Stop, say), and
+  // its click must not fall through to what was under the button.
+  const AFTER_THE_TAP_MS = 600;
+  const showSoundButtonsAfterTheTap = () => setTimeout(showSoundButtons, AFTER_THE_TAP_MS);
+
   function unlockSound() {
     const AudioContext = window.AudioContext || window.webkitAudioContext;
     if (!audio && AudioContext) {
       audio = new AudioContext();
-      // A moment after, not at once: the tap's click must not fall through to what was under the button.
-      audio.addEventListener("statechange", () => setTimeout(showSoundButtons, 600));
+      audio.addEventListener("statechange", showSoundButtonsAfterTheTap);
     }
     if (audio && audio.state !== "running") {
-      audio.resume().then(showSoundButtons, () => {});
+      audio.resume().then(showSoundButtonsAfterTheTap, () => {});
     }
-    showSoundButtons();
+    showSoundButtonsAfterTheTap();
   }
 
   // The button by the countdown (the timer page) or above the tab bar (every other page).
