@@ -315,5 +315,11 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         page.get_by_text("На этом телефоне тоже ничего не осталось.").wait_for()
         assert alarms_on_server(push_server, []) == []
         assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
+
+        # The same page, on (a boosted link): a new timer's alarms are asked for again.
+        page.locator(".tabbar").get_by_role("link", name="Таймер").click()
+        page.get_by_role("button", name="Запустить таймер").click()
+        assert [kind for kind, _, _ in alarms_on_server(push_server, ["cold-over", "skin-check"])] == [
+            "cold-over", "skin-check"]
     finally:
         context.close()

@@ -149,7 +149,7 @@
   // wanted, asks for what is missing. A failure leaves the rest for next time
   // (the next change, the network coming back, the next page).
   async function reconcile() {
-    if (!canPush() || forgetting) {
+    if (!canPush()) {
       return;
     }
     const now = Date.now();
@@ -198,7 +198,6 @@
   // One run at a time; a change during a run runs it again after.
   let running = null;
   let runAgain = false;
-  let forgetting = false;
 
   function schedulePushAlarms() {
     if (running) {
@@ -217,10 +216,10 @@
     return running;
   }
 
-  // "Delete all my data": every alarm the server holds for this phone is
-  // cancelled, once a run under way is over; none is asked for again.
+  // "Delete all my data": the timer and the follow-up are gone from this
+  // phone already (shell.js), so nothing is wanted any more; once a run under
+  // way is over, every alarm the server still holds for the phone is cancelled.
   async function cancelPushAlarms() {
-    forgetting = true;
     while (running) {
       await running;
     }
@@ -236,5 +235,5 @@
   window.addEventListener("online", schedulePushAlarms);
   schedulePushAlarms();
 
-  Object.assign(KneeAid, { pushStatus, schedulePushAlarms, cancelPushAlarms });
+  Object.assign(KneeAid, { PUSH_ALARMS_KEY: STORE_KEY, pushStatus, schedulePushAlarms, cancelPushAlarms });
 })(window.KneeAid);

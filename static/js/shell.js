@@ -103,12 +103,12 @@ window.KneeAid = (function () {
   }
 
   // After "delete all my data": nothing of the diary stays on this device,
-  // and the server lets go of the alarms it held for it (push.js).
+  // and the server lets go of the alarms it held for it (push.js, which
+  // needs its own list of them until then).
   async function forgetDiary() {
+    Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.") && key !== KneeAid.PUSH_ALARMS_KEY)
+      .forEach((key) => localStorage.removeItem(key));
     await KneeAid.cancelPushAlarms();
-    Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.")).forEach((key) => {
-      localStorage.removeItem(key);
-    });
     return window.KneeAidOutbox.clear();
   }
 
