@@ -14,7 +14,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
+# No bytecode compiled at install (fhir.resources alone has thousands of modules): what is imported compiles then.
+.venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r "$1"
 
 # PostgreSQL's server programs (Debian's `postgresql`), for the tests and the benchmark of the
 # PostgreSQL backend; scripts/postgres_server.py finds them on PATH or in /usr/lib/postgresql/*/bin.
