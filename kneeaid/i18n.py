@@ -5,6 +5,8 @@ page being shown; the ``lang`` cookie remembers the person's last choice so
 that ``/`` can send them back to it.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -94,10 +96,11 @@ def compile_catalogs(translations_dir: Path):
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        temporary = mo_path.with_suffix(".mo.tmp")
-        with temporary.open("wb") as mo_file:
+        # A name of its own: app processes starting together (test workers, a server's
+        # workers) each compile, and the last whole file wins.
+        with tempfile.NamedTemporaryFile(dir=mo_path.parent, prefix=f".{mo_path.name}.", delete=False) as mo_file:
             write_mo(mo_file, catalog)
-        temporary.replace(mo_path)
+        os.replace(mo_file.name, mo_path)
 
 
 POT_FILE = PROJECT_ROOT / "messages.pot"

@@ -464,7 +464,7 @@ def test_the_chart_is_drawn_on_the_server(client):
     sync(client, [pain(7, at="2026-11-18T10:00:00Z"), pain(5, at="2026-11-19T10:00:00Z"),
                   pain(2, at="2026-11-20T10:00:00Z")])
     page = view(client)
-    assert page.count('<circle class="chart-point"') == 3
+    assert page.count('<circle class="knee-dot knee-left"') == 3
     assert "Latest pain 2 of 10; lowest 2, highest 7." in page
 
 

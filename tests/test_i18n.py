@@ -283,3 +283,27 @@ def test_the_diary_writes_the_russian_form_of_each_count(client, monkeypatch):
 
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
     assert "4\xa0сеанса" in client.get("/ru/diary/summary?days=90").get_data(as_text=True)
+
+
+def test_app_processes_starting_together_on_a_fresh_clone_all_get_the_russian_catalog(tmp_path):
+    """Each compiles the missing .mo (test workers, a server's workers): none may trip over another's file."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    compile_once = ("import sys; from pathlib import Path; from kneeaid.i18n import compile_catalogs\n"
+                    "for _ in range(20):\n"
+                    "    for mo in Path(sys.argv[1]).glob('*/LC_MESSAGES/*.mo'): mo.unlink(missing_ok=True)\n"
+                    "    compile_catalogs(Path(sys.argv[1]))")
+    starts = [subprocess.Popen([sys.executable, "-c", compile_once, str(copy)], stderr=subprocess.PIPE, text=True)
+              for _ in range(4)]
+    errors = [process.communicate()[1] for process in starts]
+    assert [process.returncode for process in starts] == [0] * 4, errors
+    from babel.messages.mofile import read_mo
+
+    with (copy / "ru" / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
+        assert read_mo(mo).get("How is your knee?").string == "Как ваше колено?"
+    assert sorted(path.name for path in (copy / "ru" / "LC_MESSAGES").iterdir()) == ["messages.mo", "messages.po"], \
+        "no temporary file left"

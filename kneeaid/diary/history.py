@@ -1,12 +1,11 @@
 """The diary read as a history, for its pages: entries by day and by month in
-the person's time zone, the pain chart, and the 2-day rule. Pure functions of
+the person's time zone, and the 2-day rule (the chart is report.py's). Pure functions of
 the entries (and the zone), so they are tested without a request."""
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 ENTRIES_PER_VIEW = 200  # a view costs about the same with 10 or 10,000 entries in the diary
-CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_BOTTOM = 320, 160, 28, 24
 
 
 def moment_of(entry):
@@ -108,20 +107,3 @@ def pain_for_more_than_two_days(entries):
             break
         began = moment
     return points[-1][0] - began > timedelta(days=2)
-
-
-def pain_chart(entries):
-    """Coordinates for the server-drawn SVG chart of pain over time, or None."""
-    points = pain_points(entries)
-    if not points:
-        return None
-    first, last = points[0][0], points[-1][0]
-    span = max((last - first).total_seconds(), 1)
-    plot_width, plot_height = CHART_WIDTH - CHART_LEFT - 8, CHART_HEIGHT - CHART_BOTTOM - 8
-    xy = [(CHART_LEFT + (moment - first).total_seconds() / span * plot_width if len(points) > 1
-           else CHART_LEFT + plot_width / 2, 8 + (10 - pain) / 10 * plot_height, pain, moment)
-          for moment, pain in points]
-    return {"points": xy, "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT,
-            "bottom": CHART_HEIGHT - CHART_BOTTOM, "top": 8, "plot_height": plot_height,
-            "first": first, "last": last, "lowest": min(p for _, p in points),
-            "highest": max(p for _, p in points), "latest": points[-1][1]}

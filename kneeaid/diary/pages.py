@@ -22,7 +22,6 @@ from .history import (
     months_around,
     newest_month,
     one_page,
-    pain_chart,
     pain_for_more_than_two_days,
     timeline,
 )
@@ -36,7 +35,7 @@ from .profiles import (
     save,
     store,
 )
-from .report import DAYS_OFFERED, months_of_period, period_days, report
+from .report import DAYS_OFFERED, chart_of, months_of_period, period_days, report
 
 bp = Blueprint("diary", __name__)
 
@@ -95,7 +94,7 @@ def view_context(profile_id, month=None, page=1):
     entries = store().entries_in(profile_id, months_around(stored, month)) if stored else []
     shown, month, older, newer = one_page(entries, zone, month, page)
     return {
-        "has_entries": bool(stored), "days": timeline(shown, zone), "chart": pain_chart(shown),
+        "has_entries": bool(stored), "days": timeline(shown, zone), "chart": chart_of(shown),
         "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
         "see_doctor": pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,

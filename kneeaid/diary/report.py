@@ -54,6 +54,12 @@ def report(entries, start, end):
     }
 
 
+def chart_of(entries):
+    """The chart of these entries' pain scores over their own span (the diary's month), or None."""
+    pains = sorted((entry for entry in entries if entry["kind"] == "pain"), key=moment_of)
+    return knee_chart(pains, moment_of(pains[0]), moment_of(pains[-1])) if pains else None
+
+
 def knee_chart(pains, start, end):
     """Coordinates of the period's pain chart, one line per knee, or None
     without pain scores. The x axis is the whole period, start to end."""
