@@ -228,4 +228,4 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     [pain] = entries_of_kind(diary_of(own_live_server), "pain")
-    assert (pain["pain"], pain["note"]) == (7, "Ответ на вопрос «Как ваше колено?»")
+    assert (pain["pain"], pain["note"]) == (7, "Ответ на вопрос „Как ваше колено?“")
