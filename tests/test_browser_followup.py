@@ -77,8 +77,10 @@ def test_first_aid_done_then_asked_two_days_later_on_another_page(context, live_
     page.goto(f"{live_server.url}/{lang}/doctor")
     page.clock.fast_forward(47 * HOUR + 29 * 60_000)  # the session began 30 minutes ago: a minute before its 2 days
     expect(card(page)).to_be_hidden()
+    assert page.locator("#followup-announcer").inner_text() == ""
     page.clock.fast_forward("02:00")  # on the open page, at its time
     expect(card(page)).to_be_visible()
+    assert page.locator("#followup-announcer").inner_text() == heading, "a screen reader hears it come"
     assert card(page).get_by_role("heading").inner_text() == heading
     assert [card(page).get_by_role("button", name=str(n), exact=True).count() for n in range(11)] == [1] * 11
     box = card(page).get_by_role("button", name="10", exact=True).bounding_box()
@@ -88,6 +90,7 @@ def test_first_aid_done_then_asked_two_days_later_on_another_page(context, live_
     page.wait_for_load_state()
     other = "Как ваше колено?" if lang == "en" else "How is your knee?"
     assert card(page).get_by_role("heading").inner_text() == other
+    assert page.locator("#followup-announcer").inner_text() == "", "a page that opens with it needs no announcement"
 
 
 def test_after_a_stop_with_the_ice_pack_on_the_follow_up_is_offered_too(context, live_server):

@@ -87,7 +87,7 @@
 
   // The card shows from the due time on, until answered, moved or dismissed:
   // a copy of its template (inert, so nothing of it is on the page before).
-  function drawCard(record, now) {
+  function drawCard(record, now, justDue) {
     const template = document.getElementById("followup-card");
     const card = document.querySelector("[data-followup]");
     const due = record !== null && now >= record.dueAt;
@@ -96,7 +96,11 @@
     }
     if (due && !card) {
       template.after(template.content.cloneNode(true));
-      presetKnee(document.querySelector("[data-followup]"));
+      const shown = document.querySelector("[data-followup]");
+      presetKnee(shown);
+      if (justDue) {  // it came on a page already open: a screen reader hears its question
+        document.getElementById("followup-announcer").textContent = shown.querySelector("h2").textContent;
+      }
     } else if (!due && card) {
       card.remove();
     }
@@ -111,14 +115,14 @@
     }
   }
 
-  function draw() {
+  function draw(justDue = false) {
     const now = Date.now();
     const record = waitingFollowUp();
-    drawCard(record, now);
+    drawCard(record, now, justDue);
     document.querySelectorAll("[data-followup-choice][data-origin]").forEach((choice) => drawChoice(choice, record));
     clearTimeout(dueTimer);
     if (record !== null && record.dueAt > now) {
-      dueTimer = setTimeout(draw, Math.min(record.dueAt - now + 50, LONGEST_TIMEOUT));
+      dueTimer = setTimeout(() => draw(true), Math.min(record.dueAt - now + 50, LONGEST_TIMEOUT));
     }
   }
 
@@ -228,8 +232,8 @@
       draw();
     }
   });
-  document.addEventListener("visibilitychange", draw);
-  document.addEventListener("htmx:afterSettle", draw);  // a boosted link brought a new page's card
+  document.addEventListener("visibilitychange", () => draw());
+  document.addEventListener("htmx:afterSettle", () => draw());  // a boosted link brought a new page's card
   draw();
 
   Object.assign(KneeAid, { waitingFollowUp, offerFollowUp });
