@@ -45,7 +45,7 @@ MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 @bp.app_context_processor
 def knees():
-    """Every page can ask how the knee is (the follow-up card, _followup.html)."""
+    """The knees' names on every page: the follow-up card asks on any (_followup.html), the diary's pages show them."""
     return {"knee_names": KNEE_NAMES}
 
 
@@ -53,7 +53,7 @@ def knees():
 def page():
     """The diary's shell: the same for everyone, so it opens offline. The
     entries come from diary.view (htmx) and from the device's outbox."""
-    return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH, reasons=REASONS)
+    return render_template("diary/page.html", max_note=MAX_NOTE_LENGTH, reasons=REASONS)
 
 
 def requested_page():
@@ -98,7 +98,7 @@ def view_context(profile_id, month=None, page=1):
         "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
         "see_doctor": pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
-        "knee_names": KNEE_NAMES, "tier_headlines": triage.TIER_HEADLINES,
+        "tier_headlines": triage.TIER_HEADLINES,
         "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,
         "rules_version": triage.VERSION, "zone_unknown": current_timezone() is None,
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
@@ -159,7 +159,7 @@ def summary_context():
     entries = store().entries_in(profile_id, months_of_period(start, end)) if profile_id else []
     zone_unknown = current_timezone() is None
     return {
-        **report(entries, start, end), "days_offered": DAYS_OFFERED, "knee_names": KNEE_NAMES,
+        **report(entries, start, end), "days_offered": DAYS_OFFERED,
         "tier_headlines": triage.TIER_HEADLINES, "symptom_label": triage.symptom_label,
         "rule_reasons": triage.RULE_REASONS, "rules_version": triage.VERSION,
         "zone_unknown": zone_unknown,
@@ -207,7 +207,7 @@ def add_entry():
         entry = entry_from_form(request.form, now)
         validate_entry(entry, "entry", now)
     except BadEntry as problem:
-        return render_template("diary/page.html", knee_names=KNEE_NAMES, max_note=MAX_NOTE_LENGTH,
+        return render_template("diary/page.html", max_note=MAX_NOTE_LENGTH,
                                reasons=REASONS, typed=request.form, problem=REASONS[problem.code]), 400
     _, full, profile_id, created = save([entry], [])
     if full:
