@@ -365,6 +365,28 @@ def test_switching_language_on_the_check_opens_at_the_answer_last_changed(browse
         context.close()
 
 
+def test_a_tick_before_the_rules_have_loaded_still_goes_along_to_the_other_language(browser, live_server):
+    """A slow network: the rules file has not come yet when the box is ticked and the
+    language link tapped. The link still takes the tick and the place on the page."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        held = []
+        page.route("**/static/data/triage.json*", lambda route: held.append(route))  # held while the box is ticked
+        page.goto(f"{live_server.url}/en/check")
+        assert held, "the page did not ask for its rules"
+        page.locator('input[value="calf"]').check()
+        assert page.get_by_role("link", name="Русский").get_attribute("href").endswith("?s=calf#s-calf")
+        for route in held:
+            route.continue_()
+        page.unroute("**/static/data/triage.json*")
+        page.get_by_role("link", name="Русский").click()
+        page.wait_for_url("**/ru/check?s=calf#s-calf")
+        assert page.locator('input[value="calf"]').is_checked()
+    finally:
+        context.close()
+
+
 def test_home_highlights_no_tab_and_a_guide_highlights_guides(page, live_server):
     page.goto(f"{live_server.url}/en/")
     assert page.locator('nav.tabbar [aria-current="page"]').count() == 0

@@ -38,6 +38,13 @@
     window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "", changed && changed.id ? `#${changed.id}` : "");
   }
 
+  // At once, not once the rules have loaded: a language switch right after a
+  // tick still takes it along.
+  if (form) {
+    form.addEventListener("change", (event) => keepAnswersAcrossLanguages(event.target));
+    keepAnswersAcrossLanguages();
+  }
+
   window.KneeAidTriage.load().then((triage) => {
     if (!form) {
       // The result page. Offline it is the saved page for no answers: show
@@ -54,18 +61,15 @@
     const asked = valuesFromAddress();
     if (asked.length) {
       form.querySelectorAll('input[name="s"]').forEach((box) => { box.checked = asked.includes(box.value); });
+      keepAnswersAcrossLanguages();
     }
     const preview = () => window.KneeAidTriage.show(document.querySelector("#check-preview #result"),
       window.KneeAidTriage.evaluate(triage, ticked()));
     // The answer (and the call button for a danger sign) shows at once; the
     // server's fragment, the same answer, replaces it when it arrives.
-    form.addEventListener("change", (event) => {
-      preview();
-      keepAnswersAcrossLanguages(event.target);
-    });
+    form.addEventListener("change", preview);
     // No network for the live preview: the answer above stays.
     form.addEventListener("htmx:sendError", preview);
-    keepAnswersAcrossLanguages();
     // Answers in the address (offline, the saved page is the one for none), or
     // ticked before the rules had loaded (their change came before the listener);
     // else the server's answer stands.
