@@ -12,6 +12,9 @@ from kneeaid import alarms, create_app
 # work); the limiter's "storage recovered" too.
 logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 logging.getLogger("flask-limiter").setLevel(logging.INFO)
+# waitress warns "Task queue depth is N" for each request that waits for a thread: under a
+# burst, a line a request, written in the time the server lacks most. Its errors still show.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 app = create_app()
 
 
