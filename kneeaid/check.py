@@ -7,30 +7,32 @@ skeleton, kneeaid/skeleton.py); offline, static/js/triage.js decides in the brow
 from the same rules file and shows the same parts.
 """
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, request, url_for
 from markupsafe import Markup
 
 from . import sources, triage
 from .http import page_or_fragment, rendered_once
+from .languages import query_string
 from .skeleton import hole, render_filled
 from .texts import lazy_gettext as _l
 
 bp = Blueprint("check", __name__)
 
 
-def submitted_symptoms():
-    """The ``s`` values of the request; more than 100 parameters is refused."""
-    if len(list(request.args.items(multi=True))) > triage.MAX_PARAMETERS:
+def accepted(query):
+    """Whether the check answers a query: at most 100 parameters."""
+    return len(list(query.items(multi=True))) <= triage.MAX_PARAMETERS
+
+
+def refuse_unless_accepted():
+    if not accepted(request.args):
         abort(400, description=_l("Too many answers in one request: at most 100."))
-    return request.args.getlist("s")
 
 
-def answers():
-    """This request's answers: the values ticked and their result, evaluated once."""
-    if "check_answers" not in g:
-        values = submitted_symptoms()
-        g.check_answers = (set(values), triage.evaluate(values))
-    return g.check_answers
+def answers_of(query):
+    """A query's answers: the values ticked and their result."""
+    values = query.getlist("s")
+    return set(values), triage.evaluate(values)
 
 
 EMPTY, HIDDEN, CHECKED = Markup(""), Markup(" hidden"), Markup(" checked")
@@ -51,30 +53,34 @@ SHOWN = {
 
 # The template helpers that depend on the answers: holes in the pages' skeletons.
 
-@hole(answers)
+@hole(answers_of)
 def hidden_unless(answered, part, *ids):
     """' hidden' for a part of the result that these answers do not show."""
     return EMPTY if SHOWN[part](answered[1], *ids) else HIDDEN
 
 
-@hole(answers)
+@hole(answers_of)
 def checked_if(answered, symptom):
     return CHECKED if symptom in answered[0] else EMPTY
 
 
-@hole(answers)
+@hole(answers_of)
 def answered_tier(answered):
     return answered[1].tier
 
 
-@hole(answers)
+@hole(answers_of)
 def fired_rules(answered):
     return " ".join(answered[1].rules)
 
 
-@hole(answers)
-def change_answers_url(answered):
-    return url_for("check.page", s=answered[1].symptoms)
+@hole(answers_of)
+def with_answers(answered, address):
+    return address + query_string(("s", symptom) for symptom in answered[1].symptoms)
+
+
+def change_answers_url():
+    return with_answers(url_for("check.page"))
 
 
 def _content():
@@ -105,13 +111,14 @@ def _content():
 @bp.route("/check")
 @rendered_once
 def page():
-    answers()  # more than 100 parameters: refused before anything is rendered
-    return render_filled("check/page.html", **_content())
+    refuse_unless_accepted()
+    return render_filled("check/page.html", accepts=accepted, **_content())
 
 
 @bp.route("/check/result")
 @rendered_once
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
-    answers()
-    return page_or_fragment("check/result.html", "check/_result.html", render=render_filled, **_content())
+    refuse_unless_accepted()
+    return page_or_fragment("check/result.html", "check/_result.html", render=render_filled,
+                            accepts=accepted, **_content())

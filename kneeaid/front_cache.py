@@ -12,6 +12,13 @@ the encodings accepted (gzip), the htmx headers (page or fragment), and, for
 the language cookie that kneeaid/i18n.py sets on a navigation, the cookie's
 value and Sec-Fetch-Mode. A conditional request whose ETag matches gets a 304
 from memory too. Never in debug mode, where templates change.
+
+A page filled in from a skeleton (kneeaid/skeleton.py: a check result) is
+kept too as a recipe: the skeleton, and Flask's status and headers, under
+every part of the request but the query. A query nobody asked before is then
+answered here, the skeleton filled in for it, without Flask: the same bytes
+(a recipe is kept only when it gives, for the query Flask answered, exactly
+Flask's answer), at a fraction of Flask's cost (issue 21).
 """
 
 import threading
@@ -20,12 +27,20 @@ from http.cookies import CookieError, SimpleCookie
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
+from werkzeug.wrappers import Request
 
+from . import encoding
+from .encoding import SMALLEST_WORTH_COMPRESSING, gzipped_etag, page_etag
 from .languages import LANGUAGE_COOKIE
+from .skeleton import ENVIRON_KEY
 
 SHARED = "X-KneeAid-Shared"  # the app's mark on a response anyone may get; never sent
 BYTES_KEPT = 64 * 1024 * 1024  # the bodies of all kept answers together; the least recently used go first
 LARGEST_KEPT = 2 * 1024 * 1024  # bytes of one body
+RECIPES_KEPT = 64  # pages filled in here; the host is the request's own: a bounded number of them
+# A page filled in here is kept from its second ask on: a flood of answer sets asked once
+# then neither pushes out the pages everyone asks for nor pays for keeping its own.
+ASKS_REMEMBERED = 4096
 VARYING_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
                    "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_SEC_FETCH_MODE")
 
@@ -39,10 +54,14 @@ def language_cookie(environ):
 
 
 def key_of(environ):
-    """Every part of a GET request that a shared response depends on."""
+    """Every part of a GET request that a shared response depends on; the query last."""
     return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("PATH_INFO"),
-            environ.get("QUERY_STRING"), *(environ.get(name) for name in VARYING_HEADERS),
-            language_cookie(environ))
+            *(environ.get(name) for name in VARYING_HEADERS), language_cookie(environ),
+            environ.get("QUERY_STRING"))
+
+
+def without_query(key):
+    return key[:-1]
 
 
 class Answer:
@@ -67,6 +86,31 @@ class Answer:
         return [self.body]
 
 
+class Recipe:
+    """A page filled in from a skeleton, for any query it accepts: Flask's
+    status and headers, with the body's own ETag and length."""
+
+    def __init__(self, status, headers, skeleton):
+        self.status, self.headers, self.skeleton = status, headers, skeleton
+        self.gzipped = ("Content-Encoding", "gzip") in headers
+
+    def answer(self, query):
+        """The answer for a request with this query (its args), or None when the skeleton does not take it."""
+        if not self.skeleton.accepts(query):
+            return None
+        body = self.skeleton.fill(query)
+        etag = page_etag(body)
+        if self.gzipped and len(body) >= SMALLEST_WORTH_COMPRESSING:
+            body, etag = encoding.gzip(body), gzipped_etag(etag)
+        own = {"Content-Length": str(len(body)), "ETag": f'"{etag}"'}
+        return Answer(self.status, [(name, own.get(name, value)) for name, value in self.headers], body)
+
+
+def query_of(environ):
+    """The request's args, as Flask reads them (werkzeug's own parsing)."""
+    return Request(environ, populate_request=False).args
+
+
 class KeptAnswers(OrderedDict):
     """The kept answers, least recently used first, with the bytes of their bodies
     counted as they come and go (a first answer must not add them all up again)."""
@@ -74,6 +118,8 @@ class KeptAnswers(OrderedDict):
     def __init__(self):
         super().__init__()
         self.size = 0
+        self.recipes = OrderedDict()  # without_query(key) -> Recipe, least recently used first
+        self.asked = OrderedDict()  # hash(key) of the last pages filled in, oldest first
 
     def keep(self, key, answer):
         old = self.pop(key, None)
@@ -82,6 +128,26 @@ class KeptAnswers(OrderedDict):
         while self.size > BYTES_KEPT:
             _, oldest = self.popitem(last=False)
             self.size -= len(oldest.body)
+
+    def keep_recipe(self, key, recipe):
+        self.recipes[without_query(key)] = recipe
+        if len(self.recipes) > RECIPES_KEPT:
+            self.recipes.popitem(last=False)
+
+    def asked_before(self, key):
+        mark = hash(key)  # two requests of one hash: the second is kept a little early
+        if mark in self.asked:
+            return True
+        self.asked[mark] = None
+        if len(self.asked) > ASKS_REMEMBERED:
+            self.asked.popitem(last=False)
+        return False
+
+    def recipe(self, key):
+        recipe = self.recipes.get(without_query(key))
+        if recipe is not None:
+            self.recipes.move_to_end(without_query(key))
+        return recipe
 
 
 class FrontCache:
@@ -112,9 +178,37 @@ class FrontCache:
             answer = self.answers().get(key)
             if answer is not None:
                 self.answers().move_to_end(key)
+        if answer is None:
+            answer = self.filled_in(key, environ)
         if answer is not None:
             return answer.send(environ, start_response)
         return self.ask_flask(key, environ, start_response)
+
+    def filled_in(self, key, environ):
+        """The answer from a recipe for this request's address, kept for the next time; None without one."""
+        with self.lock:
+            recipe = self.answers().recipe(key)
+        answer = recipe and recipe.answer(query_of(environ))
+        if answer is not None and self.asked_before(key):
+            self.keep(key, answer)
+        return answer
+
+    def asked_before(self, key):
+        """Whether this very request was filled in before, of the last ASKS_REMEMBERED."""
+        with self.lock:
+            return self.answers().asked_before(key)
+
+    def learn(self, key, environ, answer):
+        """Keep the recipe of a page Flask filled in from a skeleton, if it gives Flask's very answer."""
+        skeleton = environ.get(ENVIRON_KEY)
+        if skeleton is None:
+            return
+        recipe = Recipe(answer.status, answer.headers, skeleton)
+        mine = recipe.answer(query_of(environ))
+        if mine is not None and (mine.status, mine.headers, mine.body) == (answer.status, answer.headers,
+                                                                          answer.body):
+            with self.lock:
+                self.answers().keep_recipe(key, recipe)
 
     def ask_flask(self, key, environ, start_response):
         """Flask's answer, kept when it is marked shared (the mark removed either way)."""
@@ -136,5 +230,7 @@ class FrontCache:
             if hasattr(body, "close"):
                 body.close()
         if len(data) <= LARGEST_KEPT:
-            self.keep(key, Answer(seen["status"], seen["headers"], data))
+            answer = Answer(seen["status"], seen["headers"], data)
+            self.keep(key, answer)
+            self.learn(key, environ, answer)
         return [data]

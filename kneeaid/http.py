@@ -1,7 +1,6 @@
 """What every response gets: security headers, compression, caching, error pages."""
 
 import functools
-import gzip
 import threading
 from collections import OrderedDict
 from urllib.parse import urlsplit
@@ -11,9 +10,12 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import encoding
+from .encoding import FAST, ONCE, SMALLEST_WORTH_COMPRESSING, gzipped_etag
 from .extensions import htmx
 from .front_cache import SHARED, FrontCache
 from .languages import LANGUAGE_COOKIE
+from .skeleton import ENVIRON_KEY
 from .texts import lazy_gettext as _l
 
 # No inline script or style anywhere, so no 'unsafe-inline'; htmx runs without
@@ -36,7 +38,6 @@ COMPRESSIBLE = {
     "text/html", "text/css", "text/javascript", "application/javascript",
     "application/json", "application/manifest+json", "image/svg+xml", "text/csv",
 }
-SMALLEST_WORTH_COMPRESSING = 512
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
@@ -151,14 +152,18 @@ def rendered_once(view):
         key = (request.host_url, request.full_path, wants_fragment())
         pages = current_app.extensions.setdefault("kneeaid.rendered", OrderedDict())
         with _rendering:
-            body = pages.get(key)
-            if body is not None:
+            kept = pages.get(key)
+            if kept is not None:
                 pages.move_to_end(key)
-                return body
+        if kept is not None:
+            body, skeleton = kept
+            if skeleton is not None:
+                request.environ[ENVIRON_KEY] = skeleton  # as when it was filled in (gzip_level)
+            return body
         body = view(**arguments)
-        if isinstance(body, str):
+        if isinstance(body, (str, bytes)):
             with _rendering:
-                pages[key] = body
+                pages[key] = (body, request.environ.get(ENVIRON_KEY))
                 if len(pages) > RENDERED_PAGES_KEPT:
                     pages.popitem(last=False)
         return body
@@ -220,10 +225,10 @@ def require_same_origin():
 
 def compress(response):
     """Gzip text responses for browsers that accept it: a static file once
-    (kept by its ETag, at the smallest size), a page each time (quickly: a
-    page the same for everyone is kept compressed by kneeaid/front_cache.py,
-    and a check result never asked before is paid for by one request). A
-    compressed body has its own ETag, and a browser that already holds it gets 304."""
+    (kept by its ETag), a page each time (a page the same for everyone is
+    then kept compressed by kneeaid/front_cache.py; gzip_level says how
+    hard). A compressed body has its own ETag, and a browser that already
+    holds it gets 304."""
     if (
         response.status_code != 200
         or response.mimetype not in COMPRESSIBLE
@@ -239,18 +244,24 @@ def compress(response):
     if tag and request.endpoint == "static":  # gzipped once per version
         response.set_data(gzipped_once(request.full_path, tag, body))
     else:
-        response.set_data(gzip.compress(body, compresslevel=PAGE_GZIP_LEVEL, mtime=0))
+        response.set_data(encoding.gzip(body, gzip_level(response)))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     if tag:
         # A different body needs a different tag; it stays the same from one request to the next.
-        response.set_etag(tag + "-gzip", weak=weak)
+        response.set_etag(gzipped_etag(tag), weak=weak)
         answer_304_if_unchanged(response)
     return response
 
 
-# zlib's level 4: within 4 % of level 9's size for a page, in a third of the time.
-PAGE_GZIP_LEVEL = 4
+def gzip_level(response):
+    """The smallest gzip for a page kept for everyone; a fast one for a page
+    made for this request, or filled in from a skeleton for these answers
+    (kneeaid/front_cache.py fills it in for other answers, as fast)."""
+    kept_whole = SHARED in response.headers and ENVIRON_KEY not in request.environ
+    return ONCE if kept_whole else FAST
+
+
 _GZIPPED = {}  # (address, etag) -> gzip
 
 
@@ -260,7 +271,7 @@ def gzipped_once(address, etag, body):
     if key not in _GZIPPED:
         if len(_GZIPPED) >= 1024:  # many old versions: start again
             _GZIPPED.clear()
-        _GZIPPED[key] = gzip.compress(body, compresslevel=9, mtime=0)
+        _GZIPPED[key] = encoding.gzip(body, ONCE)
     return _GZIPPED[key]
 
 
