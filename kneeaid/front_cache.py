@@ -185,7 +185,7 @@ class FrontCache:
         return self.ask_flask(key, environ, start_response)
 
     def filled_in(self, key, environ):
-        """The answer from a recipe for this request's address, kept for the next time; None without one."""
+        """The answer from a recipe for this request's address (kept from its second ask on); None without one."""
         with self.lock:
             recipe = self.answers().recipe(key)
         answer = recipe and recipe.answer(query_of(environ))
