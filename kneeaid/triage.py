@@ -73,11 +73,12 @@ def understood(values):
 
 
 def first_aid(tier, fired):
-    """The first-aid items for this tier and these fired rule ids."""
-    limits = tuple(item["id"] for item in FIRST_AID if set(item.get("rules", ())) & set(fired))
-    if limits:
-        return limits
-    return tuple(item["id"] for item in FIRST_AID if tier in item.get("otherwise", ()))
+    """The first-aid items for this tier and these fired rule ids: the limits
+    of the rules that fired, else the tier's usual first aid; and those that
+    the tier always shows ("no heat, no training" for urgent and doctor)."""
+    limits = {item["id"] for item in FIRST_AID if set(item.get("rules", ())) & set(fired)}
+    chosen = limits or {item["id"] for item in FIRST_AID if tier in item.get("otherwise", ())}
+    return tuple(item["id"] for item in FIRST_AID if item["id"] in chosen or tier in item.get("always", ()))
 
 
 def evaluate(values):
@@ -157,7 +158,8 @@ RULE_REASONS = {
     "E4": _l("Blood may not be getting through to the foot."),
     "E5": _l("A blood clot may have reached the lungs."),
     "U1": _l("A torn piece of meniscus can jam the joint."),
-    "U3": _l("After an injury, these signs mean an X-ray is needed today."),
+    "U3": _l("After an injury, these signs mean an X-ray may be needed today (the Ottawa Knee Rules, "
+             "as you checked them yourself)."),
     "U4": _l("A ligament or meniscus may be torn."),
     "U5": _l("Severe pain needs a doctor's examination today."),
     "U6": _l("A knee that cannot take your weight must be examined today."),
@@ -170,16 +172,18 @@ RULE_REASONS = {
     "U14": _l("A knee that gives way can have a torn ligament or meniscus: it should be examined today."),
     "U15": _l("Clicking or crunching that hurts can mean a torn meniscus or damaged cartilage."),
     "U16": _l("A badly swollen knee can mean bleeding into the joint, a torn ligament or an infection."),
+    "U17": _l("A temperature with knee pain can be an infected joint: see a doctor today."),
+    "U18": _l("A red, hot knee can be an infected joint or bursa: see a doctor today."),
     "D1": _l("Knee pain that lasts more than 2 days should be examined by a doctor."),
     "D3": _l("Swelling after training can mean an injury, arthritis or inflammation."),
-    "D4": _l("A red or hot knee shows inflammation, such as bursitis (a swollen fluid sac): "
-             "do not treat it yourself."),
+    "D4": _l("A red or hot knee can be a sign of inflammation, for example bursitis (a swollen fluid sac): "
+             "do not treat it yourself. See a doctor today if the redness spreads, you feel unwell or you "
+             "have a temperature."),
     "D7": _l("Pain at rest is not ordinary training soreness."),
     "D8": _l("Regular or growing pain: training through pain does harm."),
     "D9": _l("A child's knee pain should be examined, not treated at home."),
     "D10": _l("Any injury to the joint needs a doctor's examination."),
     "D11": _l("A knee that will not bend or is tender on the bone needs an examination."),
-    "D12": _l("A temperature with knee pain can mean an infection: tell a doctor."),
     "D13": _l("Morning stiffness, or both knees swollen or hurting for days, can be a sign of arthritis."),
     "D14": _l("Numbness or tingling in the leg can come from a nerve at the knee, hip or back."),
     # Retired in version 2: shown only for diary entries saved under version 1.
@@ -191,6 +195,8 @@ RULE_REASONS = {
     # Retired in version 3: shown only for diary entries saved under version 1 or 2.
     "D2": _l("A knee that gives way may have a torn ligament."),
     "D5": _l("Painful crunching can mean damaged cartilage."),
+    # Retired in version 4 (a temperature is now urgent, U17): shown only for diary entries saved before.
+    "D12": _l("A temperature with knee pain can mean an infection: tell a doctor."),
 }
 
 # One plain sentence per sign, for the "when to see a doctor" guide.
@@ -213,6 +219,8 @@ RULE_SIGNS = {
     "U14": _l("The knee gives way or feels unstable."),
     "U15": _l("The knee crunches or clicks, and it hurts."),
     "U16": _l("The knee is badly swollen: clearly bigger than the other knee."),
+    "U17": _l("You have a raised temperature or chills."),
+    "U18": _l("The skin over the knee is both red and hot."),
     "D1": _l("The knee has hurt for more than 2 days."),
     "D3": _l("The knee is swollen."),
     "D4": _l("The skin over the knee is red or hot."),
@@ -221,7 +229,6 @@ RULE_SIGNS = {
     "D9": _l("A child or teenager has knee pain."),
     "D10": _l("The pain began after an injury."),
     "D11": _l("You cannot bend the knee to a right angle, or pressing on the bone hurts."),
-    "D12": _l("You have a raised temperature or chills."),
     "D13": _l("The knee is stiff in the morning, or both knees are swollen or have hurt for days."),
     "D14": _l("The shin or foot is numb or tingling."),
 }
@@ -234,8 +241,8 @@ FIRST_AID_TEXTS = {
     "dress_wound": _l("Cover the wound with a clean dressing. No ice on the wound."),
     "no_calf_massage": _l("Do not massage the calf."),
     "no_ice_numb": _l("No ice on skin that cannot feel heat or cold."),
-    "until_seen": _l("Until then: an ice pack wrapped in a towel for 10-15 minutes, the leg raised, "
-                     "no heat, no training."),
+    "until_seen": _l("Until then: an ice pack wrapped in a towel for 10-15 minutes, then the leg raised."),
+    "no_heat_no_training": _l("No heat, no training until a doctor has seen the knee."),
     "while_waiting": _l("While you wait: keep the leg still. An ice pack wrapped in a towel may ease the pain."),
 }
 

@@ -151,7 +151,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     page.wait_for_url(re.compile(r".*/en/check/result\?s=injury&s=cannot_bear_weight$"))
     assert result_state(page) == ("urgent", "U3 U6 D10")
     assert page.get_by_role("heading", level=2, name="See a doctor today").is_visible()
-    assert page.get_by_text("After an injury, these signs mean an X-ray is needed today.").is_visible()
+    assert page.get_by_text("After an injury, these signs mean an X-ray may be needed today").is_visible()
     assert page.get_by_role("link", name=re.compile("^Call 112")).get_attribute("href") == "tel:112"
     assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0, "not saved unasked"
     page.get_by_role("button", name="Save to my diary").click()
@@ -159,7 +159,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     assert not page.get_by_role("button", name="Save to my diary").is_visible(), "saved once"
     [kept] = diary_of(live_server)
     assert kept["kind"] == "check"
-    assert kept["rulesVersion"] == triage.VERSION == 3
+    assert kept["rulesVersion"] == triage.VERSION == 4
     assert kept["tier"] == "urgent"
     assert kept["rules"] == ["U3", "U6", "D10"]
     assert kept["symptoms"] == ["injury", "cannot_bear_weight"]
@@ -171,6 +171,13 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     ("ru", ["swelling", "child"], "doctor", "Запишитесь к врачу в ближайшие дни"),
     ("ru", ["bad_swelling"], "urgent", "К врачу сегодня"),  # version 3's same-day signs
     ("en", ["gives_way", "crunch_pain"], "urgent", "See a doctor today"),
+    # Version 4: a temperature alone, and a knee both red and hot, are today; red or hot alone is days.
+    ("en", ["fever"], "urgent", "See a doctor today"),
+    ("ru", ["fever"], "urgent", "К врачу сегодня"),
+    ("ru", ["hot", "redness"], "urgent", "К врачу сегодня"),
+    ("en", ["hot", "redness"], "urgent", "See a doctor today"),
+    ("en", ["redness"], "doctor", "Book a doctor in the next few days"),
+    ("ru", ["hot"], "doctor", "Запишитесь к врачу в ближайшие дни"),
 ])
 def test_the_check_works_offline_with_the_same_answers(
         context, own_live_server, lang, values, tier, headline, go_offline):
@@ -189,6 +196,9 @@ def test_the_check_works_offline_with_the_same_answers(
     for rule in expected.rules:
         assert page.locator(f'[data-rule="{rule}"]').is_visible()
     assert page.locator('[data-rule="E1"]').is_hidden()
+    no_heat = {"en": "No heat, no training until a doctor has seen the knee.",
+               "ru": "Никакого тепла и никаких тренировок, пока колено не осмотрит врач."}[lang]
+    assert page.get_by_text(no_heat).is_visible()
 
 
 def test_a_shared_result_link_opens_offline(context, own_live_server, go_offline):
@@ -300,6 +310,10 @@ FIRST_AID_SEEN = {  # rule: (answers, the advice, its sources)
 }
 
 
+NO_HEAT = ("No heat, no training until a doctor has seen the knee. (sources: article “What to do if your knees "
+           "hurt”, article “The knees hurt after training”)")
+
+
 def visible_first_aid(page):
     return [text.strip() for text in page.locator("[data-first-aid]:visible").all_inner_texts()]
 
@@ -308,7 +322,9 @@ def check_first_aid(page, base):
     for rule, (values, text, sources) in FIRST_AID_SEEN.items():
         page.goto(f"{base}/en/check/result?" + "&".join(f"s={value}" for value in values))
         page.wait_for_function(f"() => document.getElementById('result').dataset.rules.split(' ').includes('{rule}')")
-        assert visible_first_aid(page) == [f"{text} ({sources})"], rule
+        # Urgent and doctor cards say "no heat, no training" beside the limit that replaced the ice line.
+        said = [f"{text} ({sources})"] + ([NO_HEAT] if rule[0] in "UD" else [])
+        assert visible_first_aid(page) == said, rule
         seen = page.locator("#result").inner_text()  # what is shown, not what is hidden
         assert "leg raised" not in seen and "ice pack" not in seen, rule
 
@@ -328,7 +344,8 @@ def test_the_preview_holds_each_rules_first_aid_and_reason_as_the_result_page_do
                                ".dataset.rules.split(' ').includes(rule)", arg=rule)
         shown = page.locator("#check-preview")
         unhidden = [t.strip() for t in shown.locator("[data-first-aid]:not([hidden])").all_text_contents()]
-        assert [" ".join(t.split()) for t in unhidden] == [f"{text} ({sources})"], rule
+        said = [f"{text} ({sources})"] + ([NO_HEAT] if rule[0] in "UD" else [])
+        assert [" ".join(t.split()) for t in unhidden] == said, rule
         assert shown.locator(f'[data-rule="{rule}"]:not([hidden])').count() == 1, rule
 
 

@@ -159,6 +159,8 @@ WAITED_CHECKS = {  # a check as a phone's outbox kept it under an earlier rules 
         "E3", "An X-ray is needed now."),
     2: ({"symptoms": ["gives_way", "crunch_pain"], "tier": "doctor", "rules": ["D2", "D5"], "rulesVersion": 2},
         "D2", "A knee that gives way may have a torn ligament."),
+    3: ({"symptoms": ["fever"], "tier": "doctor", "rules": ["D12"], "rulesVersion": 3},
+        "D12", "A temperature with knee pain can mean an infection: tell a doctor."),
 }
 
 
@@ -167,7 +169,8 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
         context, own_live_server, diary_of, offline_ready, version):
     """A phone saved a check under an earlier rules version (version 1 had no rulesVersion), went
     offline, and the app updated before it could send it: the check is kept, never refused, with
-    the tier and reasons it was shown (version 3 made version 2's D2 and D5 urgent)."""
+    the tier and reasons it was shown (version 3 made version 2's D2 and D5 urgent, version 4
+    version 3's D12)."""
     fields, rule, reason = WAITED_CHECKS[version]
     server = own_live_server
     page = context.new_page()

@@ -7,7 +7,7 @@ import pytest
 
 from kneeaid import triage
 
-# For each rule of version 3: answers where it fires, and near misses where it
+# For each rule of version 4: answers where it fires, and near misses where it
 # does not. Written out by hand from the contract (docs/medical-rules.md), not
 # derived from the rules file. Each firing set fires nothing of a higher tier,
 # so the result's tier must be exactly the rule's.
@@ -32,6 +32,8 @@ RULE_CASES = {
     "U14": ([["gives_way"]], [["locked"], ["both_knees"]]),
     "U15": ([["crunch_pain"]], [["morning_stiffness"], ["severe_pain"]]),
     "U16": ([["bad_swelling"]], [["swelling"], ["rapid_swelling"], ["calf"]]),
+    "U17": ([["fever"], ["none", "fever"]], [["hot"], ["redness"], ["swelling"], ["none"]]),
+    "U18": ([["hot", "redness"]], [["hot"], ["redness"], ["redness", "swelling"], ["hot", "night_or_rest_pain"]]),
     "D1": ([["pain_over_2_days"]], [["after_every_workout"]]),
     "D3": ([["swelling"], ["rapid_swelling"]], [["redness"]]),
     "D4": ([["hot"], ["redness"]], [["fever"]]),
@@ -40,20 +42,20 @@ RULE_CASES = {
     "D9": ([["child"]], [["age_55_plus"]]),
     "D10": ([["injury"]], [["pop"], ["first_time_load"]]),
     "D11": ([["cannot_bend_90"], ["kneecap_tender"], ["fibula_tender"]], [["age_55_plus"]]),
-    "D12": ([["fever"]], [["hot"]]),
     "D13": ([["morning_stiffness"], ["both_knees", "swelling"], ["both_knees", "pain_over_2_days"]],
             [["both_knees"], ["both_knees", "first_time_load"], ["night_or_rest_pain"]]),
     "D14": ([["numbness"]], [["cold_foot"]]),
 }
 TIER_OF = {"E": "emergency", "U": "urgent", "D": "doctor"}
-RETIRED = {"E2", "E3", "U2", "U7", "D6", "D2", "D5"}
+RETIRED = {"E2", "E3", "U2", "U7", "D6", "D2", "D5", "D12"}
 # The reason each rule shows, in English, from the contract.
 REASONS = {
     "E1": "The knee may be broken or out of its joint.",
     "E4": "Blood may not be getting through to the foot.",
     "E5": "A blood clot may have reached the lungs.",
     "U1": "A torn piece of meniscus can jam the joint.",
-    "U3": "After an injury, these signs mean an X-ray is needed today.",
+    "U3": "After an injury, these signs mean an X-ray may be needed today (the Ottawa Knee Rules, as you checked "
+          "them yourself).",
     "U4": "A ligament or meniscus may be torn.",
     "U5": "Severe pain needs a doctor's examination today.",
     "U6": "A knee that cannot take your weight must be examined today.",
@@ -66,15 +68,17 @@ REASONS = {
     "U14": "A knee that gives way can have a torn ligament or meniscus: it should be examined today.",
     "U15": "Clicking or crunching that hurts can mean a torn meniscus or damaged cartilage.",
     "U16": "A badly swollen knee can mean bleeding into the joint, a torn ligament or an infection.",
+    "U17": "A temperature with knee pain can be an infected joint: see a doctor today.",
+    "U18": "A red, hot knee can be an infected joint or bursa: see a doctor today.",
     "D1": "Knee pain that lasts more than 2 days should be examined by a doctor.",
     "D3": "Swelling after training can mean an injury, arthritis or inflammation.",
-    "D4": "A red or hot knee shows inflammation, such as bursitis (a swollen fluid sac): do not treat it yourself.",
+    "D4": "A red or hot knee can be a sign of inflammation, for example bursitis (a swollen fluid sac): do not treat "
+          "it yourself. See a doctor today if the redness spreads, you feel unwell or you have a temperature.",
     "D7": "Pain at rest is not ordinary training soreness.",
     "D8": "Regular or growing pain: training through pain does harm.",
     "D9": "A child's knee pain should be examined, not treated at home.",
     "D10": "Any injury to the joint needs a doctor's examination.",
     "D11": "A knee that will not bend or is tender on the bone needs an examination.",
-    "D12": "A temperature with knee pain can mean an infection: tell a doctor.",
     "D13": "Morning stiffness, or both knees swollen or hurting for days, can be a sign of arthritis.",
     "D14": "Numbness or tingling in the leg can come from a nerve at the knee, hip or back.",
 }
@@ -119,7 +123,7 @@ def in_russian(text):
 def test_every_rule_of_the_contract_has_a_case_and_only_those_are_evaluated():
     assert set(RULE_CASES) == {rule["id"] for rule in triage.RULES}
     assert RETIRED == {rule["id"] for rule in triage.ALL_RULES} - set(RULE_CASES)
-    assert triage.VERSION == 3
+    assert triage.VERSION == 4
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_CASES))
@@ -159,8 +163,8 @@ def test_retired_rules_never_fire(client, symptoms):
     (["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
     (["numbness"], "doctor", ["D14"]),
     (["hot", "swelling"], "urgent", ["U8", "D3", "D4"]),
-    (["fever", "redness", "swelling"], "urgent", ["U8", "D3", "D4", "D12"]),
-    (["child", "fever"], "urgent", ["U9", "D9", "D12"]),
+    (["fever", "redness", "swelling"], "urgent", ["U8", "U17", "D3", "D4"]),
+    (["child", "fever"], "urgent", ["U9", "U17", "D9"]),
     (["pain_over_2_days", "both_knees"], "doctor", ["D1", "D13"]),
     (["deformity", "pain_over_2_days"], "emergency", ["E1", "D1"]),
     (["breathless", "calf"], "emergency", ["E5", "U10"]),
@@ -170,10 +174,21 @@ def test_retired_rules_never_fire(client, symptoms):
     (["bad_swelling"], "urgent", ["U16", "D3"]),
     (["swelling"], "doctor", ["D3"]),
     (["hot", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D4"]),
-    (["fever", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D12"]),
+    (["fever", "bad_swelling"], "urgent", ["U8", "U16", "U17", "D3"]),
     (["both_knees", "bad_swelling"], "urgent", ["U16", "D3", "D13"]),
     (["swelling", "gives_way", "crunch_pain"], "urgent", ["U14", "U15", "D3"]),
     (["none", "bad_swelling"], "urgent", ["U16", "D3"]),
+    # Version 4: a temperature alone, and a knee both red and hot, are seen today; either sign alone is not.
+    (["fever"], "urgent", ["U17"]),
+    (["none", "fever"], "urgent", ["U17"]),
+    (["hot"], "doctor", ["D4"]),
+    (["redness"], "doctor", ["D4"]),
+    (["hot", "redness"], "urgent", ["U18", "D4"]),
+    (["redness", "swelling"], "doctor", ["D3", "D4"]),
+    (["fever", "hot", "redness"], "urgent", ["U8", "U17", "U18", "D4"]),
+    (["deformity", "fever"], "emergency", ["E1", "U17"]),
+    (["cold_foot", "hot", "redness"], "emergency", ["E4", "U18", "D4"]),
+    (["breathless", "fever", "redness"], "emergency", ["E5", "U8", "U17", "D4"]),
 ])
 def test_the_highest_tier_wins_and_every_fired_rule_is_listed(client, symptoms, tier, rules):
     page = result_page(client, "en", symptoms)
@@ -218,8 +233,8 @@ FIRST_AID = {
     "dress_wound": "Cover the wound with a clean dressing. No ice on the wound.",
     "no_calf_massage": "Do not massage the calf.",
     "no_ice_numb": "No ice on skin that cannot feel heat or cold.",
-    "until_seen": "Until then: an ice pack wrapped in a towel for 10-15 minutes, the leg raised, no heat, "
-                  "no training.",
+    "until_seen": "Until then: an ice pack wrapped in a towel for 10-15 minutes, then the leg raised.",
+    "no_heat_no_training": "No heat, no training until a doctor has seen the knee.",
     "while_waiting": "While you wait: keep the leg still. An ice pack wrapped in a towel may ease the pain.",
 }
 
@@ -229,13 +244,17 @@ FIRST_AID = {
     (["cold_foot"], ["no_ice_cold_foot"]),
     (["breathless"], ["sit_upright"]),
     (["deformity", "cold_foot"], ["keep_still", "no_ice_cold_foot"]),
-    (["open_wound"], ["dress_wound"]),
-    (["calf"], ["no_calf_massage"]),
-    (["numbness", "injury"], ["no_ice_numb"]),
-    (["numbness"], ["no_ice_numb"]),
+    # Version 4: every urgent and doctor card says "no heat, no training", also beside a limit.
+    (["open_wound"], ["dress_wound", "no_heat_no_training"]),
+    (["calf"], ["no_calf_massage", "no_heat_no_training"]),
+    (["numbness", "injury"], ["no_ice_numb", "no_heat_no_training"]),
+    (["numbness"], ["no_ice_numb", "no_heat_no_training"]),
     (["deformity", "open_wound", "numbness"], ["keep_still", "dress_wound", "no_ice_numb"]),
-    (["locked"], ["until_seen"]),
-    (["swelling"], ["until_seen"]),
+    (["locked"], ["until_seen", "no_heat_no_training"]),
+    (["swelling"], ["until_seen", "no_heat_no_training"]),
+    (["fever"], ["until_seen", "no_heat_no_training"]),
+    (["deformity", "fever"], ["keep_still"]),
+    (["first_time_load"], []),
     (["none"], []),
     ([], []),
 ])
@@ -560,7 +579,9 @@ def test_every_source_a_rule_first_aid_or_page_names_is_cited(client, page_urls)
     (["child", "fever"], "U9", "source: KneeAid's own caution"),
     (["open_wound"], "U11", "source: KneeAid's own caution"),
     (["numbness"], "D14", "source: KneeAid's own caution"),
-    (["fever"], "D12", "sources: article “The knees hurt after training”, NHS: septic arthritis"),
+    (["fever"], "U17", "source: NHS: septic arthritis"),
+    (["hot", "redness"], "U18", "source: NHS: septic arthritis"),
+    (["hot"], "D4", "sources: article “The knees hurt after training”, NHS: septic arthritis"),
     (["cannot_lift_leg"], "U13", "source: AAOS OrthoInfo: tendon tears"),
 ])
 def test_each_reason_names_the_source_that_says_it(client, symptoms, rule, sources):
@@ -571,6 +592,8 @@ def test_first_aid_names_its_sources(client):
     page = result_page(client, "en", ["swelling"])
     assert "(sources: article “The knees hurt after training”, NHS: sprains and strains)" in \
         shown_text(page, "first-aid", "until_seen")
+    assert shown_text(page, "first-aid", "no_heat_no_training").endswith(
+        "(sources: article “What to do if your knees hurt”, article “The knees hurt after training”)")
     page = result_page(client, "en", ["deformity"])
     assert shown_text(page, "first-aid", "keep_still").endswith("(source: KneeAid's own caution)")
 
@@ -602,8 +625,11 @@ def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
     page = client.get("/en/doctor").get_data(as_text=True)
     today = page.split('<h2 id="tier-urgent">')[1].split("</section>")[0]
     for sign in ("The knee gives way or feels unstable.", "The knee crunches or clicks, and it hurts.",
-                 "The knee is badly swollen: clearly bigger than the other knee."):
+                 "The knee is badly swollen: clearly bigger than the other knee.",
+                 "You have a raised temperature or chills.", "The skin over the knee is both red and hot."):
         assert sign in today, sign
+    days = page.split('<h2 id="tier-doctor">')[1].split("</section>")[0]
+    assert "temperature" not in days, "version 4: a temperature is never a matter of days"
     days = page.split('<h2 id="tier-doctor">')[1].split("</section>")[0]
     assert "gives way" not in days and "crunches" not in days
 

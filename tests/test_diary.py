@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kneeaid.diary import pages
+from tests.test_check import in_russian
 
 ORIGIN = {"Origin": "http://localhost"}
 
@@ -36,8 +37,8 @@ def session(**fields):
 
 
 def check(symptoms=("swelling",), tier="doctor", rules=("D3",), **fields):
-    """A check made under the current rules (version 3)."""
-    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 3,
+    """A check made under the current rules (version 4)."""
+    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 4,
             "symptoms": list(symptoms), "tier": tier, "rules": list(rules), **fields}
 
 
@@ -183,7 +184,7 @@ BAD_ENTRIES = [
     (check(symptoms=["swelling", "swelling"]), "repeated"),
     (check(symptoms=[["swelling"]]), "entries[0].symptoms"),
     (check(symptoms=[], tier="selfcare", rules=[]), "no answer"),
-    (check(rulesVersion=4), "entries[0].rulesVersion"),
+    (check(rulesVersion=5), "entries[0].rulesVersion"),
     (check(rulesVersion=0), "entries[0].rulesVersion"),
     (check(rulesVersion=True), "entries[0].rulesVersion"),
     (check(rulesVersion="2"), "entries[0].rulesVersion"),
@@ -551,6 +552,33 @@ def test_a_check_of_version_2_synced_after_the_update_is_kept_with_its_old_tier_
     assert {"en": "the knee is a little swollen", "ru": "колено немного опухло"}[lang] in view(client, lang)
 
 
+def test_a_check_of_version_3_with_a_temperature_keeps_its_tier_and_reason_across_the_update(client, lang):
+    """Version 4 made a temperature urgent (U17, was D12, doctor): a version 3 check that waited
+    in a phone's outbox keeps the tier and reason it was shown; a version 4 one is urgent."""
+    waited = old_check(["fever"], "doctor", ["D12"], version=3)
+    hot_and_red = old_check(["hot", "redness"], "doctor", ["D4"], version=3)
+    assert sync(client, [waited, hot_and_red]).get_json() == {
+        "acknowledged": [waited["id"], hot_and_red["id"]], "rejected": []}
+    kept = {entry["id"]: entry for entry in stored(client)}
+    assert [kept[waited["id"]], kept[hot_and_red["id"]]] == [waited, hot_and_red]
+    page = html.unescape(view(client, lang))
+    item = page.split(f'data-entry-id="{waited["id"]}"')[1].split("</li>\n  <li data-entry-id")[0]
+    assert '<li data-rule="D12">' in item and 'data-rules-version="3"' in item
+    reason = "A temperature with knee pain can mean an infection: tell a doctor."
+    assert (reason if lang == "en" else in_russian(reason)) in item
+    assert {"en": "Book a doctor in the next few days", "ru": "Запишитесь к врачу в ближайшие дни"}[lang] in item
+    # The same answers today: urgent, with the new rules; a version 4 check claiming the old answer is refused.
+    [rejected] = sync(client, [check(["fever"], "doctor", ["D12"])]).get_json()["rejected"]
+    assert rejected["code"] == "check"
+    today = [check(["fever"], "urgent", ["U17"]), check(["hot", "redness"], "urgent", ["U18", "D4"])]
+    assert sync(client, today).get_json()["rejected"] == []
+    page = html.unescape(view(client, lang))
+    for entry in today:
+        item = page.split(f'data-entry-id="{entry["id"]}"')[1].split("</li>\n  <li data-entry-id")[0]
+        assert {"en": "See a doctor today", "ru": "К врачу сегодня"}[lang] in item
+        assert "data-rules-version" not in item
+
+
 def test_a_check_of_the_current_version_is_re_evaluated_and_says_no_version_note(client):
     assert sync(client, [check(["deformity"], "emergency", ["E1"])]).status_code == 200
     page = view(client)
@@ -565,7 +593,7 @@ def test_csv_export_names_the_rules_version_of_each_check(client):
     rows = client.get("/diary/export.csv").get_data(as_text=True).splitlines()
     header = rows[0].split(",")
     versions = sorted(row.split(",")[header.index("rulesVersion")] for row in rows[1:])
-    assert versions == ["1", "3"]
+    assert versions == ["1", "4"]
 
 
 def test_the_summary_is_one_printable_page(client, monkeypatch):
@@ -576,7 +604,7 @@ def test_the_summary_is_one_printable_page(client, monkeypatch):
     page = client.get("/en/diary/summary").get_data(as_text=True)
     assert "18 Nov 2026, 10:00 UTC · left knee · pain 6 of 10 · after squats" in page
     assert "1 session" in page
-    assert "See a doctor today" in page and "After an injury, these signs mean an X-ray is needed today." in page
+    assert "See a doctor today" in page and "After an injury, these signs mean an X-ray may be needed today" in page
     assert "Call an ambulance now" in page and "Possible nerve or blood-vessel damage." in page
     assert 'class="pain-chart knee-chart"' in page
     russian = client.get("/ru/diary/summary").get_data(as_text=True)

@@ -46,7 +46,7 @@ check_entries = st.fixed_dictionaries(
                           max_size=4),
      "tier": st.sampled_from(["emergency", "urgent", "doctor", "selfcare", "unanswered"]),
      "rules": st.lists(st.sampled_from(["D3", "E1", "E2", "E4", "D14", "X"]), max_size=3)},
-    optional={"rulesVersion": st.integers(0, 3) | json_values})
+    optional={"rulesVersion": st.integers(0, 4) | json_values})
 odd_kinds = st.fixed_dictionaries({"id": ids, "kind": json_values, "at": times})
 entries = pain_entries | session_entries | check_entries | odd_kinds | json_values
 bodies = st.one_of(
@@ -146,7 +146,7 @@ VALID_ENTRIES = {
                         "endedAt": "2026-11-20T10:30:00Z", "outcome": "completed",
                         "cold": {"plannedMinutes": 15, "actualSeconds": 900}, "elevation": None},
     "check": lambda: {"id": str(uuid.uuid4()), "kind": "check", "at": "2026-11-20T10:00:00Z",
-                      "symptoms": ["swelling"], "tier": "doctor", "rules": ["D3"], "rulesVersion": 3},
+                      "symptoms": ["swelling"], "tier": "doctor", "rules": ["D3"], "rulesVersion": 4},
 }
 sync_fields = st.sampled_from([(kind, field) for kind, fields in SYNC_ENTRY_FIELDS.items() for field in fields])
 

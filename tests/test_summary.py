@@ -138,7 +138,7 @@ def test_the_fhir_export_is_a_valid_bundle_holding_every_entry(diary):
     parts = [(part["code"]["coding"][0]["code"],
               part.get("valueInteger") or part["valueCodeableConcept"]["coding"][0]["code"])
              for part in checked["component"]]
-    assert parts == [("symptom", "swelling"), ("rule", "D3"), ("rules-version", 3)]
+    assert parts == [("symptom", "swelling"), ("rule", "D3"), ("rules-version", 4)]
 
 
 @pytest.mark.parametrize("who", ["no cookie", "a made-up profile"])

@@ -29,8 +29,8 @@ window.KneeAidTriage = (function () {
   function firstAid(triage, tier, fired) {
     const items = triage.firstAid.items;
     const limits = items.filter((item) => (item.rules || []).some((rule) => fired.includes(rule)));
-    const chosen = limits.length ? limits : items.filter((item) => (item.otherwise || []).includes(tier));
-    return chosen.map((item) => item.id);
+    const usual = limits.length ? limits : items.filter((item) => (item.otherwise || []).includes(tier));
+    return items.filter((item) => usual.includes(item) || (item.always || []).includes(tier)).map((item) => item.id);
   }
 
   // The same answer as kneeaid.triage.evaluate for the same values.
