@@ -14,8 +14,9 @@ bp = Blueprint("guide", __name__)
 HTMX_VERSION = "2.0.11"
 
 # The sources of the heat page: when warming is allowed (001), no heat in the
-# first days (NHS), a fever with a hot knee (NHS).
-HEAT_SOURCES = ["001", "nhs-sprains", "nhs-septic"]
+# first days (NHS), a temperature or a hot knee (NHS), and KneeAid's own caution
+# (how to wrap the warmth, never while asleep).
+HEAT_SOURCES = ["001", "nhs-sprains", "nhs-septic", "kneeaid"]
 GUIDE_SOURCES = ["001", "000"]
 
 HEAT_QUESTIONS = {
@@ -27,9 +28,9 @@ HEAT_QUESTIONS = {
 
 HEAT_REASONS = {
     "three_days": _l("Less than 3 days have passed: heat can increase swelling."),
-    "skin_hot": _l("The skin is hot: a sign of inflammation, which heat makes worse."),
-    "fever": _l("A fever can mean an infection, and heat makes it worse. See a doctor today if the knee is "
-                "also hot, red or swollen."),
+    "skin_hot": _l("The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the "
+                   "knee is also swollen or you have a temperature."),
+    "fever": _l("A temperature can mean an infection, and heat makes it worse: see a doctor today."),
     "worse": _l("The knee is getting worse: see a doctor rather than warming it."),
 }
 
@@ -79,7 +80,7 @@ def heat_verdict(answers):
 
 
 def doctor_today(answers):
-    """A fever with a hot knee: see a doctor today (rule U8), whatever else is answered."""
+    """A temperature: see a doctor today (rule U17), whatever else is answered."""
     return all(answers.get(question) == answer
                for question, answer in triage.TRIAGE["heat"]["doctorTodayWhen"].items())
 

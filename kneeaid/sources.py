@@ -76,6 +76,9 @@ SOURCES = {
                 "Emergency and Urgent Care - Managing Knee Pain",
                 "https://northerncarealliance.nhs.uk/patient-information/patient-leaflets/"
                 "emergency-and-urgent-care-managing-knee-pain"),)),
+    "barnsley": Source(_l("Barnsley Hospital NHS trust: applying ice packs"), (
+        WebPage(_l("Barnsley Hospital NHS Foundation Trust"), "Applying ice packs",
+                "https://barnsleyhospital.nhs.uk/services/a-and-e/applying-ice-packs"),)),
     "mpft": Source(_l("Midlands Partnership NHS trust: safe use of cold treatment"), (
         WebPage(_l("Midlands Partnership University NHS Foundation Trust"), "Safe use of cold treatment",
                 "https://mpft.nhs.uk/services/msk/self-help/general-advice/safe-use-cold-treatment"),)),

@@ -304,7 +304,7 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     moscow = off_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
     assert english.decrypt(by_path[english.path]["body"]) == {
         "title": "Time is up: take the ice pack off",
-        "body": f"Take the ice pack off: {moscow}. Then raise the leg.",
+        "body": f"{moscow}: time is up. Take the ice pack off, then raise the leg.",
         "kind": "cold-over", "at": off_at.isoformat(), "url": "/en/timer"}
     in_russian = russian.decrypt(by_path[russian.path]["body"])
     skin_moscow = skin_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
@@ -312,6 +312,26 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     assert in_russian["body"].startswith(f"{skin_moscow}: если кожа")
     assert (in_russian["kind"], in_russian["url"]) == ("skin-check", "/ru/timer")
     assert alarms_once_sent(push_app) == []  # each sent once, then gone
+
+
+@pytest.mark.parametrize("lang, body", [
+    ("en", "21:15: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often as "
+           "you can. How is the knee now?"),
+    ("ru", "21:15: время вышло. Опустите ногу и медленно встаньте. В первые 2–3\xa0дня поднимайте её как можно "
+           "чаще. Как колено сейчас?"),
+])
+def test_the_elevation_alarm_never_says_the_leg_was_up_long_enough(app, lang, body):
+    """The timer's leg-up phase is a first stretch, not a limit: in the first days the leg goes up as
+    often as it can (NHS), so its alarm says the time is up, not that it was enough."""
+    from kneeaid.alarms.messages import message
+
+    at = datetime(2026, 12, 7, 18, 15, tzinfo=UTC)
+    with app.test_request_context():
+        said = message("elevation-over", at, lang, ZoneInfo("Europe/Moscow"))
+    assert said["body"] == body
+    with app.test_request_context():
+        said = message("cold-over", at, lang, ZoneInfo("Europe/Moscow"))
+    assert said["body"].startswith("21:15: ")
 
 
 @pytest.mark.parametrize("kind", ["cold-over", "follow-up"])

@@ -227,10 +227,15 @@ def test_heat_or_cold_answers_offline(context, own_live_server, go_offline):
     assert page.get_by_role("heading", name="You may warm it").is_visible()
     page.get_by_role("group", name=re.compile("Do you have a fever")).get_by_label("Yes").check()
     assert result.get_attribute("data-verdict") == "cold"
-    assert page.get_by_text("A fever can mean an infection, and heat makes it worse.").is_visible()
+    assert page.get_by_text("A temperature can mean an infection, and heat makes it worse: see a doctor today.")\
+        .is_visible()
+    assert page.get_by_role("heading", name="See a doctor today").is_visible(), "a temperature alone: today (U17)"
+    page.get_by_role("group", name=re.compile("Do you have a fever")).get_by_label("No").check()
     assert not page.get_by_role("heading", name="See a doctor today").is_visible()
     page.get_by_role("group", name=re.compile("Is the skin over the knee hot")).get_by_label("Yes").check()
-    assert page.get_by_role("heading", name="See a doctor today").is_visible()
+    assert not page.get_by_role("heading", name="See a doctor today").is_visible()
+    assert page.get_by_text("See a doctor; today if the knee is also swollen or you have a temperature.",
+                            exact=False).is_visible()
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -382,6 +382,26 @@ def test_the_timer_cites_only_what_it_uses_and_says_what_peace_and_love_says(cli
     assert "What to do if your knees hurt" not in sources  # 000 says nothing about ice
     assert "PEACE & LOVE" in sources
     assert "it is first aid, not a cure, and there is little proof that it speeds healing" in page
+    assert "Barnsley Hospital NHS trust: applying ice packs" in sources
+
+
+@pytest.mark.parametrize("url", ["/{lang}/timer", "/{lang}/about"])
+def test_the_timer_and_the_about_page_say_peace_and_loves_caution_on_anti_inflammatory_medicines(client, lang, url):
+    page = html.unescape(client.get(url.format(lang=lang)).get_data(as_text=True))
+    said = ("In the first days after an injury, sports medicine advises against anti-inflammatory medicines: they "
+            "may hold back the healing of the injured tissue.")
+    said = said if lang == "en" else in_russian(said)
+    assert said in page
+    assert page.split(said)[1].startswith((' <span class="source">(source: PEACE & LOVE)',
+                                           ' <span class="source">(источник: PEACE & LOVE)'))
+
+
+def test_the_timer_says_not_to_use_ice_with_poor_circulation(client, lang):
+    page = client.get(f"/{lang}/timer").get_data(as_text=True)
+    circulation = page.split('value="poor_circulation">')[1].split("</label>")[0]
+    said = ("you have poor circulation in the legs, for example from diabetes or a disease of the blood vessels: "
+            "ask a health professional before using cold")
+    assert " ".join(circulation.split()) == (said if lang == "en" else in_russian(said))
 
 
 DOSE = re.compile(r"\d+\s*(mg|мг|ml|мл|tablet|таблет)", re.I)
@@ -434,14 +454,27 @@ def test_heat_or_cold_answers_with_reasons(client, answers, verdict, against):
 @pytest.mark.parametrize("answers, today", [
     ("fever=yes&skin_hot=yes", True),
     ("three_days=yes&skin_hot=yes&fever=yes&worse=no", True),
-    ("three_days=yes&skin_hot=no&fever=yes&worse=no", False),
+    # Version 4: a temperature alone is a doctor today (U17), hot skin or not.
+    ("fever=yes", True),
+    ("three_days=yes&skin_hot=no&fever=yes&worse=no", True),
     ("three_days=yes&skin_hot=yes&fever=no&worse=no", False),
+    ("three_days=yes&skin_hot=no&fever=no&worse=no", False),
 ])
-def test_heat_page_with_fever_and_a_hot_knee_says_see_a_doctor_today(client, lang, answers, today):
+def test_heat_page_with_a_temperature_says_see_a_doctor_today(client, lang, answers, today):
     page = client.get(f"/{lang}/heat?{answers}").get_data(as_text=True)
     block = page.split("data-doctor-today")[1].split("</div>")[0]
     assert block.startswith(">") is today
     assert f"<h2>{HEADLINES[lang]['urgent']}</h2>" in block
+    assert f'href="/{lang}/check?s=fever"' in block
+
+
+def test_heat_page_sends_a_hot_knee_to_a_doctor_and_to_the_check(client, lang):
+    page = client.get(f"/{lang}/heat?three_days=yes&skin_hot=yes&fever=no&worse=no").get_data(as_text=True)
+    reason = shown_text(page, "reason", "skin_hot")
+    said = ("The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the knee is "
+            "also swollen or you have a temperature.")
+    assert reason.startswith(" ".join((said if lang == "en" else in_russian(said)).split()))
+    assert f'href="/{lang}/check?s=hot"' in page.split('data-reason="skin_hot">')[1].split("</li>")[0]
 
 
 def test_warming_comes_with_burn_safety(client):
@@ -449,6 +482,7 @@ def test_warming_comes_with_burn_safety(client):
     warm = page.split('data-verdict-block="warm">')[1].split("</div>")[0]
     assert "never put it straight on the skin" in warm
     assert "never while you sleep" in warm
+    assert warm.count("(source: KneeAid&#39;s own caution)") == 2, "no source says these: KneeAid's own caution"
 
 
 def test_causes_and_prevention_cover_the_sources(client):
@@ -539,6 +573,7 @@ CITATIONS = [
     'href="https://northerncarealliance.nhs.uk/patient-information/patient-leaflets/'
     'emergency-and-urgent-care-managing-knee-pain"',
     'href="https://mpft.nhs.uk/services/msk/self-help/general-advice/safe-use-cold-treatment"',
+    'href="https://barnsleyhospital.nhs.uk/services/a-and-e/applying-ice-packs"',
     'href="https://orthoinfo.aaos.org/en/diseases--conditions/quadriceps-tendon-tear/"',
     'href="https://orthoinfo.aaos.org/en/diseases--conditions/patellar-tendon-tear/"',
 ]
@@ -549,7 +584,7 @@ def test_the_about_page_cites_every_source_in_full(client, lang):
     for citation in CITATIONS:
         assert citation in page, citation
     assert "Implementation of the Ottawa" not in page  # the 1997 paper's title with the 1996 paper's details
-    for key in ("000", "001", "nhs-knee", "nhs-sprains", "nhs-dvt", "nhs-septic", "nhs-gout", "nca", "mpft",
+    for key in ("000", "001", "nhs-knee", "nhs-sprains", "nhs-dvt", "nhs-septic", "nhs-gout", "nca", "mpft", "barnsley",
                 "ottawa", "peace", "aaos", "kneeaid"):
         assert f'id="source-{key}"' in page, key
     not_recorded = {"en": "its author, publisher, date and address were not recorded",
@@ -602,7 +637,9 @@ def test_the_about_page_says_where_kneeaid_is_stricter_than_its_sources(client, 
     page = client.get(f"/{lang}/about").get_data(as_text=True)
     section = page.split('<section id="source-kneeaid"')[1].split("</section>")[0]
     expected = {
-        "en": ["Where KneeAid is stricter than its sources", "2 weeks", "call an ambulance", "7 days",
+        "en": ["Where KneeAid is stricter than its sources",
+               "the NHS says to see a GP if knee pain has not improved after 2 weeks of treating it at home",
+               "call an ambulance", "7 days",
                "a child or teenager with an injured knee or a fever sees a doctor today"],
         "ru": ["В чём KneeAid строже своих источников", "2\xa0недель", "вызвать скорую", "7\xa0дней",
                "ребёнка или подростка с травмой колена или повышенной температурой нужно показать врачу"],

@@ -15,11 +15,12 @@ TEXTS = {
     ),
     "cold-over": (
         _l("Time is up: take the ice pack off"),
-        _l("Take the ice pack off: %(time)s. Then raise the leg."),
+        _l("%(time)s: time is up. Take the ice pack off, then raise the leg."),
     ),
     "elevation-over": (
         _l("You can lower the leg"),
-        _l("%(time)s: the leg has been up long enough. Lower it and get up slowly. How is the knee now?"),
+        _l("%(time)s: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often "
+           "as you can. How is the knee now?"),
     ),
     # Two days after first aid (issue 22). It names no symptom (a locked screen is seen by
     # others) and opens the home page, where the question waits.
