@@ -490,7 +490,69 @@ def test_pain_for_more_than_two_days_in_the_current_episode_says_see_a_doctor(cl
     assert ('id="see-doctor"' in page) is banner
     if banner:
         assert 'href="/en/doctor"' in page
-        assert "Your diary shows knee pain for more than 2 days in a row: see a doctor." in page
+        assert "Your diary shows knee pain for more than 2 days in a row (left knee): see a doctor." in page
+
+
+def days_of_pain(knee, scores, first_day=7):
+    """A score a day for one knee, from 2026-11-<first_day> at 09:00."""
+    return [pain(score, at=at(first_day + n, 9), knee=knee) for n, score in enumerate(scores)]
+
+
+def test_one_knees_zero_never_hides_the_others_two_weeks_of_pain(client, lang, monkeypatch):
+    """The issue's case: the right knee scores 3-7 every day for two weeks, the left one scores 0
+    once, last. Pooled, the 0 ended the run; knee by knee, the right knee's pain shows."""
+    right = days_of_pain("right", [3, 5, 7, 6, 4, 5, 6, 7, 5, 4, 3, 5, 6, 4])
+    sync(client, [*right, pain(0, at=at(20, 18), knee="left")])
+    page = view(client, lang)
+    assert {"en": "Your diary shows knee pain for more than 2 days in a row (right knee): see a doctor.",
+            "ru": "По дневнику колено болит дольше 2\xa0дней подряд (правое колено): обратитесь к врачу."}[lang] in page
+    monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
+    summary = client.get(f"/{lang}/diary/summary").get_data(as_text=True)
+    two_days = summary.split('<dd id="two-days">')[1].split("</dd>")[0]
+    assert two_days.startswith({"en": "Yes, right knee: ", "ru": "Да, правое колено: "}[lang]), two_days
+
+
+@pytest.mark.parametrize("entries, knees", [
+    (days_of_pain("right", [3, 5, 7, 6]) + [pain(0, at=at(10, 18), knee="left")], ("right",)),
+    (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 2]), ("left", "right")),
+    (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 0]), ("left",)),
+    (days_of_pain("left", [3, 5, 7]) + days_of_pain("right", [2, 2, 2]), ()),  # exactly 2 days each
+    # "both" counts for each knee: the right knee's run began with it; the left knee's is one score.
+    ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="right")], ("right",)),
+    ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="both")], ("left", "right")),
+    ([pain(5, at=at(17), knee="both"), pain(0, at=at(20), knee="left"), pain(4, at=at(20), knee="right")],
+     ("right",)),
+    ([pain(5, at=at(17), knee="right"), pain(0, at=at(20), knee="both")], ()),
+    # More than 2 days: not exactly 48 hours, a minute more.
+    ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], ()),
+    ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:01:00Z")], ("left",)),
+    # A knee not scored in the 14 days before the diary's newest score is not in the current episode.
+    (days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:00:00Z", knee="right")],
+     ("left",)),  # exactly 14 days after the left knee's last score: still current
+    (days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:01:00Z", knee="right")], ()),
+])
+def test_the_two_day_rule_is_worked_out_knee_by_knee(entries, knees):
+    from kneeaid.diary.history import episode_is_known, knees_in_pain_for_more_than_two_days
+
+    assert knees_in_pain_for_more_than_two_days(entries) == knees
+    assert knees_in_pain_for_more_than_two_days(list(reversed(entries))) == knees
+    # The diary reads back a month at a time until the answer is known: never a different one.
+    newest_first = sorted(entries, key=lambda entry: entry["at"], reverse=True)
+    for n in range(1, len(entries) + 1):
+        if episode_is_known(newest_first[:n]):
+            assert knees_in_pain_for_more_than_two_days(newest_first[:n]) == knees, n
+
+
+def test_a_one_knee_diary_reads_a_few_months_for_its_warning(app, client, monkeypatch):
+    """The other knee was never scored: the diary stops reading once it reaches 14 days back."""
+    store = app.extensions["kneeaid.store"]
+    sync(client, [pain(5, at=f"{2023 + n // 12}-{n % 12 + 1:02d}-15T10:00:00Z", knee="right") for n in range(40)])
+    asked = []
+    real_entries_in = store.entries_in
+    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
+                        or real_entries_in(profile, months))
+    assert "(right knee): see a doctor." in view(client)
+    assert sum(map(len, asked)) <= 8, asked
 
 
 def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client, lang):

@@ -78,27 +78,63 @@ def newest_month(entries, zone):
     return day.year, day.month
 
 
-def episode_is_known(entries):
-    """Whether these newest entries of a diary (every entry since some moment)
-    are enough for pain_for_more_than_two_days: they hold the latest pain score
-    and either the pain-free score before it or a painful one more than two
-    days before it. Older entries would not change the answer."""
-    points = pain_points(entries)
-    if not points:
-        return False
+# The 2-day rule (D1) by the diary, per knee: one knee's 0 never ends the other's
+# run of pain. A score for "both" counts for each knee.
+KNEES_OF = {"left": ("left", "both"), "right": ("right", "both")}
+# A knee not scored in the 14 days before the diary's newest score is not in the
+# current episode (the follow-up's "last score" reaches back as far: triage.md).
+CURRENT = timedelta(days=14)
+
+
+def pain_points(entries, knee=None):
+    """(moment, score) of the pain scores, oldest first; of one knee ("both" included) if named."""
+    knees = KNEES_OF[knee] if knee else None
+    return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries
+                  if e["kind"] == "pain" and (knees is None or e["knee"] in knees))
+
+
+def run_is_known(points):
+    """Whether a knee's scores (oldest first) settle its run: a pain-free score,
+    or a painful one more than 2 days before its latest. Older ones would not change it."""
     latest = points[-1][0]
     return any(pain == 0 or latest - moment > timedelta(days=2) for moment, pain in points)
 
 
-def pain_points(entries):
-    return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries if e["kind"] == "pain")
-
-
-def pain_for_more_than_two_days(entries):
-    """D1 by the diary, for the current episode only: the latest pain score is
-    above 0 and the run of painful entries it belongs to (no pain-free entry in
-    between) began more than 2 days before it."""
+def episode_is_known(entries):
+    """Whether these newest entries of a diary (every entry since some moment)
+    are enough for knees_in_pain_for_more_than_two_days: for each knee, its
+    run is settled, or it has no score and the entries reach back more than
+    CURRENT before the newest score (an older one would not be current)."""
     points = pain_points(entries)
+    if not points:
+        return False
+    newest, oldest_read = points[-1][0], min(map(moment_of, entries))
+    for knee in KNEES_OF:
+        own = pain_points(entries, knee)
+        if own and newest - own[-1][0] <= CURRENT and not run_is_known(own):
+            return False
+        if not own and oldest_read > newest - CURRENT:
+            return False
+    return True
+
+
+def knees_in_pain_for_more_than_two_days(entries):
+    """D1 by the diary, knee by knee, for the current episode only: the knees
+    ("left", "right") whose latest score is above 0 and whose run of painful
+    scores (no pain-free one in between) began more than 2 days before it. A
+    knee whose latest score is more than CURRENT older than the diary's newest is left out."""
+    points = pain_points(entries)
+    if not points:
+        return ()
+    newest = points[-1][0]
+    return tuple(knee for knee in KNEES_OF
+                 if (own := pain_points(entries, knee)) and newest - own[-1][0] <= CURRENT
+                 and pain_for_more_than_two_days(own))
+
+
+def pain_for_more_than_two_days(points):
+    """D1 for one knee's scores (oldest first): the latest is above 0 and its
+    run of painful scores began more than 2 days before it."""
     if not points or points[-1][1] == 0:
         return False
     began = points[-1][0]

@@ -19,10 +19,10 @@ from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
     episode_is_known,
+    knees_in_pain_for_more_than_two_days,
     months_around,
     newest_month,
     one_page,
-    pain_for_more_than_two_days,
     timeline,
 )
 from .profiles import (
@@ -43,10 +43,15 @@ KNEE_NAMES = {"left": _l("left knee"), "right": _l("right knee"), "both": _l("bo
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
+def knees_named(knees):
+    """The name of one knee ("left", "right"), or "both knees" for the two."""
+    return KNEE_NAMES["both"] if set(knees) == {"left", "right"} else KNEE_NAMES[knees[0]]
+
+
 @bp.app_context_processor
 def knees():
     """The knees' names on every page: the follow-up card asks on any (_followup.html), the diary's pages show them."""
-    return {"knee_names": KNEE_NAMES}
+    return {"knee_names": KNEE_NAMES, "knees_named": knees_named}
 
 
 @bp.route("/diary")
@@ -74,8 +79,8 @@ def month_link(place):
 
 
 def recent_entries(profile_id, stored):
-    """The newest entries, a month at a time, until they say whether the pain
-    has lasted more than two days (the diary's "see a doctor" rule)."""
+    """The newest entries, a month at a time, until they say for each knee
+    whether its pain has lasted more than two days (the diary's "see a doctor" rule)."""
     recent = []
     for month in reversed(stored):
         recent = store().entries_in(profile_id, [month]) + recent  # each month read once
@@ -96,7 +101,7 @@ def view_context(profile_id, month=None, page=1):
     return {
         "has_entries": bool(stored), "days": timeline(shown, zone), "chart": chart_of(shown),
         "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
-        "see_doctor": pain_for_more_than_two_days(recent_entries(profile_id, stored)),
+        "see_doctor": knees_in_pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "tier_headlines": triage.TIER_HEADLINES,
         "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,

@@ -1,11 +1,11 @@
 """The summary for the doctor as data: the period asked for, the entries of it
 by kind, the pain chart with one line per knee over the whole period, and
-the 2-day rule. Pure functions of the entries and the period, so the HTML
+the 2-day rule knee by knee. Pure functions of the entries and the period, so the HTML
 summary and its PDF (pages.py) are drawn from the same data by one template."""
 
 from datetime import UTC, timedelta
 
-from .history import moment_of, next_month, pain_for_more_than_two_days
+from .history import knees_in_pain_for_more_than_two_days, moment_of, next_month
 
 DAYS_DEFAULT, DAYS_MIN, DAYS_MAX = 30, 7, 365
 DAYS_OFFERED = (7, 30, 90, 365)
@@ -50,7 +50,7 @@ def report(entries, start, end):
         "sessions": [entry for entry in shown if entry["kind"] == "session"],
         "checks": [entry for entry in shown if entry["kind"] == "check"],
         "chart": knee_chart(pains, start, end),
-        "two_days": pain_for_more_than_two_days(pains),
+        "two_days": knees_in_pain_for_more_than_two_days(pains),  # the knees, each on its own
     }
 
 
