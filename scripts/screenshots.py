@@ -16,6 +16,13 @@ scrolling): home, the timer set up, running and ringing, and the check with a
 danger sign ticked, in both languages, light and dark, at 390x844 and at 320 px
 with 200 % text (FOLDER/state-<lang>-<state>-<scheme>-<size>.png).
 
+    .venv/bin/python scripts/screenshots.py --followup
+
+saves the follow-up card's answers ("How is your knee?" two days after a check)
+for each line of the contract's table: a doctor result answered 0, a self-care
+result answered 0, 4 and 9, in both languages, light and dark, on a 390x844
+phone (FOLDER/followup-<lang>-<origin>-<score>-<scheme>.png, the card alone).
+
     .venv/bin/python scripts/screenshots.py --manifest
 
 writes the install screenshots the manifest names instead
@@ -122,6 +129,36 @@ def take_state_shots(browser, url, out):
     return taken
 
 
+# origin: (the check's answers, the scores to answer) for --followup.
+FOLLOW_UPS = {"doctor": ("s=injury", (0,)), "selfcare": ("s=first_time_load", (0, 4, 9))}
+
+
+def take_followup_shots(browser, url, out):
+    taken = 0
+    for lang in ("en", "ru"):
+        for origin, (answers, scores) in FOLLOW_UPS.items():
+            for score in scores:
+                for scheme in ("light", "dark"):
+                    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
+                                                  device_scale_factor=1, service_workers="block")
+                    try:
+                        page = context.new_page()
+                        page.clock.install()
+                        page.goto(f"{url}/{lang}/check/result?{answers}")
+                        page.locator("#followup-after-check [data-followup-remind]").click()
+                        page.clock.fast_forward("49:00:00")
+                        page.goto(f"{url}/{lang}/causes")
+                        card = page.locator("[data-followup]")
+                        card.get_by_role("button", name=str(score), exact=True).click()
+                        card.locator(".followup-answer").wait_for()
+                        page.wait_for_timeout(150)
+                        card.screenshot(path=str(out / f"followup-{lang}-{origin}-{score}-{scheme}.png"))
+                        taken += 1
+                    finally:
+                        context.close()
+    return taken
+
+
 def take_manifest_shots(browser, url):
     folder = ROOT / "static" / "screenshots"
     folder.mkdir(exist_ok=True)
@@ -138,6 +175,7 @@ def main():
     parser.add_argument("--only", nargs="*", default=[], help="only shots whose name contains one of these")
     parser.add_argument("--manifest", action="store_true", help="write static/screenshots/ for the manifest")
     parser.add_argument("--states", action="store_true", help="the first screens a person in pain sees")
+    parser.add_argument("--followup", action="store_true", help="the follow-up card's answers")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -150,6 +188,8 @@ def main():
                     taken = take_manifest_shots(browser, url)
                 elif args.states:
                     taken = take_state_shots(browser, url, out)
+                elif args.followup:
+                    taken = take_followup_shots(browser, url, out)
                 else:
                     taken = take_page_shots(browser, url, out, args.only)
                 browser.close()

@@ -10,7 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.test_browser_diary import add_pain
 from tests.test_browser_timer import forward, open_timer, start
+from tests.test_check import in_russian
 
 # Saturday 21 November 2026, 10:00 in Moscow.
 START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
@@ -52,6 +54,12 @@ def due_on(page, url):
 
 def entries_of_kind(entries, kind):
     return [entry for entry in entries if entry["kind"] == kind]
+
+
+def advice_shown(page):
+    """The answer's lines that show, top to bottom, by name (_followup.html)."""
+    return [line.get_attribute("data-advice") for line in card(page).locator("[data-advice]").all()
+            if line.is_visible()]
 
 
 @pytest.mark.parametrize("lang, when, heading", [
@@ -144,12 +152,12 @@ def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_fo
     card(page).get_by_role("radio", name="right knee").check()
     card(page).get_by_role("button", name="3", exact=True).click()
     expect(card(page).get_by_text("Noted in your diary: pain 3 of 10.")).to_be_visible()
-    see_doctor = card(page).locator('[data-advice="see-doctor"]')
-    assert see_doctor.is_visible()
-    assert "trauma and orthopaedic specialist or a general practitioner" in see_doctor.inner_text()
-    link = see_doctor.get_by_role("link", name="Check the symptoms, with the 2 days of pain ticked")
+    assert advice_shown(page) == ["days", "days", "same-day-signs", "always"]
+    assert "book a trauma and orthopaedic specialist or a general practitioner in the next few days" in \
+        card(page).locator('[data-advice="days"]').first.inner_text()
+    [link] = card(page).get_by_role("link").filter(visible=True).all()  # one check link
+    assert link.inner_text() == "Check the symptoms, with the 2 days of pain ticked"
     assert link.get_attribute("href") == "/en/check?s=pain_over_2_days"
-    assert card(page).locator('[data-advice="settled"]').is_hidden()
     expect(card(other_tab)).to_be_hidden()  # answered in one tab, gone from the other
 
     [pain] = entries_of_kind(diary_of(live_server), "pain")
@@ -170,7 +178,7 @@ def test_no_pain_means_back_to_training_and_more_than_last_time_means_check_agai
     settled = card(page).locator('[data-advice="settled"]')
     expect(settled).to_be_visible()
     assert "Go back to training gradually" in settled.inner_text()
-    assert card(page).locator('[data-advice="see-doctor"], [data-advice="worse"]').filter(visible=True).count() == 0
+    assert advice_shown(page) == ["settled", "always"]
 
     # Another follow-up, from the answer itself: two days on, more pain than the 0.
     again = card(page).get_by_role("button", name="Remind me in 2 days")
@@ -183,10 +191,10 @@ def test_no_pain_means_back_to_training_and_more_than_last_time_means_check_agai
     card(page).get_by_role("button", name="4", exact=True).click()
     worse = card(page).locator('[data-advice="worse"]')
     expect(worse).to_be_visible()
-    assert worse.inner_text().startswith(
-        "That is more than the last time you noted it (0 of 10): check the symptoms again now.")
-    assert worse.get_by_role("link", name="Check the symptoms again").get_attribute("href") == "/en/check"
-    assert card(page).locator('[data-advice="see-doctor"]').is_visible()
+    assert worse.inner_text() == ("That is more than last time (0 of 10): check your symptoms again now. "
+                                  "(source: KneeAid's own caution)")
+    assert advice_shown(page) == ["days", "worse", "days", "same-day-signs", "always"]
+    assert card(page).get_by_role("link").filter(visible=True).count() == 1, "one check link"
     page.clock.resume()  # axe needs its own timers
     assert Axe().run(page).violations_count == 0
 
@@ -232,3 +240,116 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     page.evaluate("window.dispatchEvent(new Event('online'))")
     [pain] = entries_of_kind(diary_of(own_live_server), "pain")
     assert (pain["pain"], pain["note"]) == (7, "Ответ на вопрос „Как ваше колено?“")
+
+
+# What the answer says, by where the follow-up came from (triage.md v4, "The follow-up") ------------
+
+SAID = {  # the line's name: its words in each language, as the contract gives them
+    "settled": ("No pain. Go back to training gradually", "Боль прошла. Возвращайтесь к тренировкам постепенно"),
+    "settled-doctor": ("The pain has gone, but your check found signs that need a doctor: see one before you train "
+                       "again.", "Боль прошла, но при проверке вы отметили признаки, с которыми нужно показаться"),
+    "days": ("The knee still hurts 2 days on: book a trauma and orthopaedic specialist or a general practitioner in "
+             "the next few days.", "Колено болит и через 2\xa0дня: запишитесь к травматологу-ортопеду или терапевту"),
+    "today": ("Severe pain 2 days on: see a doctor today.", "Сильная боль и через 2\xa0дня: обратитесь к врачу"),
+    "same-day-signs": ("See a doctor today, not in a few days, if the knee is badly swollen, hot or red, locks or "
+                       "gives way, you cannot put weight on it, or you have a temperature.",
+                       "Обратитесь к врачу сегодня, а не через несколько дней, если колено сильно опухло"),
+    "always": ("Stop and check again if the knee swells, gives way, locks or hurts again.",
+               "Если колено опухнет, подкосится, его заклинит или оно снова заболит"),
+}
+BACK_TO_TRAINING = ("back to training", "Возвращайтесь к тренировкам")
+
+
+def chosen_after_a_stopped_session(page, base_url, lang):
+    open_timer(page, base_url, lang)
+    start(page, "Start cooling" if lang == "en" else "Запустить таймер")
+    forward(page, "03:00")
+    page.locator("#stop").click()
+    page.locator("#confirm-yes").click()
+    page.locator("#followup-after-stop [data-followup-remind]").click()
+    return page
+
+
+def chosen_after_a_check(page, base_url, lang, symptoms):
+    page.clock.install(time=START)
+    page.clock.pause_at(START + timedelta(seconds=10))
+    page.goto(f"{base_url}/{lang}/check/result?{symptoms}")
+    page.locator("#followup-after-check [data-followup-remind]").click()
+    return page
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("origin, score, lines", [
+    ("doctor", 0, ["settled-doctor", "always"]),
+    ("selfcare", 0, ["settled", "always"]),
+    ("session", 4, ["days", "days", "same-day-signs", "always"]),
+    ("session", 9, ["today", "today", "same-day-signs", "always"]),
+])
+def test_the_answer_says_what_the_contract_says_for_its_origin(context, live_server, lang, origin, score, lines):
+    page = context.new_page()
+    if origin == "session":
+        chosen_after_a_stopped_session(page, live_server.url, lang)
+    else:
+        symptoms = {"doctor": "s=injury", "selfcare": "s=first_time_load"}[origin]
+        chosen_after_a_check(page, live_server.url, lang, symptoms)
+        note = page.locator("#followup-after-check [data-followup-note]")
+        assert note.is_visible() is (origin == "doctor")
+        if origin == "doctor":
+            assert note.inner_text() == {"en": "This does not replace the appointment above.",
+                                         "ru": "Напоминание не заменяет визита к врачу, о котором сказано выше."}[lang]
+    due_on(page, f"{live_server.url}/{lang}/causes")
+    card(page).get_by_role("button", name=str(score), exact=True).click()
+    card(page).locator(".followup-answer").wait_for()
+    assert advice_shown(page) == lines
+    english = lang == "en"
+    for name in dict.fromkeys(lines):
+        said = card(page).locator(f'[data-advice="{name}"]').first.inner_text()
+        assert SAID[name][0 if english else 1] in said, (name, said)
+    text = card(page).inner_text()
+    if origin == "doctor" or score > 0:
+        assert BACK_TO_TRAINING[0 if english else 1].lower() not in text.lower(), "never back to training"
+    # Each line names its source, or KneeAid's own caution.
+    for line in card(page).locator("[data-advice]:visible").all():
+        if line.get_by_role("link").count() == 0:
+            assert line.locator(".source").count() == 1, line.inner_text()
+    again = card(page).locator("#followup-again")
+    if score >= 7:
+        urgent = card(page).locator('.care-card.tier-urgent[data-advice="today"]')
+        assert urgent.is_visible(), "in the urgent card's colour"
+        where = "Go today to an emergency department or a trauma centre, or to a doctor who can see you the same day."
+        assert (where if english else in_russian(where)) in urgent.inner_text()
+        [link] = card(page).get_by_role("link").filter(visible=True).all()
+        assert link.get_attribute("href") == f"/{lang}/check?s=pain_over_2_days&s=severe_pain"
+        assert again.is_hidden(), "a doctor today, not a reminder in 2 days"
+    else:
+        assert again.is_visible()
+
+
+def test_more_than_last_time_compares_with_the_same_knee(context, live_server):
+    """Two knees noted: the right one 2, then the left one 6. A right knee at 4 two days on is more
+    than the right knee's last score (2), though less than the newest score of all (the left knee's 6)."""
+    page = context.new_page()
+    page.clock.install(time=START)
+    page.clock.pause_at(START + timedelta(seconds=10))
+    page.goto(f"{live_server.url}/en/diary")
+    add_pain(page, 2, "right knee")
+    page.clock.fast_forward("01:00:00")
+    add_pain(page, 6, "left knee")
+    page.goto(f"{live_server.url}/en/check/result?s=first_time_load")
+    remind(page).click()
+    due_on(page, f"{live_server.url}/en/prevent")
+    assert card(page).get_by_role("radio", name="left knee").is_checked(), "the knee noted last"
+    card(page).get_by_role("radio", name="right knee").check()
+    card(page).get_by_role("button", name="4", exact=True).click()
+    worse = card(page).locator('[data-advice="worse"]')
+    expect(worse).to_be_visible()
+    assert worse.inner_text().startswith("That is more than last time (2 of 10)")
+    card(page).get_by_role("button", name="Remind me in 2 days").click()
+    card(page).get_by_role("button", name="Close").click()
+
+    # The left knee at 5 two days later: less than its own 6, more than the right knee's 4 just noted.
+    due_on(page, f"{live_server.url}/en/heat")
+    card(page).get_by_role("radio", name="left knee").check()
+    card(page).get_by_role("button", name="5", exact=True).click()
+    card(page).locator(".followup-answer").wait_for()
+    assert "worse" not in advice_shown(page)

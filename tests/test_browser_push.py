@@ -184,7 +184,7 @@ def expected_notification(kind, due):
                                      "url": "/ru/", "requireInteraction": False}
     clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
     return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со льдом",
-                             "body": f"Снимите пакет со льдом в {clock}. Затем поднимите ногу.",
+                             "body": f"{clock}: время вышло\xa0— снимите пакет со льдом. Затем поднимите ногу.",
                              "url": "/ru/timer", "requireInteraction": True}
 
 

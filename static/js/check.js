@@ -54,7 +54,7 @@
       // Not boosted (htmx reads a boosted link's address once): set here, read on click.
       document.getElementById("change-answers").search = location.search;
       offerToSave(triage, result);
-      offerFollowUp(result);
+      offerFollowUp(triage, result);
       return;
     }
     fitBarToScreen();
@@ -92,12 +92,15 @@
 
   // "Remind me in 2 days" after a result that is not urgent: the question
   // comes 2 days after the result was shown (the same answers keep it chosen).
+  // It remembers the tier: after a doctor result, no pain is no licence to train.
   const shownAt = Date.now();
 
-  function offerFollowUp(result) {
+  function offerFollowUp(triage, result) {
     const choice = document.getElementById("followup-after-check");
     if (["doctor", "selfcare"].includes(result.tier)) {
-      window.KneeAid.offerFollowUp(choice, `check:${location.search}`, shownAt);
+      window.KneeAid.offerFollowUp(choice, `check:${location.search}`, shownAt,
+        { kind: "check", tier: result.tier, rulesVersion: triage.version });
+      choice.querySelector("[data-followup-note]").hidden = result.tier !== "doctor";
     } else {
       choice.hidden = true;
     }

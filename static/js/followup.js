@@ -3,14 +3,22 @@
 // ("Remind me in 2 days": the timer's last screen, a check result, an answered
 // card); it is kept on this phone, and from its time every page shows the
 // question card (base.html, _followup.html), online or offline, in any tab.
-// push.js also asks the server to push it to a locked phone.
+// push.js also asks the server to push it to a locked phone. What the answer
+// says follows the contract's table (docs/medical-rules.md, "The follow-up"):
+// it never contradicts the check that offered it.
 "use strict";
 
 (function (KneeAid) {
-  const FOLLOW_UP_KEY = "kneeaid.followUp";  // {origin, basisAt, dueAt}: the one waiting, at most one
-  const LAST_PAIN_KEY = "kneeaid.lastPain";  // {pain, knee, at}: the newest pain noted on this phone
+  // {origin, basisAt, dueAt, from}: the one waiting, at most one. `origin` names what
+  // offered it (a control shows "on" while it waits); `from` is what the answer needs of
+  // that: {kind: "session" | "check" | "answer", tier, rulesVersion, knee, pain}.
+  const FOLLOW_UP_KEY = "kneeaid.followUp";
+  const LAST_PAINS_KEY = "kneeaid.lastPains";  // {left, right, both: {pain, at}}: the newest noted here, per knee
+  const OLD_LAST_PAIN_KEY = "kneeaid.lastPain";  // {pain, knee, at}: one for all knees, before version 4
   const DAY = 24 * 60 * KneeAid.MINUTE;
   const ASK_AFTER = 2 * DAY;
+  const LAST_SCORE_WITHIN = 14 * DAY;  // "more than last time" looks back this far
+  const SEVERE = 7;  // 7-10 two days on: a doctor today (U5)
   const LONGEST_TIMEOUT = 2 ** 31 - 1;  // ms: setTimeout's limit
   const text = KneeAid.config.followUp;
   const lang = document.documentElement.lang;
@@ -44,13 +52,38 @@
     draw();
   }
 
-  // The newest pain entry kept on this phone: "more than last time" compares with it.
+  // The newest pain score noted on this phone for each knee ("left", "right", "both").
+  function lastPains() {
+    const pains = readJson(LAST_PAINS_KEY);
+    const kept = pains !== null && typeof pains === "object" ? pains : {};
+    const old = readJson(OLD_LAST_PAIN_KEY);  // kept by an earlier version: one score, with its knee
+    if (old && typeof old.knee === "string" && !kept[old.knee]) {
+      kept[old.knee] = { pain: old.pain, at: old.at };
+    }
+    return kept;
+  }
+
   function rememberPain(event) {
     const entry = event.detail;
-    const last = readJson(LAST_PAIN_KEY);
+    const pains = lastPains();
+    const last = entry && pains[entry.knee];
     if (entry && entry.kind === "pain" && !(last && last.at > entry.at)) {
-      localStorage.setItem(LAST_PAIN_KEY, JSON.stringify({ pain: entry.pain, knee: entry.knee, at: entry.at }));
+      pains[entry.knee] = { pain: entry.pain, at: entry.at };
+      localStorage.setItem(LAST_PAINS_KEY, JSON.stringify(pains));
     }
+  }
+
+  // A score for "both" is a score for each knee, and an answer for "both" is about either.
+  function sameKnee(one, other) {
+    return one === other || one === "both" || other === "both";
+  }
+
+  // The scores noted here in the last 14 days, newest first, as {knee, pain, at}.
+  function recentScores(now) {
+    return Object.entries(lastPains())
+      .map(([knee, score]) => ({ knee, pain: score && score.pain, at: score && score.at }))
+      .filter((score) => Number.isInteger(score.pain) && now - Date.parse(score.at) <= LAST_SCORE_WITHIN)
+      .sort((one, other) => Date.parse(other.at) - Date.parse(one.at));
   }
 
   // "We will ask you on Thursday at 18:00."
@@ -65,10 +98,12 @@
 
   // A page's script offers a follow-up about one session or check: `origin`
   // names it (the control shows "on" while that one waits), `basisAt` is when
-  // it began (the question comes 2 days later).
-  function offerFollowUp(choice, origin, basisAt) {
+  // it began (the question comes 2 days later), `from` what offered it:
+  // {kind: "session"} or {kind: "check", tier, rulesVersion} (an answer adds its knee and score).
+  function offerFollowUp(choice, origin, basisAt, from) {
     choice.dataset.origin = origin;
     choice.dataset.basisAt = String(basisAt);
+    choice.dataset.from = JSON.stringify(from);
     choice.hidden = false;
     drawChoice(choice, waitingFollowUp());
   }
@@ -97,7 +132,7 @@
     if (due && !card) {
       template.after(template.content.cloneNode(true));
       const shown = document.querySelector("[data-followup]");
-      presetKnee(shown);
+      presetKnee(shown, record);
       if (justDue) {  // it came on a page already open: a screen reader hears its question
         document.getElementById("followup-announcer").textContent = shown.querySelector("h2").textContent;
       }
@@ -106,12 +141,13 @@
     }
   }
 
-  // The knee of the last pain noted on this phone, else "both" (as the diary's form).
-  function presetKnee(card) {
-    const last = readJson(LAST_PAIN_KEY);
-    const knee = last && card.querySelector(`input[name="followup-knee"][value="${CSS.escape(String(last.knee))}"]`);
-    if (knee) {
-      knee.checked = true;
+  // The knee of the follow-up's origin, else of the last pain noted on this phone, else "both".
+  function presetKnee(card, record) {
+    const [newest] = recentScores(Date.now());
+    const knee = (record && record.from && record.from.knee) || (newest && newest.knee);
+    const input = knee && card.querySelector(`input[name="followup-knee"][value="${CSS.escape(String(knee))}"]`);
+    if (input) {
+      input.checked = true;
     }
   }
 
@@ -135,7 +171,9 @@
       return;
     }
     const basisAt = Number(choice.dataset.basisAt);
-    keepFollowUp({ origin: choice.dataset.origin, basisAt, dueAt: Math.max(basisAt + ASK_AFTER, Date.now()) });
+    const now = Date.now();
+    keepFollowUp({ origin: choice.dataset.origin, basisAt, dueAt: Math.max(basisAt + ASK_AFTER, now),
+      from: withScoreNoted(JSON.parse(choice.dataset.from || "{}"), now) });
     // The tap lets the browser ask; with a yes, the server pushes the question too.
     if ("Notification" in window && Notification.permission === "default") {
       Notification.requestPermission().then(() => {
@@ -143,6 +181,23 @@
         return KneeAid.schedulePushAlarms();
       }).catch(() => {});
     }
+  }
+
+  // The origin with the score noted then: the newest of the last 14 days, with its knee.
+  function withScoreNoted(from, now) {
+    const [newest] = recentScores(now);
+    return newest && from.pain === undefined ? { ...from, knee: newest.knee, pain: newest.pain } : from;
+  }
+
+  // "Last score": the same knee's newest in the last 14 days, else the score noted
+  // with the session or check that offered the follow-up; null with none.
+  function lastScoreFor(record, knee, now) {
+    const newest = recentScores(now).find((score) => sameKnee(score.knee, knee));
+    if (newest) {
+      return newest.pain;
+    }
+    const from = record.from || {};
+    return Number.isInteger(from.pain) && typeof from.knee === "string" && sameKnee(from.knee, knee) ? from.pain : null;
   }
 
   async function answer(card, pain) {
@@ -153,40 +208,45 @@
     }
     card.dataset.answered = "yes";
     const now = Date.now();
-    const last = readJson(LAST_PAIN_KEY);
-    await KneeAid.keepInDiary({
-      id: KneeAid.newId(),
-      kind: "pain",
-      at: new Date(now).toISOString(),
-      pain,
-      knee: card.querySelector('input[name="followup-knee"]:checked').value,
-      note: text.note,
-    });
+    const knee = card.querySelector('input[name="followup-knee"]:checked').value;
+    const last = lastScoreFor(record, knee, now);
+    await KneeAid.keepInDiary({ id: KneeAid.newId(), kind: "pain", at: new Date(now).toISOString(), pain, knee,
+      note: text.note });
     keepFollowUp(null);
-    showAdvice(card, pain, {
-      pastTwoDays: now - record.basisAt > ASK_AFTER,
-      lastPain: last && Number.isFinite(last.pain) && pain > last.pain ? last.pain : null,
-    });
+    showAdvice(card, pain, { last, from: record.from || {}, knee });
   }
 
-  // What to do now, by the score: settled (0), D1 (pain after 2 days), worse than last time.
-  function showAdvice(card, pain, { pastTwoDays, lastPain }) {
+  // What the card says (the contract's table): 0 is settled unless a check found signs that
+  // need a doctor; 1-6 a doctor within days, 7-10 today; more than the same knee's last score:
+  // check again. Any pain names the same-day signs; every answer ends with when to stop.
+  function adviceFor(pain, last, tier) {
+    return {
+      settled: pain === 0 && tier !== "doctor",
+      "settled-doctor": pain === 0 && tier === "doctor",
+      days: pain > 0 && pain < SEVERE,
+      today: pain >= SEVERE,
+      worse: last !== null && pain > last,
+      "same-day-signs": pain > 0,
+    };
+  }
+
+  function showAdvice(card, pain, { last, from, knee }) {
     card.querySelector(".followup-question").hidden = true;
     const advice = card.querySelector(".followup-answer");
     advice.querySelector("[data-followup-saved]").textContent = text.saved.replace("{pain}", pain);
-    const shown = {
-      settled: pain === 0,
-      "see-doctor": pain > 0 && pastTwoDays,
-      "not-yet": pain > 0 && !pastTwoDays,
-      worse: lastPain !== null,
-    };
-    Object.entries(shown).forEach(([name, show]) => {
-      advice.querySelector(`[data-advice="${name}"]`).hidden = !show;
+    Object.entries(adviceFor(pain, last, from.tier)).forEach(([name, show]) => {
+      advice.querySelectorAll(`[data-advice="${name}"]`).forEach((line) => { line.hidden = !show; });
     });
-    if (lastPain !== null) {
-      advice.querySelector("[data-advice-text]").textContent = text.worse.replace("{pain}", lastPain);
+    if (last !== null && pain > last) {
+      advice.querySelector("[data-advice-text]").textContent = text.worse.replace("{pain}", last);
     }
-    offerFollowUp(advice.querySelector("[data-followup-choice]"), `answer:${Date.now()}`, Date.now());
+    // Another follow-up from this answer, except for severe pain (a doctor today, not in 2 days).
+    // A knee that still hurts after 2 days needs a doctor (D1): the next answer keeps saying so.
+    const again = advice.querySelector("[data-followup-choice]");
+    if (pain < SEVERE) {
+      offerFollowUp(again, `answer:${Date.now()}`, Date.now(),
+        { kind: "answer", tier: pain > 0 ? "doctor" : from.tier, rulesVersion: from.rulesVersion, knee, pain });
+    }
     advice.hidden = false;
     advice.focus();
   }

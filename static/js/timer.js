@@ -235,7 +235,7 @@
       if (shownPhase !== null) {
         announce(text.done);
       }
-      KneeAid.offerFollowUp($("followup-after-done"), `session:${state.id}`, state.startedAt);
+      KneeAid.offerFollowUp($("followup-after-done"), `session:${state.id}`, state.startedAt, { kind: "session" });
     }
     offerAfterStop(phase, now);
   }
@@ -250,7 +250,8 @@
       && now - Date.parse(last.endedAt) < OFFER_AFTER_STOP_MS;
     $("after-stop").hidden = !offered;
     if (offered) {
-      KneeAid.offerFollowUp($("followup-after-stop"), `session:${last.id}`, Date.parse(last.startedAt));
+      KneeAid.offerFollowUp($("followup-after-stop"), `session:${last.id}`, Date.parse(last.startedAt),
+        { kind: "session" });
     }
   }
 
