@@ -512,7 +512,7 @@ def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_langua
 
 @pytest.mark.parametrize("lang, title, body", [
     ("en", "How is your knee?", "Tap to note your pain."),
-    ("ru", "Как ваше колено?", "Нажмите, чтобы отметить боль."),
+    ("ru", "Как ваше колено?", "Нажмите, чтобы оценить боль."),
 ])
 def test_a_follow_up_is_sent_once_at_its_time_in_the_persons_language_and_opens_the_home_page(
         push_app, push_client, push_service, sending, lang, title, body):

@@ -211,7 +211,7 @@ def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(co
     assert page.get_by_role("heading", name="Not saved").is_visible()
     page.goto(server.url + "/ru/diary")
     in_russian = page.locator("#not-saved li").inner_text().replace("\xa0", " ")
-    assert "(Время раньше 2000 года.)" in in_russian, "the reason in the person's language"
+    assert "(Указана дата раньше 2000 года.)" in in_russian, "the reason in the person's language"
     page.goto(server.url + "/en/diary")
     not_saved.get_by_role("button", name="Remove from this list").click()
     page.locator("#not-saved-section").wait_for(state="hidden")
@@ -283,7 +283,7 @@ def test_without_javascript_an_impossible_time_is_said_and_what_was_typed_stays(
     page.get_by_label("Время", exact=True).fill("2999-12-31T23:00")  # no max without JavaScript
     page.get_by_role("button", name="Сохранить", exact=True).click()
     problem = page.locator("#form-problem")
-    assert "Время\u00a0— в будущем, а в дневник записывают то, что уже было." in problem.inner_text()
+    assert "Указано время в будущем, а в дневник записывают то, что уже произошло." in problem.inner_text()
     assert page.get_by_role("radio", name="6", exact=True).is_checked()
     assert page.get_by_label("Заметка", exact=False).input_value() == "после бега"
     assert page.get_by_label("Время", exact=True).input_value() == "2999-12-31T23:00"
@@ -311,7 +311,8 @@ def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live
     page = context.new_page()
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
     page.goto(live_server.url + "/ru/diary/summary")
-    page.locator("#pain-entries").get_by_text("21 нояб. 2026, 01:30 · левое колено · боль 3 из 10 · stairs").wait_for()
+    page.locator("#pain-entries").get_by_text("21 нояб. 2026 г., 01:30 · левое колено · боль 3 из 10 · stairs")\
+        .wait_for()
     assert "UTC" not in page.locator("main").inner_text()
     assert page.locator("#zone-note").count() == 0
     context.close()

@@ -180,7 +180,7 @@ def test_with_notifications_refused_no_alarm_is_asked_for_and_the_page_says_so(b
 def expected_notification(kind, due):
     """What the phone shows for a pushed alarm of this kind, in Russian, with its tag."""
     if kind == "follow-up":  # the question two days after first aid: its own tag, the home page
-        return "kneeaid-follow-up", {"title": "Как ваше колено?", "body": "Нажмите, чтобы отметить боль.",
+        return "kneeaid-follow-up", {"title": "Как ваше колено?", "body": "Нажмите, чтобы оценить боль.",
                                      "url": "/ru/", "requireInteraction": False}
     clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
     return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со льдом",

@@ -368,8 +368,8 @@ def test_the_form_keeps_the_time_the_person_entered_in_their_zone(client, zone, 
 @pytest.mark.parametrize("lang, typed, says", [
     ("en", "0001-01-01T00:00", "The time is before the year 2000."),
     ("en", "not a time", "The time could not be read."),
-    ("ru", "2999-01-01T10:00", "в будущем, а в дневник записывают то, что уже было"),
-    ("ru", "2026-13-40T25:00", "Не удалось прочитать время."),
+    ("ru", "2999-01-01T10:00", "Указано время в будущем, а в дневник записывают то, что уже произошло."),
+    ("ru", "2026-13-40T25:00", "Не удалось распознать время."),
 ])
 def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_was_typed(client, lang, typed, says):
     client.set_cookie("tz", "Europe%2FMoscow")
@@ -664,7 +664,7 @@ def test_the_summary_is_one_printable_page(client, monkeypatch):
                   check(["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
                   old_check(["numbness"], "emergency", ["E2"])])
     page = client.get("/en/diary/summary").get_data(as_text=True)
-    assert "18 Nov 2026, 10:00 UTC · left knee · pain 6 of 10 · after squats" in page
+    assert "18 Nov 2026, 10:00 UTC · left knee · pain 6 of 10 · <q>after squats</q>" in page
     assert "1 session" in page
     assert "See a doctor today" in page and "After an injury, these signs mean an X-ray may be needed today" in page
     assert "Call an ambulance now" in page and "Possible nerve or blood-vessel damage." in page
@@ -762,13 +762,13 @@ def test_without_a_time_zone_the_times_say_utc_and_the_page_asks_to_be_shown_aga
     sync(client, [pain(3, at="2026-11-20T22:30:00Z", note="stairs")])
     client.delete_cookie("tz")
     summary = client.get("/en/diary/summary").get_data(as_text=True)
-    assert "20 Nov 2026, 22:30 UTC · left knee · pain 3 of 10 · stairs" in summary
+    assert "20 Nov 2026, 22:30 UTC · left knee · pain 3 of 10 · <q>stairs</q>" in summary
     assert 'id="zone-note"' in summary and page_data(summary)["shell"]["zoneUnknown"] is True
     month = client.get("/ru/diary/view").get_data(as_text=True)
     assert ">22:30 UTC</time>" in month and "Время указано по UTC" in month
     client.set_cookie("tz", "Europe%2FMoscow")
     summary = client.get("/en/diary/summary").get_data(as_text=True)
-    assert "21 Nov 2026, 01:30 · left knee · pain 3 of 10 · stairs" in summary
+    assert "21 Nov 2026, 01:30 · left knee · pain 3 of 10 · <q>stairs</q>" in summary
     assert "UTC" not in summary and page_data(summary)["shell"]["zoneUnknown"] is False
 
 

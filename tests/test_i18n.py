@@ -4,6 +4,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from babel import Locale
@@ -307,3 +308,27 @@ def test_app_processes_starting_together_on_a_fresh_clone_all_get_the_russian_ca
         assert read_mo(mo).get("How is your knee?").string == "Как ваше колено?"
     assert sorted(path.name for path in (copy / "ru" / "LC_MESSAGES").iterdir()) == ["messages.mo", "messages.po"], \
         "no temporary file left"
+
+
+NUMBER_AND_UNIT = re.compile(r"(\d|%\(\w+\)s) (дн|день|недел|минут|час|год|сеанс|запис|провер|секунд)")
+
+
+def test_russian_keeps_numbers_with_their_units_and_dashes_with_the_word_before():
+    """The editor's convention (russian-review-3): «2\u00a0дня», «%(num)s\u00a0записей», «слово\u00a0— слово»:
+    a line never starts with a unit or a dash."""
+    for message in _catalog("ru"):
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            assert not NUMBER_AND_UNIT.search(text), text
+            assert " —" not in text, text
+            assert text.count("«") == text.count("»"), text
+
+
+# The native editor's fixes of russian-review-3.md whose English stayed: they stay applied.
+REVIEW_3 = json.loads((Path(__file__).parent / "russian_review_3.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("msgid", sorted(REVIEW_3))
+def test_the_russian_editors_fixes_stay(msgid):
+    message = _catalog("ru")[msgid]
+    expected = REVIEW_3[msgid]
+    assert message.string == (tuple(expected) if isinstance(expected, list) else expected)

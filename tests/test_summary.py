@@ -52,17 +52,27 @@ LINES = {
            "1 Dec 2026, 14:21 · both knees · pain 5 of 10 · после бега «колено» & <b>",
            "2 Dec 2026, 20:45 · right knee · pain 4 of 10",
            "20 Nov 2026, 12:00 · right knee · pain 3 of 10 · thirteen days ago"],
-    "ru": ["29 нояб. 2026, 11:05 · левое колено · боль 2 из 10 · stairs hurt",
-           "1 дек. 2026, 14:21 · оба колена · боль 5 из 10 · после бега «колено» & <b>",
-           "2 дек. 2026, 20:45 · правое колено · боль 4 из 10",
-           "20 нояб. 2026, 12:00 · правое колено · боль 3 из 10 · thirteen days ago"],
+    "ru": ["29 нояб. 2026 г., 11:05 · левое колено · боль 2 из 10 · stairs hurt",
+           "1 дек. 2026 г., 14:21 · оба колена · боль 5 из 10 · после бега «колено» & <b>",
+           "2 дек. 2026 г., 20:45 · правое колено · боль 4 из 10",
+           "20 нояб. 2026 г., 12:00 · правое колено · боль 3 из 10 · thirteen days ago"],
 }
+QUOTES = {"en": "“”", "ru": "«»"}
+
+
+def as_shown(line, lang, pdf=False):
+    """A line of LINES as the page (the note in <q>, escaped) or the PDF (the note in the language's quotes) has it."""
+    *told, note = line.split(" · ", 3) if line.count(" · ") == 3 else (*line.split(" · "), None)
+    if pdf:
+        return " · ".join([*told, f"{QUOTES[lang][0]}{note}{QUOTES[lang][1]}"] if note else told)
+    escaped = note and note.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " · ".join([*told, f"<q>{escaped}</q>"] if note else told)
 
 
 def test_the_summary_shows_every_entry_of_30_days_with_its_knee_and_a_time_no_one_misreads(diary):
     page = diary.get("/en/diary/summary").get_data(as_text=True)
     for line in LINES["en"]:
-        assert line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in page
+        assert as_shown(line, "en") in page
     assert "too old for 30 days" not in page
     assert "from 3 Nov 2026, 15:00 to 3 Dec 2026, 15:00" in page
     assert page.count('class="knee-line knee-') == 3, "one line per knee"
@@ -72,7 +82,7 @@ def test_the_summary_shows_every_entry_of_30_days_with_its_knee_and_a_time_no_on
     summary = page.split("<h1>")[1].split("</main>")[0]
     assert "see a doctor" not in summary.lower(), "the summary speaks to the doctor, not the patient"
     russian = diary.get("/ru/diary/summary").get_data(as_text=True)
-    assert LINES["ru"][2] in russian and "1\xa0сеанс" in russian
+    assert as_shown(LINES["ru"][0], "ru") in russian and "1\xa0сеанс" in russian
 
 
 def test_seven_days_leave_out_what_is_older(diary):
@@ -88,7 +98,7 @@ def test_the_pdf_holds_every_note_score_and_local_time_of_the_period(diary, tmp_
     assert response.headers["Content-Disposition"] == 'attachment; filename="kneeaid-2026-12-03.pdf"'
     text = text_of_pdf(response.data, tmp_path)
     for line in LINES[lang]:
-        assert line in text
+        assert as_shown(line, lang, pdf=True) in text
     assert "too old for 30 days" not in text
     assert ("KneeAid is not a diagnosis." if lang == "en" else "KneeAid не ставит диагноз.") in text
     assert "A4" in pdf_info(response.data, tmp_path)

@@ -13,7 +13,7 @@ from flask_babel import format_date, format_datetime, format_time, get_timezone
 from .. import triage
 from ..extensions import limiter
 from ..http import page_or_fragment, personal, require_same_origin
-from ..languages import current_timezone
+from ..languages import current_language, current_timezone
 from ..pdf import html_to_pdf
 from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
@@ -144,7 +144,9 @@ def summary_pdf():
     return response
 
 
-SUMMARY_TIME = "d MMM y, HH:mm"  # "1 Dec 2026, 14:21", «1 дек. 2026, 14:21»: no reader mistakes the day
+# "1 Dec 2026, 14:21", «1 дек. 2026 г., 14:21» (Russian writes «г.» after a year): no reader mistakes the day.
+SUMMARY_DATE = {"en": "d MMM y", "ru": "d MMM y 'г.'"}
+SUMMARY_TIME = {lang: f"{date_pattern}, HH:mm" for lang, date_pattern in SUMMARY_DATE.items()}
 
 
 def summary_end():
@@ -163,14 +165,15 @@ def summary_context():
     profile_id = current_profile()
     entries = store().entries_in(profile_id, months_of_period(start, end)) if profile_id else []
     zone_unknown = current_timezone() is None
+    lang = current_language()
     return {
         **report(entries, start, end), "days_offered": DAYS_OFFERED,
         "tier_headlines": triage.TIER_HEADLINES, "symptom_label": triage.symptom_label,
         "rule_reasons": triage.RULE_REASONS, "rules_version": triage.VERSION,
         "zone_unknown": zone_unknown,
-        "when": lambda moment: format_datetime(moment, SUMMARY_TIME) + (" UTC" if zone_unknown else ""),
+        "when": lambda moment: format_datetime(moment, SUMMARY_TIME[lang]) + (" UTC" if zone_unknown else ""),
         "parse": datetime.fromisoformat,
-        "format_date": lambda moment: format_date(moment, "d MMM y"),
+        "format_date": lambda moment: format_date(moment, SUMMARY_DATE[lang]),
     }
 
 
