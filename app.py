@@ -24,6 +24,9 @@ def server_options(app, args):
         "host": args.host, "port": args.port, "threads": args.threads,
         # Refuse a larger body before buffering it, not after (the app's limit).
         "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
+        # Read ahead on each connection, so a long request (a PDF) learns that its client has
+        # gone (environ["waitress.client_disconnected"]) and stops.
+        "channel_request_lookahead": 5,
     }
     if app.config["PROXY_HOPS"]:
         # Behind the proxy, its X-Forwarded-* headers reach ProxyFix (kneeaid/http.py),

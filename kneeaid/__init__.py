@@ -36,7 +36,9 @@ def default_settings(app):
         "RATELIMIT_STORAGE_URI": "memory://",
         # Redis down: each process counts on its own, in memory, until Redis is back (logged once).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+        # Flask-Limiter's headers would put Retry-After on every answer of a limited page, successes
+        # included; a 429 gets its own (kneeaid/http.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The timer's alarms pushed to a locked phone (see README, "The push alarm").
         "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
@@ -45,6 +47,11 @@ def default_settings(app):
         "MAX_ALARMS_PER_SUBSCRIPTION": 10,
         "ALARM_REQUESTS_PER_MINUTE": 30,  # per client address
         "PDFS_PER_MINUTE": 10,  # per client address: each costs about a second of the server's time
+        "SUMMARIES_PER_MINUTE": 30,  # per client address: the summary page reads a period of the diary
+        "EXPORTS_PER_MINUTE": 10,  # per client address: JSON, CSV and FHIR together read the whole diary
+        "PDFS_AT_ONCE": 1,  # per process: each is a child process on a core of its own (kneeaid/pdf.py)
+        "PDF_SECONDS": 20,  # a PDF's child process is killed past this time,
+        "PDF_MEMORY_MB": 600,  # or past this much memory of its own
     }
 
 

@@ -1,6 +1,7 @@
 """The Flask extensions, made here and bound to the app in create_app() with
 init_app, so any module can import them without importing the package itself."""
 
+import time
 from pathlib import Path
 
 from flask_babel import Babel
@@ -23,3 +24,9 @@ def init_limiter(app):
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
+
+
+def seconds_until_the_limit_resets():
+    """For a 429's Retry-After: when the limit this request passed lets it in again."""
+    passed = limiter.current_limit
+    return max(1, int(passed.reset_at - time.time())) if passed else 60

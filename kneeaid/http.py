@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import encoding
 from .encoding import FAST, ONCE, SMALLEST_WORTH_COMPRESSING, gzipped_etag
-from .extensions import htmx
+from .extensions import htmx, seconds_until_the_limit_resets
 from .front_cache import SHARED, FrontCache
 from .languages import LANGUAGE_COOKIE
 from .skeleton import ENVIRON_KEY
@@ -286,8 +286,11 @@ def error_page(error):
     # Our own messages are translated (lazy) strings; werkzeug's defaults are
     # plain English ones, which the page replaces with its own words.
     message = None if isinstance(error.description, str) else error.description
-    # The error's own headers go along (Retry-After on a 429 or a 503, Allow on a 405).
+    # The error's own headers go along (Retry-After on a 503, Allow on a 405); a 429 of the
+    # per-address limits says when its window resets.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    if error.code == 429 and not any(name.lower() == "retry-after" for name, _ in headers):
+        headers.append(("Retry-After", str(seconds_until_the_limit_resets())))
     # A JSON API answers JSON, whatever was asked (a 404, a 405, a 429 from the per-address limits).
     wants_json = request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
         or request.is_json

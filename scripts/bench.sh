@@ -17,7 +17,7 @@ if ! command -v npm >/dev/null; then
 fi
 # Each prints its goals as met or not; one that misses does not stop the others.
 missed=()
-for bench in pages first_load page_weight check diary sync_backends summary_pdf lighthouse; do
+for bench in pages first_load page_weight check diary sync_backends summary_pdf summary_limits lighthouse; do
   echo "== bench/$bench.py"
   .venv/bin/python "bench/$bench.py" || missed+=("$bench")
   echo

@@ -39,13 +39,20 @@ install_redis() {
   fi
 }
 
-# What WeasyPrint needs to make the summary's PDF (Debian's Pango, and a font with Cyrillic).
+# What WeasyPrint needs to make the summary's PDF (Debian's Pango), and fonts for the notes people
+# write: DejaVu (Latin, Cyrillic, Greek, Hebrew, Arabic), WenQuanYi Micro Hei (Chinese, Japanese,
+# Korean; 1.6 MB) and Lohit Devanagari (Hindi). A character no font has prints as a box, and the
+# server logs one line for the PDF (kneeaid/pdf.py).
 install_pdf_libraries() {
   # grep reads to the end (no -q): with pipefail, a writer cut short would count as "missing".
+  local fonts
+  fonts=$({ fc-list 2>/dev/null || true; })
   if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p; } | grep "libpangoft2-1.0.so.0" >/dev/null \
-      || ! { fc-list 2>/dev/null || true; } | grep -i "DejaVu Sans" >/dev/null; then
+      || ! grep -i "DejaVu Sans" >/dev/null <<<"$fonts" || ! grep -i "WenQuanYi Micro Hei" >/dev/null <<<"$fonts" \
+      || ! grep -i "Lohit Devanagari" >/dev/null <<<"$fonts"; then
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva
   fi
 }
 

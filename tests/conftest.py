@@ -57,10 +57,10 @@ SHARED_BYTECODE = SharedBytecode()
 
 def make_test_app(tmp_path, **settings):
     """The app with its data in tmp_path. Every test client comes from one
-    address, so the limit on new diaries per address is lifted unless a test
-    sets it."""
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
-                      "NEW_PROFILES_PER_HOUR": 1_000_000, **settings})
+    address, so the limits per address on new diaries, summaries and exports
+    are lifted unless a test sets them."""
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "NEW_PROFILES_PER_HOUR": 1_000_000,
+                      "SUMMARIES_PER_MINUTE": 1_000_000, "EXPORTS_PER_MINUTE": 1_000_000, **settings})
     app.jinja_env.bytecode_cache = SHARED_BYTECODE
     return app
 

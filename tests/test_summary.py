@@ -2,7 +2,10 @@
 The PDF is read back with Debian's pdftotext, as a doctor's computer would."""
 
 import json
+import multiprocessing
+import re
 import subprocess
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -77,7 +80,8 @@ def test_the_summary_shows_every_entry_of_30_days_with_its_knee_and_a_time_no_on
     assert "from 3 Nov 2026, 15:00 to 3 Dec 2026, 15:00" in page
     assert page.count('class="knee-line knee-') == 3, "one line per knee"
     assert "1 Dec 2026, 15:00" in page and "15 minutes" in page, "the session, its ice pack"
-    assert "Book a doctor in the next few days" in page and "Swelling after training" in page
+    assert "Book a doctor in the next few days" in page
+    assert "Swelling after training" not in page, "a check is one line: its reasons are on the result page"
     assert '<dd id="two-days">Yes' in page
     summary = page.split("<h1>")[1].split("</main>")[0]
     assert "see a doctor" not in summary.lower(), "the summary speaks to the doctor, not the patient"
@@ -191,3 +195,110 @@ def test_pdfs_from_one_address_are_limited_with_a_clear_429(diary, app):
     assert answers[-1].status_code == 429 and "Retry-After" in answers[-1].headers
     assert "Too many PDFs from this address: wait a minute." in answers[-1].get_data(as_text=True)
     assert diary.get("/en/diary/summary?days=7").status_code == 200, "the page itself is not limited"
+
+
+# Bounded work, whatever a diary holds (issue 39) --------------------------------------------------
+
+LONG_NOTE = "колено ноет после пробежки; " * 18  # about 500 characters
+
+
+def the_largest_diary(client, app):
+    """10,000 entries over the year before NOW: 3,400 pain scores with long notes, 3,300 sessions,
+    3,300 checks with every sign ticked (written straight to the store: a sync takes 1,000 at a time)."""
+    from kneeaid import triage
+
+    sync(client, [pain(1, at="2026-12-02T10:00:00Z", note="the newest")])
+    profile = client.get_cookie("kneeaid_profile").value
+    start = NOW - timedelta(days=364)
+    at = [(start + timedelta(minutes=52 * n)).isoformat() for n in range(9_999)]
+    every_sign = triage.evaluate([s for s in triage.SYMPTOMS if s != triage.NONE])
+    entries = [pain(n % 11, at=at[n], knee=("left", "right", "both")[n % 3], note=f"{n} {LONG_NOTE}")
+               for n in range(0, 9_999, 3)]
+    entries += [session(startedAt=at[n], endedAt=at[n + 1]) for n in range(1, 9_999, 3)]
+    entries += [check(every_sign.symptoms, every_sign.tier, every_sign.rules, at=at[n]) for n in range(2, 9_999, 3)]
+    app.extensions["kneeaid.store"].save(profile, entries, [], NOW.timestamp())
+    return client
+
+
+def test_the_largest_diary_is_summarised_in_a_bounded_number_of_lines(app, client, monkeypatch, tmp_path):
+    monkeypatch.setattr(pages, "summary_end", lambda: NOW)
+    diary = the_largest_diary(client, app)
+    page = diary.get("/en/diary/summary?days=365").get_data(as_text=True)
+    listed = page.split('id="pain-entries">')[1].split("</ul>")[0]
+    assert listed.count("<li>") == 300 and "the newest" in listed and "<q>0 " not in listed, "the newest 300"
+    assert "The newest 300 of 3334 are listed; the diary&#39;s CSV export holds every entry." in page
+    assert page.split('id="session-table">')[1].split("</table>")[0].count("<tr><td>") == 100
+    assert "The newest 100 of 3333 are listed" in page
+    checks = page.split('class="summary-checks">')[1].split("</ul>\n")[0]
+    assert checks.count("<li>") == 100 and 'class="check-reasons"' not in checks, "a check is one line"
+    assert "3334 entries" in page and "3333 sessions" in page and "3333 checks" in page, "the counts are whole"
+    for line in page.split('class="knee-line knee-')[1:]:
+        assert 0 < line.split('points="')[1].split('"')[0].count(",") <= 300, "at most 300 points a knee"
+    text = text_of_pdf(diary.get("/en/diary/summary.pdf?days=365").data, tmp_path)
+    assert len(re.findall(r"pain \d+ of 10", text)) == 300
+    assert "The newest 300 of 3334 are listed" in text and "the newest" in text
+
+
+def test_a_pdf_past_the_ones_being_made_is_a_503_with_retry_after(diary, app):
+    slots = app.extensions["kneeaid.pdf_slots"]
+    assert slots.acquire(blocking=False), "one PDF at a time (PDFS_AT_ONCE)"
+    try:
+        busy = diary.get("/en/diary/summary.pdf?days=7")
+    finally:
+        slots.release()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+    assert "Another PDF is being made: try again in a few seconds, or print this page." in busy.get_data(as_text=True)
+    made = diary.get("/en/diary/summary.pdf?days=7")
+    assert made.status_code == 200 and made.data.startswith(b"%PDF-")
+    assert "Retry-After" not in made.headers, "a success says nothing about retrying"
+
+
+@pytest.mark.parametrize("limit", [{"PDF_SECONDS": 0.05}, {"PDF_MEMORY_MB": 1}])
+def test_a_pdf_past_its_time_or_memory_is_stopped_with_a_clear_503(diary, app, limit, caplog):
+    app.config.update(limit)
+    answer = diary.get("/ru/diary/summary.pdf?days=7")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "60"
+    assert "Не удалось создать PDF: распечатайте эту страницу или выберите период короче." in answer.get_data(
+        as_text=True)
+    assert [record.getMessage() for record in caplog.records if record.name == "kneeaid"], "the reason is logged"
+    assert multiprocessing.active_children() == [], "its process is gone"
+    app.config.update(PDF_SECONDS=20, PDF_MEMORY_MB=600)
+    assert diary.get("/ru/diary/summary.pdf?days=7").status_code == 200, "the slot is free again"
+
+
+def test_a_pdf_whose_client_has_gone_is_stopped(diary):
+    started = time.monotonic()
+    answer = diary.get("/en/diary/summary.pdf?days=7", environ_base={"waitress.client_disconnected": lambda: True})
+    assert answer.status_code == 503 and time.monotonic() - started < 5
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("note, boxes", [
+    ("膝が痛い 膝盖疼 무릎이 아파요 घुटने में दर्द", 0),  # Japanese, Chinese, Korean, Hindi: fonts of their own
+    ("เข่าเจ็บ", 8),  # Thai: no font here, eight boxes, one line in the log
+])
+def test_characters_no_font_has_are_one_log_line_per_pdf(client, monkeypatch, tmp_path, caplog, note, boxes):
+    monkeypatch.setattr(pages, "summary_end", lambda: NOW)
+    sync(client, [pain(3, at="2026-12-01T10:00:00Z", note=note)])
+    answer = client.get("/en/diary/summary.pdf?days=7")
+    assert answer.status_code == 200
+    said = [record.getMessage() for record in caplog.records if record.name == "kneeaid.pdf"]
+    assert said == ([f"A PDF has {boxes} characters that no font could draw (they print as boxes)."] if boxes else [])
+    if not boxes:
+        assert note.split()[0] in text_of_pdf(answer.data, tmp_path)
+
+
+def test_the_summary_page_and_the_exports_have_per_address_limits(diary, app):
+    app.config.update(SUMMARIES_PER_MINUTE=2, EXPORTS_PER_MINUTE=2)
+    assert [diary.get("/en/diary/summary").status_code for _ in range(3)] == [200, 200, 429]
+    # The three exports share one limit: each reads the whole diary.
+    answers = [diary.get(url) for url in ("/diary/export.json", "/diary/export.fhir.json", "/diary/export.csv")]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert "Too many exports from this address: wait a minute." in answers[-1].get_data(as_text=True)
+    assert "Retry-After" in answers[-1].headers and "Retry-After" not in answers[0].headers
+
+
+def test_the_fhir_export_is_streamed(diary):
+    answer = diary.get("/diary/export.fhir.json", buffered=False)
+    assert answer.is_streamed
+    Bundle.model_validate_json(b"".join(answer.iter_encoded()))

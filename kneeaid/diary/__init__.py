@@ -8,6 +8,8 @@ store.py (files) or pg_store.py (PostgreSQL); whose they are, profiles.py;
 exports, export.py; the move from files to PostgreSQL, move.py.
 """
 
+import threading
+
 from ..files import StorageUnavailable
 from ..http import error_page
 from .api import api
@@ -23,6 +25,8 @@ def init_app(app):
     """The diary's pages and API over the store that kneeaid/storage.py chose."""
     # A database that cannot be reached (PostgreSQL) fails reads too: a 503, never a 500.
     app.register_error_handler(StorageUnavailable, lambda error: error_page(storage_unavailable()))
+    # The PDFs this process renders at once (kneeaid/pdf.py); the others wait outside, with a 503.
+    app.extensions["kneeaid.pdf_slots"] = threading.BoundedSemaphore(app.config["PDFS_AT_ONCE"])
     app.register_blueprint(api)
     app.register_blueprint(export)
     app.cli.add_command(diary_commands)  # flask diary export-to

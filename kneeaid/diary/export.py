@@ -1,15 +1,17 @@
 """The whole diary to take away: JSON, CSV for spreadsheets, and FHIR (fhir.py)."""
 
 import csv
+import functools
 import io
-import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, stream_with_context
 from flask_babel import force_locale
 
 from .. import triage
+from ..extensions import limiter
 from ..http import personal
+from ..texts import lazy_gettext as _l
 from . import fhir
 from .profiles import current_profile, store
 
@@ -36,6 +38,16 @@ def csv_row(entry):
     return row
 
 
+def exports_per_minute():
+    return f"{current_app.config['EXPORTS_PER_MINUTE']} per minute"
+
+
+# The three exports read the whole diary: together, at most EXPORTS_PER_MINUTE from one address.
+exports_limit = limiter.shared_limit(
+    exports_per_minute, scope="diary-export",
+    error_message=lambda: _l("Too many exports from this address: wait a minute."))
+
+
 def my_entries():
     profile_id = current_profile()
     return store().entries(profile_id) if profile_id else []
@@ -48,12 +60,14 @@ def as_attachment(response, filename):
 
 @export.route("/diary/export.json")
 @personal
+@exports_limit
 def as_json():
     return as_attachment(jsonify(entries=my_entries()), "kneeaid-diary.json")
 
 
 @export.route("/diary/export.csv")
 @personal
+@exports_limit
 def as_csv():
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=CSV_COLUMNS, extrasaction="ignore")
@@ -63,23 +77,33 @@ def as_csv():
     return as_attachment(current_app.response_class(text.getvalue(), mimetype="text/csv"), "kneeaid-diary.csv")
 
 
-def check_in_words(entry):
-    """A saved check's tier, symptoms and reasons in English, as recorded (of its rules version)."""
-    version = entry.get("rulesVersion", 1)
-    return {
-        "tier": str(triage.TIER_HEADLINES[entry["tier"]]),
-        "symptoms": [(symptom, str(triage.symptom_label(symptom, version))) for symptom in entry["symptoms"]],
-        "rules": [(rule, str(triage.RULE_REASONS[rule])) for rule in entry["rules"]],
-    }
+def check_in_words():
+    """describe(entry) for fhir.py: a saved check's tier, symptoms and reasons in English, as
+    recorded (of its rules version). Each word is translated once per export, not once per check."""
+    symptom_label = functools.cache(lambda symptom, version: str(triage.symptom_label(symptom, version)))
+    reason = functools.cache(lambda rule: str(triage.RULE_REASONS[rule]))
+
+    def describe(entry):
+        version = entry.get("rulesVersion", 1)
+        return {
+            "tier": str(triage.TIER_HEADLINES[entry["tier"]]),
+            "symptoms": [(symptom, symptom_label(symptom, version)) for symptom in entry["symptoms"]],
+            "rules": [(rule, reason(rule)) for rule in entry["rules"]],
+        }
+    return describe
 
 
 @export.route("/diary/export.fhir.json")
 @personal
+@exports_limit
 def as_fhir():
-    """The diary as a FHIR R4 Bundle; a made-up or unknown profile gets an empty one."""
-    with force_locale("en"):  # the codes' display words are English, whatever the page's language
-        document = fhir.bundle(my_entries(), current_profile() or "", request.host_url.rstrip("/"),
-                               datetime.now(UTC), check_in_words)
-    response = current_app.response_class(json.dumps(document, ensure_ascii=False),
-                                          mimetype="application/fhir+json")
+    """The diary as a FHIR R4 Bundle, streamed; a made-up or unknown profile gets an empty one."""
+    entries, profile_id, base_url = my_entries(), current_profile() or "", request.host_url.rstrip("/")
+
+    @stream_with_context
+    def pieces():
+        with force_locale("en"):  # the codes' display words are English, whatever the page's language
+            yield from fhir.bundle_json(entries, profile_id, base_url, datetime.now(UTC), check_in_words())
+
+    response = current_app.response_class(pieces(), mimetype="application/fhir+json")
     return as_attachment(response, "kneeaid-diary.fhir.json")

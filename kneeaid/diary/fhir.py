@@ -6,6 +6,8 @@ first-aid session a Procedure (SNOMED CT 26782000, cryotherapy, when the ice
 pack was on), each saved check an Observation of KneeAid's own code system.
 The choices are documented in README.md ("The diary's data")."""
 
+import itertools
+import json
 import uuid
 
 LOINC = "http://loinc.org"
@@ -25,21 +27,28 @@ def patient_id(profile_id):
     return str(uuid.uuid5(PATIENT_IDS, profile_id))
 
 
-def bundle(entries, profile_id, base_url, now, describe):
-    """The Bundle of these entries (none: an empty collection). ``base_url`` is
-    the app's address (KneeAid's code systems live under it); ``describe``
-    gives the words for a check: describe(entry) -> {tier, symptoms, rules}."""
-    subject = f"urn:uuid:{patient_id(profile_id)}" if entries else None
-    resources = [{"resourceType": "Patient", "id": patient_id(profile_id)}] if entries else []
-    for entry in sorted(entries, key=lambda one: one.get("at") or one["startedAt"]):
-        resources.append(RESOURCES[entry["kind"]](entry, subject, base_url, describe))
-    return {
-        "resourceType": "Bundle",
-        "id": str(uuid.uuid4()),
-        "type": "collection",
-        "timestamp": now.isoformat(),
-        "entry": [{"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource} for resource in resources],
-    }
+def bundle_json(entries, profile_id, base_url, now, describe):
+    """The Bundle of these entries (none: an empty collection) as JSON text, in
+    pieces: one resource at a time is ever held (a diary of 10,000 checks would
+    be a GB as one document). ``base_url`` is the app's address (KneeAid's code
+    systems live under it); ``describe`` gives the words for a check:
+    describe(entry) -> {tier, symptoms, rules}."""
+    head = {"resourceType": "Bundle", "id": str(uuid.uuid4()), "type": "collection", "timestamp": now.isoformat()}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "entry": ['
+    for n, entry in enumerate(bundle_entries(entries, profile_id, base_url, describe)):
+        yield ("," if n else "") + json.dumps(entry, ensure_ascii=False)
+    yield "]}"
+
+
+def bundle_entries(entries, profile_id, base_url, describe):
+    """The Bundle's entries, one at a time: the Patient, then each entry's resource, oldest first."""
+    if not entries:
+        return
+    subject = f"urn:uuid:{patient_id(profile_id)}"
+    resources = (RESOURCES[entry["kind"]](entry, subject, base_url, describe)
+                 for entry in sorted(entries, key=lambda one: one.get("at") or one["startedAt"]))
+    for resource in itertools.chain([{"resourceType": "Patient", "id": patient_id(profile_id)}], resources):
+        yield {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
 
 
 def pain_observation(entry, subject, base_url, describe):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_timezone
+from werkzeug.exceptions import ServiceUnavailable
 
-from .. import triage
+from .. import pdf, triage
 from ..extensions import limiter
 from ..http import page_or_fragment, personal, require_same_origin
 from ..languages import current_language, current_timezone
-from ..pdf import html_to_pdf
 from ..texts import lazy_gettext as _l
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
 from .history import (
@@ -119,8 +119,14 @@ def view():
     return page_or_fragment("diary/view.html", "diary/_view.html", **view_context(current_profile(), month, page))
 
 
+def summaries_per_minute():
+    return f"{current_app.config['SUMMARIES_PER_MINUTE']} per minute"
+
+
 @bp.route("/diary/summary")
 @personal
+@limiter.limit(summaries_per_minute,
+               error_message=lambda: _l("Too many summaries from this address: wait a minute."))
 def summary():
     """The summary for the doctor, of the last 30 days (?days=7 to 365): a page made for printing."""
     return render_template("diary/summary.html", **summary_context())
@@ -130,15 +136,33 @@ def pdfs_per_minute():
     return f"{current_app.config['PDFS_PER_MINUTE']} per minute"
 
 
+PDF_BUSY = _l("Another PDF is being made: try again in a few seconds, or print this page.")
+PDF_NOT_MADE = _l("The PDF could not be made: print this page, or ask for a shorter period.")
+
+
 @bp.route("/diary/summary.pdf")
 @personal
 @limiter.limit(pdfs_per_minute, error_message=lambda: _l("Too many PDFs from this address: wait a minute."))
 def summary_pdf():
-    """The same summary as a PDF file, drawn from the same template (pdf=True)."""
+    """The same summary as a PDF file, drawn from the same template (pdf=True), in a
+    child process bounded in time and memory (kneeaid/pdf.py): at most
+    PDFS_AT_ONCE a process, a 503 with Retry-After for the others."""
     context = summary_context()
     html = render_template("diary/summary.html", pdf=True, **context)
     stylesheet = Path(current_app.static_folder, "css", "summary.css")
-    response = current_app.response_class(html_to_pdf(html, stylesheet), mimetype="application/pdf")
+    slots = current_app.extensions["kneeaid.pdf_slots"]
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable(PDF_BUSY, retry_after=10)
+    try:
+        made = pdf.render(html, stylesheet, seconds=current_app.config["PDF_SECONDS"],
+                          memory_bytes=current_app.config["PDF_MEMORY_MB"] * 1024 * 1024,
+                          client_gone=request.environ.get("waitress.client_disconnected", lambda: False))
+    except pdf.PdfNotMade as reason:
+        current_app.logger.warning("No PDF for %s: %s", request.path, reason)
+        raise ServiceUnavailable(PDF_NOT_MADE, retry_after=60) from None
+    finally:
+        slots.release()
+    response = current_app.response_class(made.pdf, mimetype="application/pdf")
     day = context["end"].astimezone(get_timezone()).date().isoformat()
     response.headers["Content-Disposition"] = f'attachment; filename="kneeaid-{day}.pdf"'
     return response

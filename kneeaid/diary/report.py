@@ -12,6 +12,10 @@ DAYS_OFFERED = (7, 30, 90, 365)
 KNEES = ("left", "right", "both")
 CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 640, 230, 40, 12, 18, 30
 MOST_DOTS = 100  # more scores than this: the lines alone (dots would touch, and each costs the PDF time)
+# The most a summary lists of each kind, the newest, whatever a diary holds: its PDF stays within
+# a few seconds and a few hundred MB (bench/summary_limits.py); the CSV export has every entry.
+MOST_LISTED = {"pain": 300, "session": 100, "check": 100}
+MOST_POINTS = 300  # per knee on the chart: past it, the highest score of each 1/300 of the period
 
 
 def period_days(text):
@@ -41,16 +45,18 @@ def in_period(entries, start, end):
 
 
 def report(entries, start, end):
-    """Everything the summary shows of the period's entries (oldest first)."""
+    """Everything the summary shows of the period's entries (oldest first):
+    the counts of every kind, and the newest MOST_LISTED of each to list."""
     shown = in_period(entries, start, end)
-    pains = [entry for entry in shown if entry["kind"] == "pain"]
+    by_kind = {kind: [entry for entry in shown if entry["kind"] == kind] for kind in MOST_LISTED}
     return {
         "start": start, "end": end, "days": round((end - start) / timedelta(days=1)),
-        "pains": pains,
-        "sessions": [entry for entry in shown if entry["kind"] == "session"],
-        "checks": [entry for entry in shown if entry["kind"] == "check"],
-        "chart": knee_chart(pains, start, end),
-        "two_days": knees_in_pain_for_more_than_two_days(pains),  # the knees, each on its own
+        "counts": {kind: len(of_kind) for kind, of_kind in by_kind.items()},
+        "pains": by_kind["pain"][-MOST_LISTED["pain"]:],
+        "sessions": by_kind["session"][-MOST_LISTED["session"]:],
+        "checks": by_kind["check"][-MOST_LISTED["check"]:],
+        "chart": knee_chart(by_kind["pain"], start, end),
+        "two_days": knees_in_pain_for_more_than_two_days(by_kind["pain"]),  # the knees, each on its own
     }
 
 
@@ -73,8 +79,8 @@ def knee_chart(pains, start, end):
         x = CHART_LEFT + (moment_of(entry) - start).total_seconds() / span * plot_width
         return round(x, 1), round(CHART_TOP + (10 - entry["pain"]) / 10 * plot_height, 1)
 
-    lines = [{"knee": knee, "points": [point(entry) for entry in pains if entry["knee"] == knee]}
-             for knee in KNEES]
+    lines = [{"knee": knee, "points": [point(entry) for entry in at_most(
+        [entry for entry in pains if entry["knee"] == knee], start, span)]} for knee in KNEES]
     return {
         "lines": [line for line in lines if line["points"]], "dots": len(pains) <= MOST_DOTS,
         "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - CHART_RIGHT,
@@ -82,3 +88,17 @@ def knee_chart(pains, start, end):
         "lowest": min(entry["pain"] for entry in pains), "highest": max(entry["pain"] for entry in pains),
         "latest": pains[-1]["pain"],
     }
+
+
+def at_most(pains, start, span):
+    """A knee's scores (oldest first) as the chart draws them: all of them up to
+    MOST_POINTS, else the highest of each 1/MOST_POINTS of the period (the worst
+    pain of a stretch is the one a doctor must not miss), in time order."""
+    if len(pains) <= MOST_POINTS:
+        return pains
+    highest = {}
+    for entry in pains:
+        stretch = min(int((moment_of(entry) - start).total_seconds() / span * MOST_POINTS), MOST_POINTS - 1)
+        if stretch not in highest or entry["pain"] > highest[stretch]["pain"]:
+            highest[stretch] = entry
+    return [highest[stretch] for stretch in sorted(highest)]
