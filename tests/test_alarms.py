@@ -12,10 +12,13 @@ import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from py_vapid import Vapid, Vapid02
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from kneeaid import create_app
 from kneeaid.alarms import keys, sender
@@ -52,7 +55,7 @@ def sending(push_app):
 
     def start(app=push_app):
         parts = app.extensions["kneeaid.alarms"]
-        parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"]).start()
+        parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
         started.append(parts["sender"])
         return parts["sender"]
 
@@ -266,6 +269,65 @@ def test_only_the_push_services_allowed_are_posted_to():
                "https://localhost/x", "https://10.0.0.1/x", "https://fcm.googleapis.com:port/x", "file:///etc/passwd"]
     assert [url for url in allowed if not endpoint_allowed(url, services)] == []
     assert [url for url in refused if endpoint_allowed(url, services)] == []
+
+
+# Endpoints that two URL parsers read differently: one place to check, the one the sender connects to.
+TRICKS = ["\\", "@", "#", "?", "%2e", "%40", "%5c", "\t", "\n", " ", "．", "。", "é", ":", "[", "]", "/", ";",
+          ":443", ":0443", ":80", "%00", "..", "\r\n"]
+BASES = ["https://a.notify.windows.com/x", "https://localhost.notify.windows.com/x", "https://fcm.googleapis.com/f"]
+
+
+def every_trick():
+    """Each base with each trick put at each place of its authority, and a second host after it."""
+    for base in BASES:
+        authority_end = base.index("/", len("https://"))
+        for trick in TRICKS:
+            for at in range(len("https://"), authority_end + 1):
+                yield base[:at] + trick + base[at:]
+            yield base[:authority_end] + trick + "evil.example" + base[authority_end:]
+            yield "https://evil.example" + trick + base[len("https://"):]
+
+
+def read_by(parser, url):
+    try:
+        if parser == "python":
+            parts = urlsplit(url)
+            return parts.scheme, (parts.hostname or "").lower(), parts.port
+        parts = parse_url(url)
+        return parts.scheme, (parts.host or "").lower(), parts.port
+    except (ValueError, LocationParseError):
+        return None
+
+
+def test_an_endpoint_two_parsers_read_differently_is_never_allowed():
+    """The check read endpoints with Python's parser, the sender (requests, urllib3) with its own:
+    https://localhost\\.notify.windows.com/ passed as a Windows push host and was posted to
+    localhost. Every endpoint the two read differently, or outside RFC 3986, is refused."""
+    services = parse_services(",".join(DEFAULT_PUSH_SERVICES))
+    differ = allowed = 0
+    for url in every_trick():
+        if read_by("python", url) != read_by("urllib3", url):
+            differ += 1
+            assert not endpoint_allowed(url, services), url
+        if endpoint_allowed(url, services):
+            allowed += 1
+            scheme, host, port = read_by("urllib3", url)
+            assert host.endswith((".notify.windows.com", "fcm.googleapis.com")) and port in (None, 443), url
+    assert differ > 100 and allowed > 0, (differ, allowed)
+    assert not endpoint_allowed("https://localhost\\.notify.windows.com/x", services)
+
+
+def test_the_sender_checks_the_host_again_as_it_connects(push_app, push_service):
+    """An alarm that reached the queue some other way (an older version's check) is not posted to a
+    host that is not an allowed push service."""
+    parts = push_app.extensions["kneeaid.alarms"]
+    sender = Sender(parts["queue"], parts["key"], parts["subject"], parse_services("https://fcm.googleapis.com"))
+    alarm = {"id": "x", "subscription": push_service.subscribe().json, "due": time.time(),
+             "message": {"kind": "cold-over", "title": "t", "body": "b"}}
+    assert sender.push(alarm) == "failed"
+    assert push_service.received == []
+    allowed = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"])
+    assert allowed.push(alarm) == "sent" and len(push_service.received) == 1
 
 
 # Sending ---------------------------------------------------------------------

@@ -209,7 +209,7 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
             "subscription": subscription.json, "at": due.isoformat(), "kind": kind, "lang": "ru",
         }).status_code == 201
         parts = push_server.app.extensions["kneeaid.alarms"]
-        sender = Sender(parts["queue"], parts["key"], parts["subject"]).start()
+        sender = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
         [message] = push_service.wait_for(1)
         payload = subscription.decrypt(message["body"])
 

@@ -36,6 +36,6 @@ def start_sending(app):
     if parts["subject"] == DEVELOPMENT_SUBJECT:
         log.warning("KNEEAID_VAPID_SUBJECT is not set: some push services refuse alarms without a real "
                     "mailto: or https: address (README, Deploying)")
-    parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"]).start()
+    parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
     return parts["sender"]
 

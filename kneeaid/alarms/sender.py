@@ -11,8 +11,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from requests.adapters import HTTPAdapter
 
-from .validation import window
+from .validation import endpoint_origin, origin_allowed, window
 
 log = logging.getLogger("kneeaid.alarms")
 
@@ -27,8 +28,9 @@ GONE = (404, 410)  # the push service says the subscription no longer exists
 class Sender:
     """The sending thread of one process, over an AlarmQueue."""
 
-    def __init__(self, queue, server_key, subject, clock=time.time):
+    def __init__(self, queue, server_key, subject, services, clock=time.time):
         self.queue = queue
+        self.services = services
         self.server_key = server_key
         self.subject = subject
         self.clock = clock
@@ -131,6 +133,9 @@ class Sender:
             if status in GONE:
                 return "gone"
             return "retry" if status is None or status == 429 or status >= 500 else "failed"
+        except requests.exceptions.InvalidURL as error:  # not an allowed push service: never tried again
+            log.warning("Alarm %s not sent: %s", alarm["id"], error)
+            return "failed"
         except (requests.RequestException, OSError) as error:  # OSError: no key could be made yet
             log.warning("Push service unreachable for alarm %s: %s", alarm["id"], error)
             return "retry"
@@ -142,5 +147,22 @@ class Sender:
         if not hasattr(self._sessions, "session"):
             session = requests.Session()
             session.max_redirects = 0
+            adapter = OnlyTo(self.services)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
             self._sessions.session = session
         return self._sessions.session
+
+
+class OnlyTo(HTTPAdapter):
+    """requests' transport that connects only to an allowed push service: the
+    origin of each request it sends is checked again, by the parser it connects with."""
+
+    def __init__(self, services):
+        super().__init__()
+        self.services = services
+
+    def send(self, request, *args, **kwargs):
+        if not origin_allowed(endpoint_origin(request.url), self.services):
+            raise requests.exceptions.InvalidURL(f"not an allowed push service: {request.url[:200]}")
+        return super().send(request, *args, **kwargs)

@@ -3,11 +3,14 @@ no Flask and no storage, so a second backend cannot drift from them."""
 
 import base64
 import binascii
+import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 TIMER_KINDS = ("skin-check", "cold-over", "elevation-over")
 KINDS = (*TIMER_KINDS, "follow-up")  # follow-up: "How is your knee?" two days after first aid (issue 22)
@@ -63,23 +66,50 @@ def parse_services(text):
     return services
 
 
-def endpoint_allowed(endpoint, services):
-    """Whether the server may post to this endpoint: its origin must be one of
-    the allowed push services, so no one can make the server post elsewhere."""
+# The characters RFC 3986 allows in a URI (unreserved, reserved, and % for pct-encoding): a
+# backslash, a space, a tab or a non-ASCII letter is read one way by one parser and another
+# way by the next (https://localhost\.notify.windows.com/ is localhost to the HTTP client).
+URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+HOST_NAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\Z")
+
+
+def endpoint_origin(url):
+    """(scheme, host, port) of the place an HTTP request to this URL connects to,
+    as the sender's HTTP client (urllib3, under requests) reads it; None for a URL
+    outside RFC 3986, with a user name or password, with a host that is not a
+    plain name or IPv4 address, or that Python's own parser reads differently."""
+    if not URI_CHARACTERS.fullmatch(url):
+        return None
     try:
-        parts = urlsplit(endpoint)
-        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
-    except ValueError:  # a port that is not a number
+        sent = parse_url(url)
+        read = urlsplit(url)
+        read_port = read.port
+    except (ValueError, LocationParseError):  # a port that is not a number, a bracket left open
+        return None
+    if sent.auth or read.username is not None or read.password is not None or sent.scheme not in DEFAULT_PORTS:
+        return None
+    host = (sent.host or "").lower()
+    if not HOST_NAME.match(host) or (read.scheme, (read.hostname or "").lower(), read_port) != (
+            sent.scheme, host, sent.port):
+        return None
+    return sent.scheme, host, sent.port or DEFAULT_PORTS[sent.scheme]
+
+
+def origin_allowed(origin, services):
+    """Whether an origin (endpoint_origin's) is one of the allowed push services."""
+    if origin is None:
         return False
-    if parts.username is not None or parts.password is not None or not parts.hostname:
-        return False
-    host = parts.hostname.lower()
-    for scheme, allowed_host, allowed_port in services:
-        if parts.scheme != scheme or port != allowed_port:
-            continue
-        if host == allowed_host or (allowed_host.startswith("*.") and host.endswith(allowed_host[1:])):
-            return True
-    return False
+    scheme, host, port = origin
+    return any(scheme == allowed_scheme and port == allowed_port
+               and (host == allowed_host or (allowed_host.startswith("*.") and host.endswith(allowed_host[1:])))
+               for allowed_scheme, allowed_host, allowed_port in services)
+
+
+def endpoint_allowed(endpoint, services):
+    """Whether the server may post to this endpoint: its origin, as the sender
+    will connect to it, must be one of the allowed push services, so no one can
+    make the server post elsewhere (the sender checks again as it connects)."""
+    return origin_allowed(endpoint_origin(endpoint), services)
 
 
 def _base64url(value, name):
