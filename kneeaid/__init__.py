@@ -45,6 +45,8 @@ def default_settings(app):
         "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
         "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
         "MAX_ALARMS_PER_SUBSCRIPTION": 10,
+        "MAX_ALARMS_PER_ADDRESS": 500,  # a club's training night behind one address: 100 phones, 5 alarms each
+        "MAX_ALARMS_WAITING": 100_000,  # on the whole server (files or PostgreSQL)
         "ALARM_REQUESTS_PER_MINUTE": 30,  # per client address
         "PDFS_PER_MINUTE": 10,  # per client address: each costs about a second of the server's time
         "SUMMARIES_PER_MINUTE": 30,  # per client address: the summary page reads a period of the diary

@@ -59,6 +59,11 @@ MIGRATIONS = [
         "CREATE INDEX alarms_by_due ON alarms (due)",
         "CREATE INDEX alarms_by_subscriber ON alarms (subscriber)",
     ],
+    # 2: whose alarm it is (a key of the client's address), for the limit per address.
+    [
+        "ALTER TABLE alarms ADD COLUMN client text NOT NULL DEFAULT ''",
+        "CREATE INDEX alarms_by_client ON alarms (client)",
+    ],
 ]
 
 

@@ -245,6 +245,103 @@ def test_a_subscription_has_at_most_ten_waiting_alarms(push_app, push_client, pu
     assert len(waiting_alarms(push_app)) == 11
 
 
+def from_address(client, address):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_client_address_has_at_most_its_limit_of_waiting_alarms(make_app, push_service):
+    """A new subscription for each alarm no longer gets round the limit: an address has its own."""
+    app = make_app(PUSH_SERVICES=push_service.origin, MAX_ALARMS_PER_ADDRESS=3)
+    crowded = from_address(app.test_client(), "203.0.113.7")
+    kept = [ask(crowded, push_service.subscribe().json, in_seconds(60 + minute)) for minute in range(3)]
+    assert [answer.status_code for answer in kept] == [201] * 3
+    refused = ask(crowded, push_service.subscribe().json, in_seconds(60))
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "300"
+    assert "this address already has 3 waiting alarms" in refused.get_json()["error"]
+    neighbour = from_address(app.test_client(), "203.0.113.8")
+    assert ask(neighbour, push_service.subscribe().json, in_seconds(60)).status_code == 201
+    assert crowded.delete(f"/api/timer/alarms/{kept[0].get_json()['id']}", headers=SAME_ORIGIN).status_code == 204
+    assert ask(crowded, push_service.subscribe().json, in_seconds(60)).status_code == 201, "one went: room for one"
+    assert len(waiting_alarms(app)) == 4
+
+
+def test_the_server_holds_at_most_its_limit_of_waiting_alarms_in_all(make_app, push_service):
+    app = make_app(PUSH_SERVICES=push_service.origin, MAX_ALARMS_WAITING=4)
+    for n in range(4):
+        client = from_address(app.test_client(), f"198.51.100.{n}")
+        assert ask(client, push_service.subscribe().json, in_seconds(60)).status_code == 201
+    refused = ask(from_address(app.test_client(), "198.51.100.9"), push_service.subscribe().json, in_seconds(60))
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "300"
+    assert "the timer still rings on the phone" in refused.get_json()["error"]
+    assert len(waiting_alarms(app)) == 4
+
+
+def test_adding_and_cancelling_read_a_few_names_not_every_waiting_alarm(tmp_path, push_service, monkeypatch):
+    from kneeaid.alarms import queue as queue_module
+
+    queue = AlarmQueue(tmp_path)
+    subscription = push_service.subscribe().json
+    for n in range(300):
+        queue.add({"subscription": {**subscription, "endpoint": f"{subscription['endpoint']}{n}"}, "message": {}},
+                  time.time() + 60 + n, 10, client=f"192.0.2.{n % 200}")
+    listed = []
+    real_listdir = queue_module.os.listdir
+    monkeypatch.setattr(queue_module.os, "listdir", lambda folder: listed.append(
+        str(folder).removeprefix(str(queue.folder))) or real_listdir(folder))
+    monkeypatch.setattr(queue_module, "TOTAL_COUNTED_FOR_SECONDS", 3600)  # counted once, then kept
+    queue._total = (time.monotonic(), 300)
+    added = queue.add({"subscription": subscription, "message": {}}, time.time() + 30, 10, client="192.0.2.1")
+    queue.cancel(added)
+    assert "/due" not in listed and "" not in listed, listed
+    assert sorted(listed) == sorted([f"/subscribers/{queue_module.subscriber_key(subscription['endpoint'])}",
+                                     f"/clients/{queue_module.client_key('192.0.2.1')}"])
+    assert len(queue.waiting()) == 300
+
+
+def test_alarms_an_earlier_version_kept_are_sent_after_the_upgrade(tmp_path, push_service):
+    """An ice pack on the knee across a deploy: its alarm, in the earlier layout, is still sent once."""
+    subscription = push_service.subscribe()
+    folder = tmp_path / "alarms"
+    folder.mkdir()
+    due = time.time() - 1
+    alarm_id = "ab" * 16
+    earlier = folder / f"{round(due * 1000):015d}-{'cd' * 8}-{alarm_id}.json"
+    earlier.write_text(json.dumps({"subscription": subscription.json, "due": due, "id": alarm_id,
+                                   "message": {"kind": "cold-over", "title": "t", "body": "b"}}))
+    queue = AlarmQueue(tmp_path)
+    assert not earlier.exists()
+    [(when, name)] = queue.waiting()
+    assert alarm_id in name and abs(when - due) < 0.001
+    with queue.claimed(name) as alarm:
+        assert alarm["subscription"] == subscription.json
+        queue.remove(name)
+    assert queue.waiting() == [] and list(folder.glob("*.json")) == []
+
+
+@pytest.mark.parametrize("endpoint, fits", [
+    ("https://fcm.googleapis.com/fcm/send/fXbyGY04zHY:APA91bE-EZI", True),
+    ("https://fcm.googleapis.com/wp/dGVzdA", True),
+    ("https://fcm.googleapis.com/v1/projects/kneeaid/messages:send", False),  # the service's own API
+    ("https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk", True),
+    ("https://updates.push.services.mozilla.com/admin", False),
+    ("https://web.push.apple.com/QGuQyavXutnMH", True),
+    ("https://web.push.apple.com/a/b", False),
+    ("https://wns2-db5p.notify.windows.com/w/?token=BQYAAAD%3d", True),
+    ("https://wns2-db5p.notify.windows.com/w/?other=1", False),
+])
+def test_an_endpoint_must_look_like_one_of_its_push_service(push_service, endpoint, fits):
+    from kneeaid.alarms.validation import BadAlarm, parse_subscription
+
+    subscription = {**push_service.subscribe().json, "endpoint": endpoint}
+    services = parse_services(",".join(DEFAULT_PUSH_SERVICES))
+    if fits:
+        assert parse_subscription(subscription, services)["endpoint"] == endpoint
+    else:
+        with pytest.raises(BadAlarm, match="not an endpoint of its push service"):
+            parse_subscription(subscription, services)
+
+
 def test_cancelling_removes_the_alarm_and_cancelling_again_is_harmless(push_app, push_client, push_service):
     subscription = push_service.subscribe().json
     kept = ask(push_client, subscription, in_seconds(120)).get_json()["id"]
@@ -701,7 +798,7 @@ def test_an_alarm_sent_between_opening_and_locking_its_file_is_not_sent_again(tm
     real_flock = queue_module.fcntl.flock
 
     def another_sender_finishes_first(file, operation):
-        (queue.folder / name).unlink(missing_ok=True)  # sent and removed by another process just now
+        (queue.folder / f"{name.split('-')[1]}.json").unlink(missing_ok=True)  # sent by another process just now
         return real_flock(file, operation)
 
     monkeypatch.setattr(queue_module.fcntl, "flock", another_sender_finishes_first)

@@ -7,7 +7,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import get_timezone
 
 from ..extensions import limiter
@@ -16,7 +16,7 @@ from ..http import json_body, json_error, personal, require_same_origin, revalid
 from ..languages import LANGUAGES
 from .keys import application_server_key
 from .messages import message
-from .queue import TooManyAlarms, is_alarm_id
+from .queue import Limits, TooManyAlarms, is_alarm_id
 from .validation import BadAlarm, parse_alarm
 
 api = Blueprint("alarms_api", __name__)
@@ -66,11 +66,13 @@ def schedule():
         alarms()["key"].get()  # the key that will sign it exists before the alarm is promised
     except OSError:
         return no_key()
-    limit = current_app.config["MAX_ALARMS_PER_SUBSCRIPTION"]
+    limits = Limits(current_app.config["MAX_ALARMS_PER_SUBSCRIPTION"], current_app.config["MAX_ALARMS_PER_ADDRESS"],
+                    current_app.config["MAX_ALARMS_WAITING"])
     try:
-        alarm_id = alarms()["queue"].add(record, record["due"], max_per_subscriber=limit)
-    except TooManyAlarms:
-        return json_error(f"this subscription already has {limit} waiting alarms: cancel one first", 400)
+        alarm_id = alarms()["queue"].add(record, record["due"], limits.per_subscriber,
+                                         client=request.remote_addr or "", limits=limits)
+    except TooManyAlarms as beyond:
+        return too_many(beyond.which, limits)
     except StorageUnavailable:
         return json_error("the alarm cannot be saved on the server right now: the timer still rings "
                           "on the phone", 503, [("Retry-After", "60")])
@@ -80,6 +82,19 @@ def schedule():
     response.status_code = 201
     response.headers["Location"] = url_for("alarms_api.cancel", alarm_id=alarm_id)
     return response
+
+
+def too_many(which, limits):
+    """The answer to an alarm beyond a limit: the subscription's is the phone's to mend (400),
+    the address's is a 429, everyone's a 503 (the timer still rings on the phone)."""
+    if which == "subscriber":
+        return json_error(f"this subscription already has {limits.per_subscriber} waiting alarms: cancel one first",
+                          400)
+    if which == "client":
+        return json_error(f"this address already has {limits.per_client} waiting alarms: wait for some to be sent",
+                          429, [("Retry-After", "300")])
+    return json_error("the server is holding as many alarms as it can: the timer still rings on the phone", 503,
+                      [("Retry-After", "300")])
 
 
 @api.route("/api/timer/alarms/<alarm_id>", methods=["DELETE"])

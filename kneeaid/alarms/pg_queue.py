@@ -16,11 +16,12 @@ Why each alarm is sent once, by several servers, across crashes:
 
 import contextlib
 import threading
+import time
 
 from psycopg.types.json import Json
 
 from ..postgres import unavailable_as_storage_error
-from .queue import TooManyAlarms, new_alarm_id, subscriber_key
+from .queue import TOTAL_COUNTED_FOR_SECONDS, Limits, TooManyAlarms, client_key, new_alarm_id, subscriber_key
 
 WAIT_FOR_A_SEND_MS = 15_000  # a cancel waits for a send under way (sender.SEND_TIMEOUT_SECONDS is 10 s)
 
@@ -33,27 +34,45 @@ class PgAlarmQueue:
     def __init__(self, pool):
         self.pool = pool
         self._claims = threading.local()  # {alarm id: the connection whose transaction holds its lock}
+        self._total = (float("-inf"), 0)  # (when counted, how many): counted at most once a second
+        self._total_lock = threading.Lock()
 
     def _held(self):
         if not hasattr(self._claims, "held"):
             self._claims.held = {}
         return self._claims.held
 
-    def add(self, alarm, due, max_per_subscriber):
-        """Keep ``alarm`` to send at ``due`` (seconds since the epoch); returns
-        its id once committed. Raises TooManyAlarms, or StorageUnavailable."""
+    def add(self, alarm, due, max_per_subscriber, client="", limits=None):
+        """Keep ``alarm`` to send at ``due`` (seconds since the epoch) for a
+        client address; returns its id once committed. Raises TooManyAlarms, or StorageUnavailable."""
+        limits = limits or Limits(max_per_subscriber, float("inf"), float("inf"))
         subscriber = subscriber_key(alarm["subscription"]["endpoint"])
+        client = client_key(client)
         alarm_id = new_alarm_id()
         with unavailable_as_storage_error(), self.pool.connection() as connection, connection.transaction():
-            # The count per subscription and the new row go together.
-            connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (subscriber,))
-            [count] = connection.execute("SELECT count(*) FROM alarms WHERE subscriber = %s",
-                                         (subscriber,)).fetchone()
-            if count >= max_per_subscriber:
-                raise TooManyAlarms()
-            connection.execute("INSERT INTO alarms (id, subscriber, due, alarm) VALUES (%s, %s, %s, %s)",
-                               (alarm_id, subscriber, due, Json({**alarm, "id": alarm_id})))
+            # The counts (by the indexes) and the new row go together; locks taken in one order.
+            for key in sorted({f"s:{subscriber}", f"c:{client}"}):
+                connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+            for column, key, most, which in (("subscriber", subscriber, limits.per_subscriber, "subscriber"),
+                                             ("client", client, limits.per_client, "client")):
+                [count] = connection.execute(f"SELECT count(*) FROM alarms WHERE {column} = %s", (key,)).fetchone()
+                if count >= most:
+                    raise TooManyAlarms(which)
+            if self._counted_total(connection) >= limits.total:
+                raise TooManyAlarms("total")
+            connection.execute("INSERT INTO alarms (id, subscriber, client, due, alarm) VALUES (%s, %s, %s, %s, %s)",
+                               (alarm_id, subscriber, client, due, Json({**alarm, "id": alarm_id})))
+        with self._total_lock:
+            self._total = (self._total[0], self._total[1] + 1)
         return alarm_id
+
+    def _counted_total(self, connection):
+        """How many alarms wait on every server, counted at most once a second (plus this process's adds since)."""
+        with self._total_lock:
+            if time.monotonic() - self._total[0] > TOTAL_COUNTED_FOR_SECONDS:
+                [count] = connection.execute("SELECT count(*) FROM alarms").fetchone()
+                self._total = (time.monotonic(), count)
+            return self._total[1]
 
     def waiting(self):
         """[(due in seconds, alarm id)] of the waiting alarms, soonest first."""

@@ -1,19 +1,32 @@
-"""The alarms waiting to be pushed: one small JSON file each under
-``<data folder>/alarms``, named ``<due ms>-<subscription key>-<id>.json`` so a
-folder listing says what is due and whose it is without opening a file.
+"""The alarms waiting to be pushed, in files under ``<data folder>/alarms``:
+
+* ``<id>.json``: the alarm (its subscription, message, due time, and whose it is);
+* ``due/<due ms>-<id>``: an empty file for each, so a listing of ``due/`` says
+  what is due without opening a file (the sender's one listing);
+* ``subscribers/<subscription key>/<id>`` and ``clients/<address key>/<id>``:
+  empty files, an index per subscription and per client address, so adding one
+  counts a few names, not every waiting alarm, and a cancel goes straight to
+  ``<id>.json``.
 
 Why each alarm is sent once, by several processes on one data folder, across
 crashes:
 
-* A file is written whole (kneeaid/files.py) or not at all, and an alarm is
-  acknowledged (201) only once its file is on disk: ``kill -9`` loses nothing.
-* A sender must hold an ``flock`` on the alarm's file to send it, and removes
-  the file before letting go. Another process finds it locked (and skips it),
-  or finds it removed (and skips it): one send.
+* An alarm is acknowledged (201) only once ``<id>.json`` and its ``due/`` name
+  are on disk (each written whole, kneeaid/files.py): ``kill -9`` loses nothing.
+* A sender must hold an ``flock`` on ``<id>.json`` to send it, and removes the
+  file before letting go. Another process finds it locked (and skips it), or
+  removed (and skips it): one send.
 * Cancelling takes the same lock, so it waits for a send under way.
-* The one duplicate possible: a process killed after the push service took
-  the message and before the file was removed (milliseconds). The next sender
-  sends it again; the notification has a fixed tag, so the phone shows one.
+* The one duplicate possible: a process killed after the push service took the
+  message and before the file was removed (milliseconds). The next sender sends
+  it again; the notification has a fixed tag, so the phone shows one.
+* The index names are written without waiting for the disk, and removed after
+  the alarm: a crash can leave one naming an alarm that is gone. Such a name
+  is dropped where it is found (a count, a listing): never an alarm sent twice
+  or lost, at worst a limit counted one high until then.
+
+Limits (per subscription, per client address, in total) keep one client from
+filling the disk or slowing everyone's adds: beyond them, TooManyAlarms.
 """
 
 import contextlib
@@ -23,22 +36,44 @@ import json
 import os
 import re
 import secrets
+import threading
+import time
 from pathlib import Path
+from typing import NamedTuple
 
 from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
 
-MAX_ATTEMPTS_TO_CANCEL = 10  # each waits for one send; a send is put back at most a few times
 ALARM_ID = re.compile(r"[0-9a-f]{32}")
-FILE_NAME = re.compile(r"(?P<due>\d{15})-(?P<subscriber>[0-9a-f]{16})-(?P<id>[0-9a-f]{32})\.json")
+DUE_NAME = re.compile(r"(?P<due>\d{15})-(?P<id>[0-9a-f]{32})")
+# An alarm kept by KneeAid before the index (December 2026): one file, its due time and subscription in its name.
+EARLIER_NAME = re.compile(r"(?P<due>\d{15})-(?P<subscriber>[0-9a-f]{16})-(?P<id>[0-9a-f]{32})\.json")
+TOTAL_COUNTED_FOR_SECONDS = 1.0  # the total is counted at most this often per process (a whole listing)
+
+
+class Limits(NamedTuple):
+    """The most waiting alarms a subscription, a client address and everyone may have."""
+
+    per_subscriber: int
+    per_client: int
+    total: int
 
 
 class TooManyAlarms(Exception):
-    """The subscription already has as many waiting alarms as allowed."""
+    """An alarm beyond a limit: ``which`` is "subscriber", "client" or "total"."""
+
+    def __init__(self, which):
+        super().__init__(which)
+        self.which = which
 
 
 def subscriber_key(endpoint):
     """A short stable name for a push subscription (its endpoint is secret-ish and long)."""
     return hashlib.sha256(endpoint.encode()).hexdigest()[:16]
+
+
+def client_key(address):
+    """A short stable name for a client address (not kept as it is)."""
+    return hashlib.sha256(f"kneeaid-client:{address}".encode()).hexdigest()[:16]
 
 
 def new_alarm_id():
@@ -49,45 +84,108 @@ def is_alarm_id(value):
     return isinstance(value, str) and ALARM_ID.fullmatch(value) is not None
 
 
+def due_name(due, alarm_id):
+    return f"{round(due * 1000):015d}-{alarm_id}"
+
+
 class AlarmQueue:
     """Alarms kept under ``data_dir``; every method is safe between processes."""
 
     def __init__(self, data_dir):
         self.folder = Path(data_dir) / "alarms"
+        self._total = (float("-inf"), 0)  # (when counted, how many)
+        self._total_lock = threading.Lock()
+        self._adopt_earlier_alarms()
 
-    def _names(self):
-        try:
-            names = os.listdir(self.folder)
-        except FileNotFoundError:
-            return []
-        return sorted(name for name in names if FILE_NAME.fullmatch(name))
+    def _adopt_earlier_alarms(self):
+        """Alarms an earlier version kept (waiting across an upgrade) move into this layout, each
+        written whole before its old file goes: a crash midway moves it again, never loses it."""
+        earlier = [name for name in _listing(self.folder) if EARLIER_NAME.fullmatch(name)]
+        if not earlier:
+            return
+        (self.folder / "due").mkdir(exist_ok=True)
+        with self._adding_lock():
+            for name in earlier:
+                parts = EARLIER_NAME.fullmatch(name)
+                with contextlib.suppress(FileNotFoundError):  # sent by an earlier-version process just now
+                    alarm = json.loads((self.folder / name).read_text(encoding="utf-8"))
+                    client = client_key("")
+                    for folder in (f"subscribers/{parts['subscriber']}", f"clients/{client}"):
+                        (self.folder / folder).mkdir(parents=True, exist_ok=True)
+                    write_atomically(self._file(parts["id"]), json.dumps(
+                        {**alarm, "due": int(parts["due"]) / 1000, "subscriber": parts["subscriber"],
+                         "client": client}, ensure_ascii=False))
+                    self._touch(f"subscribers/{parts['subscriber']}/{parts['id']}")
+                    self._touch(f"clients/{client}/{parts['id']}")
+                    self._touch(f"due/{parts['due']}-{parts['id']}", durable=True)
+                    (self.folder / name).unlink()
+            sync_folder(self.folder)
 
-    def add(self, alarm, due, max_per_subscriber):
+    # Adding --------------------------------------------------------------
+
+    def add(self, alarm, due, max_per_subscriber, client="", limits=None):
         """Keep ``alarm`` (a JSON-able dict with its subscription) to send at
-        ``due`` (seconds since the epoch); returns its id once it is on disk.
-        Raises TooManyAlarms, or StorageUnavailable (nothing kept)."""
+        ``due`` (seconds since the epoch) for a client address; returns its id
+        once it is on disk. Raises TooManyAlarms, or StorageUnavailable (nothing kept)."""
+        limits = limits or Limits(max_per_subscriber, float("inf"), float("inf"))
         subscriber = subscriber_key(alarm["subscription"]["endpoint"])
+        client = client_key(client)
         alarm_id = new_alarm_id()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with self._whole_queue_lock():
-                waiting = [name for name in self._names() if FILE_NAME.fullmatch(name)["subscriber"] == subscriber]
-                if len(waiting) >= max_per_subscriber:
-                    raise TooManyAlarms()
-                self._write(alarm_id, subscriber, due, alarm)
+            for folder in (self.folder / "due", self.folder / "subscribers" / subscriber,
+                           self.folder / "clients" / client):
+                folder.mkdir(parents=True, exist_ok=True)
+            with self._adding_lock():
+                self._refuse_beyond(limits, subscriber, client)
+                write_atomically(self._file(alarm_id), json.dumps(
+                    {**alarm, "id": alarm_id, "due": due, "subscriber": subscriber, "client": client},
+                    ensure_ascii=False))
+                self._touch(f"subscribers/{subscriber}/{alarm_id}")
+                self._touch(f"clients/{client}/{alarm_id}")
+                self._touch(f"due/{due_name(due, alarm_id)}", durable=True)  # now it can be sent
         except OSError as error:
             if error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
+        with self._total_lock:
+            self._total = (self._total[0], self._total[1] + 1)
         return alarm_id
 
-    def _write(self, alarm_id, subscriber, due, alarm):
-        name = f"{round(due * 1000):015d}-{subscriber}-{alarm_id}.json"
-        write_atomically(self.folder / name, json.dumps({**alarm, "id": alarm_id}, ensure_ascii=False))
+    def _refuse_beyond(self, limits, subscriber, client):
+        if len(self._indexed(f"subscribers/{subscriber}")) >= limits.per_subscriber:
+            raise TooManyAlarms("subscriber")
+        if len(self._indexed(f"clients/{client}")) >= limits.per_client:
+            raise TooManyAlarms("client")
+        if self._counted_total() >= limits.total:
+            raise TooManyAlarms("total")
+
+    def _indexed(self, folder):
+        """The ids an index folder names whose alarm is still waiting (a name left by a crash is dropped)."""
+        ids = []
+        for alarm_id in _listing(self.folder / folder):
+            if self._file(alarm_id).exists():
+                ids.append(alarm_id)
+            else:
+                (self.folder / folder / alarm_id).unlink(missing_ok=True)
+        return ids
+
+    def _counted_total(self):
+        """How many alarms wait, listed at most once a TOTAL_COUNTED_FOR_SECONDS (plus this process's adds since)."""
+        with self._total_lock:
+            counted_at, count = self._total
+            if time.monotonic() - counted_at > TOTAL_COUNTED_FOR_SECONDS:
+                self._total = (time.monotonic(), len(_listing(self.folder / "due")))
+            return self._total[1]
+
+    def _touch(self, name, durable=False):
+        descriptor = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT, 0o644)
+        os.close(descriptor)
+        if durable:
+            sync_folder((self.folder / name).parent)
 
     @contextlib.contextmanager
-    def _whole_queue_lock(self):
-        # Only adding takes it: the count per subscription and the new file go together.
+    def _adding_lock(self):
+        # Only adding takes it: the counts and the new alarm go together.
         with (self.folder / ".lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
@@ -95,18 +193,27 @@ class AlarmQueue:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def _file(self, alarm_id):
+        return self.folder / f"{alarm_id}.json"
+
+    # Sending -------------------------------------------------------------
+
     def waiting(self):
-        """[(due in seconds, file name)] of every waiting alarm, soonest first."""
-        return [(int(FILE_NAME.fullmatch(name)["due"]) / 1000, name) for name in self._names()]
+        """[(due in seconds, name)] of every waiting alarm, soonest first."""
+        names = (DUE_NAME.fullmatch(name) for name in _listing(self.folder / "due"))
+        return sorted((int(name["due"]) / 1000, name.group(0)) for name in names if name)
 
     @contextlib.contextmanager
     def claimed(self, name):
-        """The alarm in ``name``, locked for this caller alone until the block
-        ends, or None: another process is sending it, or it is gone (sent or
-        cancelled). The caller removes it (``remove``) once it is dealt with."""
+        """The alarm ``name`` (of ``waiting``), locked for this caller alone
+        until the block ends, or None: another process is sending it, or it is
+        gone (sent or cancelled). The caller removes it (``remove``) or
+        postpones it (``postpone``) once it is dealt with."""
+        alarm_id = DUE_NAME.fullmatch(name)["id"]
         try:
-            file = (self.folder / name).open("r", encoding="utf-8")
+            file = self._file(alarm_id).open("r", encoding="utf-8")
         except FileNotFoundError:
+            self._forget_due(name)  # a name a crash left behind
             yield None
             return
         with file:
@@ -117,50 +224,73 @@ class AlarmQueue:
                 return
             try:
                 # Removed between open() and flock(): someone dealt with it already.
-                yield json.load(file) if os.fstat(file.fileno()).st_nlink > 0 else None
+                alarm = json.load(file) if os.fstat(file.fileno()).st_nlink > 0 else None
+                if alarm is not None and due_name(alarm["due"], alarm_id) != name:
+                    self._forget_due(name)  # an older due time, left by a crash while it was postponed
+                    alarm = None
+                yield alarm
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
     def remove(self, name):
         """Remove an alarm the caller has claimed."""
-        with contextlib.suppress(FileNotFoundError):
-            (self.folder / name).unlink()
-            sync_folder(self.folder)
+        self._remove(DUE_NAME.fullmatch(name)["id"])
 
     def postpone(self, name, alarm, due):
         """Send a claimed alarm later instead (a push service that failed for now)."""
-        subscriber = FILE_NAME.fullmatch(name)["subscriber"]
-        self._write(alarm["id"], subscriber, due, alarm)
-        self.remove(name)
+        alarm_id = DUE_NAME.fullmatch(name)["id"]
+        write_atomically(self._file(alarm_id), json.dumps({**alarm, "due": due}, ensure_ascii=False))
+        self._touch(f"due/{due_name(due, alarm_id)}", durable=True)
+        self._forget_due(name)
+
+    def _forget_due(self, name):
+        (self.folder / "due" / name).unlink(missing_ok=True)
+
+    # Cancelling ----------------------------------------------------------
 
     def cancel(self, alarm_id):
         """Remove a waiting alarm; a send under way finishes first. Removing
-        one already sent or cancelled is not an error. A send that failed for
-        now has put the alarm back under a new name by then: that goes too."""
-        for _ in range(MAX_ATTEMPTS_TO_CANCEL):
-            names = [name for name in self._names() if FILE_NAME.fullmatch(name)["id"] == alarm_id]
-            if not names:
-                return
-            for name in names:
-                self._remove_when_free(name)
+        one already sent or cancelled is not an error (a send that failed for
+        now has put it back by then, under the same file: that goes too)."""
+        self._remove_when_free(alarm_id)
 
     def forget_subscriber(self, endpoint):
         """Remove every waiting alarm of a subscription the push service says is gone."""
-        subscriber = subscriber_key(endpoint)
-        for name in self._names():
-            if FILE_NAME.fullmatch(name)["subscriber"] == subscriber:
-                self._remove_when_free(name)
+        for alarm_id in _listing(self.folder / "subscribers" / subscriber_key(endpoint)):
+            self._remove_when_free(alarm_id)
 
-    def _remove_when_free(self, name):
+    def _remove_when_free(self, alarm_id):
         try:
-            file = (self.folder / name).open("r")
+            file = self._file(alarm_id).open("r")
         except FileNotFoundError:
             return
         try:
             with file:
                 fcntl.flock(file, fcntl.LOCK_EX)
-                self.remove(name)
+                self._remove(alarm_id)
         except OSError as error:
             if error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
+
+    def _remove(self, alarm_id):
+        """The alarm, then its index names (the caller holds its lock)."""
+        try:
+            alarm = json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        self._file(alarm_id).unlink(missing_ok=True)
+        sync_folder(self.folder)
+        self._forget_due(due_name(alarm["due"], alarm_id))
+        (self.folder / "subscribers" / alarm["subscriber"] / alarm_id).unlink(missing_ok=True)
+        (self.folder / "clients" / alarm["client"] / alarm_id).unlink(missing_ok=True)
+        with self._total_lock:
+            self._total = (self._total[0], max(0, self._total[1] - 1))
+
+
+def _listing(folder):
+    """The names in a folder, temporary files left out; [] for a folder not made yet."""
+    try:
+        return [name for name in os.listdir(folder) if not name.startswith(".")]
+    except FileNotFoundError:
+        return []

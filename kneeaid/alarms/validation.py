@@ -48,6 +48,27 @@ DEFAULT_PUSH_SERVICES = (
 )
 
 
+# What an endpoint of each of those services looks like (path and query), so a subscription cannot
+# aim the server's signed posts at another page of the service. A service set in PUSH_SERVICES
+# that is not one of these is taken as it comes.
+ENDPOINT_SHAPES = {
+    "fcm.googleapis.com": re.compile(r"/(fcm/send|wp)/[^/?#]+"),
+    "updates.push.services.mozilla.com": re.compile(r"/wpush/v[0-9]+/[^/?#]+"),
+    "web.push.apple.com": re.compile(r"/[^/?#]+"),
+    "*.notify.windows.com": re.compile(r"/w/\?token=[^&#]+"),
+}
+
+
+def shape_fits(endpoint):
+    """Whether an allowed endpoint looks like its push service's endpoints (a service of our own: yes)."""
+    parts = parse_url(endpoint)
+    host = parts.host.lower()
+    for service, shape in ENDPOINT_SHAPES.items():
+        if host == service or (service.startswith("*.") and host.endswith(service[1:])):
+            return shape.fullmatch(parts.request_uri) is not None
+    return True
+
+
 class BadAlarm(ValueError):
     """The request is not an alarm this server will send; the message says why."""
 
@@ -130,6 +151,8 @@ def parse_subscription(subscription, services):
         raise BadAlarm(f"subscription.endpoint must be a URL of at most {MAX_ENDPOINT_LENGTH} characters")
     if not endpoint_allowed(endpoint, services):
         raise BadAlarm("subscription.endpoint is not on a push service this server sends to")
+    if not shape_fits(endpoint):
+        raise BadAlarm("subscription.endpoint is not an endpoint of its push service")
     keys = subscription.get("keys")
     if not isinstance(keys, dict):
         raise BadAlarm("subscription.keys must be an object with p256dh and auth")
