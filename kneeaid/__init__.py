@@ -28,6 +28,17 @@ def default_settings(app):
         "DATABASE_URL": None,
         "DATABASE_POOL_SIZE": 10,  # connections per app process; waitress's threads share them
         "DATABASE_UPGRADE_AT_START": True,  # False: the deploy runs `flask db upgrade`
+        # The timer's alarms pushed to a locked phone (see README, "The push alarm").
+        "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
+        "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
+        "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
+        **limit_settings(),
+    }
+
+
+def limit_settings():
+    """What one client, one diary or one process may ask of the server (README, "Limits")."""
+    return {
         "WRITES_PER_MINUTE": 60,  # per diary profile
         "NEW_PROFILES_PER_HOUR": 20,  # per client address
         "MAX_ENTRIES_PER_PROFILE": 10_000,  # edits and deletions of existing entries always work
@@ -40,10 +51,6 @@ def default_settings(app):
         # included; a 429 gets its own (kneeaid/http.py).
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        # The timer's alarms pushed to a locked phone (see README, "The push alarm").
-        "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
-        "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
-        "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
         "MAX_ALARMS_PER_SUBSCRIPTION": 10,
         "MAX_ALARMS_PER_ADDRESS": 500,  # a club's training night behind one address: 100 phones, 5 alarms each
         "MAX_ALARMS_WAITING": 100_000,  # on the whole server (files or PostgreSQL)

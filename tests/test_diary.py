@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -343,7 +344,9 @@ def test_the_form_adds_an_entry_without_javascript(client):
 
 
 @pytest.mark.parametrize("form", [{"pain": "11", "knee": "left"}, {"pain": "x", "knee": "left"},
-                                  {"pain": "3", "knee": "nose"}, {"pain": "3", "knee": "left", "note": "n" * 501}])
+                                  {"pain": "3", "knee": "nose"}, {"pain": "3", "knee": "left", "note": "n" * 501},
+                                  {"pain": "①", "knee": "left"}, {"pain": "٣", "knee": "left"},
+                                  {"pain": "³", "knee": "left"}, {"pain": "9" * 5000, "knee": "left"}])
 def test_a_bad_form_entry_gets_a_clear_page_and_is_not_stored(client, form):
     response = client.post("/en/diary/entries", data=form, headers=ORIGIN)
     assert response.status_code == 400
@@ -370,6 +373,7 @@ def test_the_form_keeps_the_time_the_person_entered_in_their_zone(client, zone, 
     ("en", "not a time", "The time could not be read."),
     ("ru", "2999-01-01T10:00", "Указано время в будущем, а в дневник записывают то, что уже произошло."),
     ("ru", "2026-13-40T25:00", "Не удалось распознать время."),
+    # Moscow has no daylight saving: a Berlin spring-forward hour is a test of its own below.
 ])
 def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_was_typed(client, lang, typed, says):
     client.set_cookie("tz", "Europe%2FMoscow")
@@ -382,6 +386,29 @@ def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_w
     assert 'name="knee" value="right" required checked' in page and ">stairs</textarea>" in page
     assert f'value="{typed}"' in page
     assert stored(client) == []
+
+
+@pytest.mark.parametrize("lang, typed, status", [
+    ("en", "2026-03-29T02:30", 400),  # Berlin: 02:00 became 03:00, so 02:30 never was
+    ("ru", "2026-03-29T02:00", 400),  # the first minute of the gap
+    ("en", "2026-03-29T01:59", 303),  # the last minute before it
+    ("en", "2026-03-29T03:00", 303),  # the first minute after it
+    ("en", "2026-10-25T02:30", 303),  # autumn: 02:30 was twice; the first of the two is kept
+])
+def test_a_local_time_the_clocks_skipped_is_refused_with_a_clear_message(client, lang, typed, status):
+    client.set_cookie("tz", "Europe%2FBerlin")
+    response = client.post(f"/{lang}/diary/entries", data={"pain": "4", "knee": "left", "at": typed},
+                           headers=ORIGIN)
+    assert response.status_code == status
+    if status == 400:
+        assert {"en": "This time did not exist where you are: the clocks moved forward an hour then.",
+                "ru": "Такого времени в вашем часовом поясе не было: в этот момент часы перевели на час вперёд."}[
+            lang] in response.get_data(as_text=True)
+        assert stored(client) == []
+    else:
+        [entry] = stored(client)
+        local = datetime.fromisoformat(entry["at"]).astimezone(ZoneInfo("Europe/Berlin"))
+        assert local.strftime("%Y-%m-%dT%H:%M") == typed and (typed < "2026-10" or local.utcoffset().seconds == 7200)
 
 
 def test_export_as_json_and_csv(client):
@@ -709,7 +736,34 @@ def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
     sync(client, [later_today])
     edit = {**later_today, "pain": 8, "updatedAt": datetime.now(UTC).isoformat()}
     assert sync(client, [edit]).get_json()["acknowledged"] == [edit["id"]]
-    assert stored(client) == [edit]
+    assert stored(client) == [{**edit, "at": canonical(edit["at"]), "updatedAt": canonical(edit["updatedAt"])}]
+
+
+def canonical(text):
+    """A time as the diary keeps it: UTC, RFC 3339, milliseconds when there are any."""
+    moment = datetime.fromisoformat(text).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{moment.microsecond // 1000:03d}Z"
+                                                   if moment.microsecond // 1000 else "Z")
+
+
+@pytest.mark.parametrize("sent, kept", [
+    ("2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z"),
+    ("2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00Z"),
+    ("2026-12-01T10:00:00.250Z", "2026-12-01T10:00:00.250Z"),
+    ("2026-12-01T10:00:00.250999+00:00", "2026-12-01T10:00:00.250Z"),
+    ("20261201T100000Z", "2026-12-01T10:00:00Z"),
+    ("2026-12-01 15:00:00+05", "2026-12-01T10:00:00Z"),
+    ("2026-12-01T13:00+03:00", "2026-12-01T10:00:00Z"),
+    ("2026-12-01T10:00:00-00:00", "2026-12-01T10:00:00Z"),
+])
+def test_a_time_sent_in_any_form_is_kept_in_one(client, sent, kept):
+    """Python reads many forms of a time; the diary keeps one (a FHIR dateTime among them)."""
+    entries = [pain(4, at=sent, updatedAt=sent), session(startedAt=sent, endedAt=sent),
+               check(["swelling"], "doctor", ["D3"], at=sent)]
+    assert sync(client, entries).get_json()["rejected"] == []
+    times = {key: entry[key] for entry in stored(client) for key in ("at", "updatedAt", "startedAt", "endedAt")
+             if key in entry}
+    assert set(times.values()) == {kept}, times
 
 
 @pytest.mark.parametrize("kind", [["pain"], {"pain": 1}, 5, None])
@@ -946,7 +1000,8 @@ def test_a_busy_month_is_shown_in_pages_of_at_most_200(client):
 
 
 @pytest.mark.parametrize("query", ["month=2026-13", "month=26-11", "month=2026-11&page=0", "page=x",
-                                   "month=2026-11&page=99999"])
+                                   "month=2026-11&page=99999", "page=%C2%B3", "page=" + "9" * 5000, "page=%D9%A3",
+                                   "month=0000-01", "month=1999-12", "month=%D9%A2%D9%A0%D9%A2%D9%A6-11", "page=01"])
 def test_a_diary_page_that_cannot_exist_is_a_clear_400(client, query):
     sync(client, [pain()])
     response = client.get(f"/en/diary/view?{query}")

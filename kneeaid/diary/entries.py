@@ -38,6 +38,7 @@ REASONS = {
     "time": _l("The time could not be read."),
     "future": _l("The time is in the future: the diary keeps what has happened."),
     "before-2000": _l("The time is before the year 2000."),
+    "no-such-time": _l("This time did not exist where you are: the clocks moved forward an hour then."),
     "pain": _l("The pain must be a whole number from 0 to 10."),
     "knee": _l("No knee was chosen."),
     "note": _l("The note is longer than 500 characters."),
@@ -50,6 +51,15 @@ REASONS = {
 
 class TooMuchInOneRequest(BadEntry):
     """More entries in one request than the server takes (413)."""
+
+
+def canonical_time(moment):
+    """The one form a stored time takes, whatever form was sent (20261201T100000Z,
+    2026-12-01 10:00:00+05, …): RFC 3339 in UTC, with milliseconds when there are
+    any, as JavaScript writes them (2026-12-01T05:00:00Z, 2026-12-01T05:00:00.250Z)."""
+    moment = moment.astimezone(UTC)
+    milliseconds = moment.microsecond // 1000
+    return f"{moment:%Y-%m-%dT%H:%M:%S}" + (f".{milliseconds:03d}Z" if milliseconds else "Z")
 
 
 def parse_time(value, where, now):
@@ -95,8 +105,15 @@ def validate_phase(value, where, phase):
     return value
 
 
+def normalise_time(entry, field, where, now):
+    """Check a time field and store it in its one form (canonical_time); returns the moment."""
+    moment = parse_time(entry[field], f"{where}.{field}", now)
+    entry[field] = canonical_time(moment)
+    return moment
+
+
 def validate_pain(entry, where, now):
-    parse_time(entry["at"], f"{where}.at", now)
+    normalise_time(entry, "at", where, now)
     whole_number(entry["pain"], f"{where}.pain", 0, 10, "pain")
     if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
         raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
@@ -104,12 +121,12 @@ def validate_pain(entry, where, now):
     if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
         raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
     if "updatedAt" in entry:
-        parse_time(entry["updatedAt"], f"{where}.updatedAt", now)
+        normalise_time(entry, "updatedAt", where, now)
 
 
 def validate_session(entry, where, now):
-    started = parse_time(entry["startedAt"], f"{where}.startedAt", now)
-    if parse_time(entry["endedAt"], f"{where}.endedAt", now) < started:
+    started = normalise_time(entry, "startedAt", where, now)
+    if normalise_time(entry, "endedAt", where, now) < started:
         raise BadEntry(f"{where}.endedAt: before startedAt", "session")
     if not isinstance(entry["outcome"], str) or entry["outcome"] not in OUTCOMES:
         raise BadEntry(f"{where}.outcome: must be one of {', '.join(OUTCOMES)}", "session")
@@ -130,7 +147,7 @@ def validate_check(entry, where, now):
     symptoms give now. A check made under an earlier version (one without
     rulesVersion is version 1) is kept as it was recorded, if its ids are
     ids of that version: an outbox that waited across an update loses nothing."""
-    parse_time(entry["at"], f"{where}.at", now)
+    normalise_time(entry, "at", where, now)
     version = entry.get("rulesVersion", 1)
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= triage.VERSION:
         raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}", "check")

@@ -4,6 +4,8 @@ without JavaScript (add, delete, delete all, join with a recovery code)."""
 
 import re
 import uuid
+
+import pytz
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +42,9 @@ from .report import DAYS_OFFERED, chart_of, months_of_period, period_days, repor
 bp = Blueprint("diary", __name__)
 
 KNEE_NAMES = {"left": _l("left knee"), "right": _l("right knee"), "both": _l("both knees")}
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+# ASCII digits only (a "³" or a "٣" is a digit to str.isdigit), years a diary can hold, pages a month can have.
+MONTH = re.compile(r"([2-9][0-9]{3})-(0[1-9]|1[0-2])")
+PAGE = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def knees_named(knees):
@@ -65,7 +69,7 @@ def requested_page():
     """(year, month) asked for with ?month=YYYY-MM (None: the newest), and the
     page of that month (1 = its newest entries)."""
     month, page = request.args.get("month"), request.args.get("page", "1")
-    if month is not None and not MONTH.fullmatch(month) or not page.isdigit() or not 1 <= int(page) <= 1000:
+    if month is not None and not MONTH.fullmatch(month) or not PAGE.fullmatch(page) or int(page) > 1000:
         abort(400, description=_l("This diary page does not exist: ask for a month as 2026-11."))
     return (tuple(map(int, month.split("-"))) if month else None), int(page)
 
@@ -213,7 +217,13 @@ def time_from_form(text, now):
         raise BadEntry("entry.at: not a time like 2026-12-02T21:30", "time") from None
     if moment.tzinfo is None:
         try:
-            moment = get_timezone().localize(moment)
+            # is_dst=None: a time the clocks skipped (spring forward) is refused, not moved an hour;
+            # one they passed twice (autumn) is the first of the two.
+            moment = get_timezone().localize(moment, is_dst=None)
+        except pytz.exceptions.NonExistentTimeError:
+            raise BadEntry("entry.at: the clocks skipped this time in this time zone", "no-such-time") from None
+        except pytz.exceptions.AmbiguousTimeError:
+            moment = get_timezone().localize(moment, is_dst=True)
         except OverflowError:  # year 1 or 9999: no zone reaches it
             raise BadEntry("entry.at: out of range", "before-2000" if moment.year < 2000 else "future") from None
     return moment.isoformat()
@@ -223,7 +233,8 @@ def entry_from_form(form, now):
     """The pain entry a form without JavaScript sends, not yet checked."""
     pain = form.get("pain", "")
     return {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": time_from_form(form.get("at", ""), now),
-            "pain": int(pain) if pain.isdigit() else pain, "knee": form.get("knee"),
+            "pain": int(pain) if pain.isascii() and pain.isdigit() and len(pain) <= 2 else pain,
+            "knee": form.get("knee"),
             "note": form.get("note", "").strip()}
 
 
