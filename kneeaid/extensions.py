@@ -17,12 +17,17 @@ htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address)
 
 
+# A Redis that does not answer costs a request at most a second: half to connect, half to answer.
+REDIS_CONNECT_SECONDS = REDIS_ANSWER_SECONDS = 0.5
+
+
 def init_limiter(app):
     """Bind the limiter. On Redis, a server that does not answer within a
-    second counts as down: the request goes on with the in-memory fallback
-    (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of waiting."""
+    second (connecting and answering together) counts as down: the request goes
+    on with the in-memory fallback (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of waiting."""
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": REDIS_CONNECT_SECONDS,
+                                                            "socket_timeout": REDIS_ANSWER_SECONDS})
     limiter.init_app(app)
 
 

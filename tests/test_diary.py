@@ -5,7 +5,9 @@ PostgreSQL)."""
 import html
 import json
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -856,6 +858,20 @@ def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not
     response = elsewhere.post("/api/diary/sync", json={"entries": [pain()]}, headers=ORIGIN,
                               environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert response.status_code == 200
+
+
+def test_new_diaries_asked_at_the_same_moment_stop_exactly_at_the_limit(make_app):
+    app = make_app(NEW_PROFILES_PER_HOUR=5)
+    barrier = threading.Barrier(20)
+
+    def at_once(client):
+        barrier.wait()
+        return sync(client, [pain()]).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(at_once, [app.test_client() for _ in range(20)]))
+    assert sorted(statuses) == [200] * 5 + [429] * 15
+    assert len(list(app.extensions["kneeaid.store"].profile_ids())) == 5
 
 
 def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path, make_app):

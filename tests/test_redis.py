@@ -4,10 +4,12 @@ keeps counting on its own, says so once in its log, and shares again once
 Redis is back."""
 
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -75,6 +77,20 @@ def test_two_processes_on_one_redis_share_the_new_diaries_limit(two_servers):
     assert new_diary(first)[0] == 429
 
 
+def test_new_diaries_asked_at_the_same_moment_from_two_processes_stop_exactly_at_the_limit(two_servers):
+    """Counted before the write and given back after one that made nothing: 12 requests at once
+    against a limit of 3 make 3 diaries, not 4 to 8 (as when the count came after the write)."""
+    barrier = threading.Barrier(12)
+
+    def at_once(url):
+        barrier.wait()
+        return new_diary(url)[0]
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(at_once, two_servers * 6))
+    assert sorted(statuses) == [200] * 3 + [429] * 9
+
+
 def test_two_processes_on_one_redis_share_the_alarm_requests_limit(two_servers):
     first, second = two_servers
     assert [bad_alarm(url)[0] for url in (first, second, first, second)] == [400] * 4
@@ -110,3 +126,28 @@ def test_with_redis_down_each_process_counts_alone_says_so_once_and_shares_again
     output = (tmp_path / "down.log").read_text()
     assert output.count(FALLING_BACK) == 1, output
     assert "Rate limit storage recovered" in output
+
+
+def test_a_hung_redis_costs_a_request_at_most_the_documented_second(tmp_path):
+    """A Redis that takes the connection and says nothing is given up within a second, the
+    request answered with the in-memory count (README, "Limits")."""
+    import socket
+
+    from kneeaid import create_app
+    from kneeaid.extensions import REDIS_ANSWER_SECONDS, REDIS_CONNECT_SECONDS
+
+    assert REDIS_CONNECT_SECONDS + REDIS_ANSWER_SECONDS <= 1
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    try:
+        app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
+                          "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}"})
+        started = time.monotonic()
+        answer = app.test_client().post("/api/timer/alarms", json={"at": "soon"},
+                                        headers={"Sec-Fetch-Site": "same-origin"})
+        waited = time.monotonic() - started
+    finally:
+        silent.close()
+    assert answer.status_code == 400, "served, never a 500"
+    assert waited < 1.0, f"waited {waited:.2f} s for a Redis that does not answer"

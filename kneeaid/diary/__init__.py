@@ -16,7 +16,7 @@ from .api import api
 from .export import export
 from .move import diary as diary_commands
 from .pages import bp
-from .profiles import storage_unavailable
+from .profiles import give_back_unused_reservation, storage_unavailable
 
 __all__ = ["bp", "init_app"]
 
@@ -27,6 +27,7 @@ def init_app(app):
     app.register_error_handler(StorageUnavailable, lambda error: error_page(storage_unavailable()))
     # The PDFs this process renders at once (kneeaid/pdf.py); the others wait outside, with a 503.
     app.extensions["kneeaid.pdf_slots"] = threading.BoundedSemaphore(app.config["PDFS_AT_ONCE"])
+    app.after_request(give_back_unused_reservation)
     app.register_blueprint(api)
     app.register_blueprint(export)
     app.cli.add_command(diary_commands)  # flask diary export-to

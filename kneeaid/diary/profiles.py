@@ -3,6 +3,7 @@ anonymous profile, a random 128-bit id kept in an HttpOnly cookie, which is
 also the recovery code. Writes come only from KneeAid's own pages (CSRF), and
 the limits on writing live here."""
 
+import logging
 from datetime import UTC, datetime
 
 from flask import abort, current_app, request
@@ -11,6 +12,8 @@ from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 from ..extensions import limiter
 from ..texts import lazy_gettext as _l
 from .store import ProfileGone, StorageUnavailable, TooManyWrites
+
+log = logging.getLogger(__name__)
 
 PROFILE_COOKIE = "kneeaid_profile"
 FIVE_YEARS = 5 * 365 * 24 * 60 * 60
@@ -100,8 +103,24 @@ def has_a_diary_or_storage_is_down():
 
 # A write without a diary makes one: at most NEW_PROFILES_PER_HOUR of those per
 # client address, so one client cannot fill the disk with empty diaries.
-# Writes to an existing diary are not counted (they have their own limit).
+# Writes to an existing diary are not counted (they have their own limit). The
+# count is taken before the write (so requests at the same moment cannot all
+# pass), and given back after one that made no diary (give_back_unused_reservation).
+NEW_PROFILES_SCOPE = "new-profiles"
 limit_new_profiles = limiter.shared_limit(
-    new_profiles_per_hour, scope="new-profiles", deduct_when=made_a_profile,
-    exempt_when=has_a_diary_or_storage_is_down,
+    new_profiles_per_hour, scope=NEW_PROFILES_SCOPE, exempt_when=has_a_diary_or_storage_is_down,
     error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."))
+
+
+def give_back_unused_reservation(response):
+    """After a write without a diary that made none (refused, or nothing valid in it), the new
+    diary it counted is given back: only diaries made count."""
+    if made_a_profile(response):
+        return response
+    for limit in limiter.current_limits:
+        if NEW_PROFILES_SCOPE in limit.request_args and not limit.breached:
+            try:
+                limit.limiter.hit(limit.limit, *limit.request_args, cost=-1)
+            except Exception:  # the limits' storage (Redis) failing: the count stays one high for the hour
+                log.warning("A new diary's reservation could not be given back", exc_info=True)
+    return response
