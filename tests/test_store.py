@@ -22,7 +22,7 @@ import pytest
 
 from kneeaid import PROJECT_ROOT
 from kneeaid.diary.merge import edit_time
-from kneeaid.diary.store import DiaryStore, ProfileGone, TooManyWrites
+from kneeaid.diary.store import DiaryStore, ProfileGone, TooManyWrites, read_table
 from scripts import app_process
 
 
@@ -267,6 +267,8 @@ def test_a_writer_killed_after_each_step_of_a_write_in_turn_loses_nothing_acknow
         assert kept.get(MOVED["id"]) in (MOVED, EDIT), f"killed after {steps[step - 1]}: an acknowledged entry lost"
         store.save(profile, CHANGE["entries"], CHANGE["deleted"], 0)  # the phone sends it again
         assert sorted(store.entries(profile), key=lambda e: e["at"]) == [EDIT, STEADY, NEW], f"step {step}"
+        [count] = read_table(store._paths(profile)[0] / "profile.json", "count")
+        assert count == {"entries": 3, "pending": False}, f"killed after {steps[step - 1]}: the cap's count is off"
         assert store.months(profile) == ["2026-10", "2026-11", "2026-12"], f"step {step}"
         assert GONE["id"] in store.tombstones(profile), f"step {step}"
         monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", small_before)
@@ -315,8 +317,9 @@ def test_a_write_is_fsynced_file_and_folder_before_it_is_acknowledged(tmp_path, 
     synced.clear()
     monkeypatch.setattr("kneeaid.diary.store.SMALL_DIARY", 0)
     store.save(store.new_profile_id(), [pain_entry()], [], time.time(), new=True)
-    # Each file the write touches (its id shard, its month, the profile), then its folder.
-    assert synced == ["file", "folder"] * 3
+    # Each file the write touches (the profile marking its count as changing, its id shard, its month,
+    # the profile with the new count), then its folder.
+    assert synced == ["file", "folder"] * 4
 
 
 def test_the_write_limit_counts_the_last_sixty_seconds(store):

@@ -4,11 +4,10 @@ without JavaScript (add, delete, delete all, join with a recovery code)."""
 
 import re
 import uuid
-
-import pytz
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytz
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_timezone
 from werkzeug.exceptions import ServiceUnavailable

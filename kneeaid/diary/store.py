@@ -314,7 +314,7 @@ class DiaryStore:
             writes = [row["at"] for row in read_table(folder / PROFILE_FILE, "writes")]
             if writes_per_minute is not None:
                 writes = count_write(writes, now, writes_per_minute)  # limits.py: the rule, for every backend
-            count = next(iter(read_table(folder / PROFILE_FILE, "count")), {"entries": 0})["entries"]
+            count = self._entry_count(folder)
             named = named_ids(entries, deleted_ids)
             shards = read_shards(folder, named)
             where = {entry_id: shards[shard_of(entry_id)].get(entry_id, set()) for entry_id in named}
@@ -326,9 +326,12 @@ class DiaryStore:
             stored, removed, full = merge(known, {i for i, listed in where.items() if listed is DELETED},
                                           entries, deleted_ids, None if max_entries is None else max_entries - count)
             folder.mkdir(exist_ok=True)
+            added = entries_added(known, stored, removed)
+            if set(stored) - set(known) or set(removed) & set(known):
+                # Entries come or go: until profile.json has the new count, it says it may be off.
+                self._write_profile(folder, writes, count, pending=True)
             self._change(folder, shards, months, stored, removed)
-            count += entries_added(known, stored, removed)
-            self._write_profile(folder, writes, count)
+            self._write_profile(folder, writes, count + added)
         return acknowledged(entries, deleted_ids, full), full
 
     def _is_small(self, profile_id, folder):
@@ -405,8 +408,23 @@ class DiaryStore:
                                                                  for entry_id, listed in ids.items()))
 
     @staticmethod
-    def _write_profile(folder, writes, count):
-        write_tables(folder / PROFILE_FILE, {"writes": ({"at": at} for at in writes), "count": [{"entries": count}]})
+    def _write_profile(folder, writes, count, pending=False):
+        """The recent writes and the number of entries (for the cap); ``pending``: a change
+        that alters the number is under way, and a crash before its end leaves the number
+        unknown (the next write counts again)."""
+        write_tables(folder / PROFILE_FILE, {"writes": ({"at": at} for at in writes),
+                                             "count": [{"entries": count, "pending": pending}]})
+
+    @staticmethod
+    def _entry_count(folder):
+        """The number of entries (for the cap): as profile.json says, or, after a change a
+        crash interrupted, counted again from the months (each entry once, wherever a crash
+        left a copy): rare, and once."""
+        row = next(iter(read_table(folder / PROFILE_FILE, "count")), {"entries": 0})
+        if not row.get("pending"):
+            return row["entries"]
+        return len({entry["id"] for month in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")
+                    for entry in read_table(month, "entries")})
 
     def _move_to_months(self, profile_id, folder):
         """Move a diary kept in one file to a file per month, under the caller's
