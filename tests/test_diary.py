@@ -572,6 +572,22 @@ def test_the_two_day_rule_is_worked_out_knee_by_knee(entries, knees):
             assert knees_in_pain_for_more_than_two_days(newest_first[:n]) == knees, n
 
 
+@pytest.mark.parametrize("kind", [session, check])
+def test_a_diary_without_pain_scores_reads_a_few_months_for_its_warning(app, client, monkeypatch, kind):
+    """No score to find: the view stops once it is 14 days back, not at the diary's first month."""
+    store = app.extensions["kneeaid.store"]
+    at = [f"{2023 + n // 12}-{n % 12 + 1:02d}-15T10:00:00Z" for n in range(40)]
+    entries = ([session(startedAt=moment, endedAt=moment) for moment in at] if kind is session
+               else [check(at=moment) for moment in at])
+    sync(client, entries)
+    asked = []
+    real_entries_in = store.entries_in
+    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
+                        or real_entries_in(profile, months))
+    assert 'id="see-doctor"' not in view(client)
+    assert sum(map(len, asked)) <= 8, asked
+
+
 def test_a_one_knee_diary_reads_a_few_months_for_its_warning(app, client, monkeypatch):
     """The other knee was never scored: the diary stops reading once it reaches 14 days back."""
     store = app.extensions["kneeaid.store"]

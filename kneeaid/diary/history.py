@@ -81,7 +81,7 @@ def newest_month(entries, zone):
 # The 2-day rule (D1) by the diary, per knee: one knee's 0 never ends the other's
 # run of pain. A score for "both" counts for each knee.
 KNEES_OF = {"left": ("left", "both"), "right": ("right", "both")}
-# A knee not scored in the 14 days before the diary's newest score is not in the
+# A knee not scored in the 14 days before the diary's newest entry is not in the
 # current episode (the follow-up's "last score" reaches back as far: triage.md).
 CURRENT = timedelta(days=14)
 
@@ -104,11 +104,12 @@ def episode_is_known(entries):
     """Whether these newest entries of a diary (every entry since some moment)
     are enough for knees_in_pain_for_more_than_two_days: for each knee, its
     run is settled, or it has no score and the entries reach back more than
-    CURRENT before the newest score (an older one would not be current)."""
-    points = pain_points(entries)
-    if not points:
+    CURRENT before the newest entry (an older one would not be current). A
+    diary of checks and sessions alone is known 14 days back, not read to its start."""
+    if not entries:
         return False
-    newest, oldest_read = points[-1][0], min(map(moment_of, entries))
+    moments = [moment_of(entry) for entry in entries]
+    newest, oldest_read = max(moments), min(moments)
     for knee in KNEES_OF:
         own = pain_points(entries, knee)
         if own and newest - own[-1][0] <= CURRENT and not run_is_known(own):
@@ -122,11 +123,11 @@ def knees_in_pain_for_more_than_two_days(entries):
     """D1 by the diary, knee by knee, for the current episode only: the knees
     ("left", "right") whose latest score is above 0 and whose run of painful
     scores (no pain-free one in between) began more than 2 days before it. A
-    knee whose latest score is more than CURRENT older than the diary's newest is left out."""
-    points = pain_points(entries)
-    if not points:
+    knee whose latest score is more than CURRENT older than the newest of these
+    entries is left out."""
+    if not entries:
         return ()
-    newest = points[-1][0]
+    newest = max(map(moment_of, entries))
     return tuple(knee for knee in KNEES_OF
                  if (own := pain_points(entries, knee)) and newest - own[-1][0] <= CURRENT
                  and pain_for_more_than_two_days(own))
