@@ -6,6 +6,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -109,3 +110,44 @@ def test_a_busy_port_gives_one_clear_line(serve):
     assert "Traceback" not in second.stderr + second.stdout
     assert "serving" not in second.stdout
     assert f"KneeAid cannot listen on 127.0.0.1:{port}" in second.stderr
+
+
+def test_a_pdf_whose_client_hangs_up_stops_being_made(tmp_path):
+    """waitress reads ahead on the connection (channel_request_lookahead), so the PDF's view learns
+    that its client has gone and ends the child process that makes it, instead of rendering for no one."""
+    from datetime import UTC, datetime, timedelta
+
+    from kneeaid import create_app
+    from tests.test_diary import pain
+    from tests.test_summary import LONG_NOTE
+
+    data = tmp_path / "data"
+    app = create_app({"TESTING": True, "DATA_DIR": str(data)})
+    client = app.test_client()
+    now = datetime.now(UTC)
+    client.post("/api/diary/sync", json={"entries": [pain(1, at=now.isoformat())]}, headers={"Origin": "http://localhost"})
+    profile = client.get_cookie("kneeaid_profile").value
+    entries = [pain(n % 11, at=(now - timedelta(minutes=50 * n + 1)).isoformat(), note=LONG_NOTE) for n in range(3000)]
+    app.extensions["kneeaid.store"].save(profile, entries, [], now.timestamp())
+    log = open(tmp_path / "server.log", "w")
+    process, url = app_process.start(data, output=log)
+    try:
+        port = int(url.rsplit(":", 1)[1])
+        hung_up = socket.create_connection(("127.0.0.1", port))
+        hung_up.sendall(f"GET /en/diary/summary.pdf?days=365 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        f"Cookie: kneeaid_profile={profile}\r\n\r\n".encode())
+        time.sleep(0.5)  # the PDF is under way
+        hung_up.close()  # gone before it is ready
+        said = ""
+        for _ in range(100):
+            said = (tmp_path / "server.log").read_text()
+            if "the client went away" in said:
+                break
+            time.sleep(0.1)
+        assert "No PDF for /en/diary/summary.pdf: the client went away" in said, said
+        status, _, body = request(port, "GET", "/en/diary/summary.pdf?days=7",
+                                  headers={"Cookie": f"kneeaid_profile={profile}"})
+        assert status == 200 and body.startswith(b"%PDF-"), "the slot it held is free again"
+    finally:
+        app_process.stop(process)
+        log.close()
