@@ -327,8 +327,8 @@ def test_russian_keeps_numbers_with_their_units_and_dashes_with_the_word_before(
 REVIEW_3 = json.loads((Path(__file__).parent / "russian_review_3.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("msgid", sorted(REVIEW_3))
-def test_the_russian_editors_fixes_stay(msgid):
-    message = _catalog("ru")[msgid]
-    expected = REVIEW_3[msgid]
-    assert message.string == (tuple(expected) if isinstance(expected, list) else expected)
+def test_the_russian_editors_fixes_stay():
+    catalog = _catalog("ru")
+    changed = {msgid: catalog[msgid].string for msgid, expected in REVIEW_3.items()
+               if catalog[msgid].string != (tuple(expected) if isinstance(expected, list) else expected)}
+    assert changed == {}
