@@ -13,4 +13,4 @@ install_poppler
 # Three workers (pytest-xdist) on the 2-core CI machine: the tests wait more than they compute
 # (servers starting, browsers, kills), so a third overlaps the waits (clean clone: pytest 267 s
 # against 295 s with two). An idle worker takes tests from a busy one (worksteal); -n 0 runs in one process.
-exec .venv/bin/python -m pytest -n 4 --dist worksteal "$@"
+exec .venv/bin/python -m pytest -n 3 --dist worksteal "$@"
