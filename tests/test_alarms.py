@@ -467,7 +467,7 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
         "kind": "cold-over", "at": off_at.isoformat(), "url": "/en/timer"}
     in_russian = russian.decrypt(by_path[russian.path]["body"])
     skin_moscow = skin_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
-    assert in_russian["title"] == "Посмотрите на кожу под пакетом со льдом"
+    assert in_russian["title"] == "Посмотрите на кожу под пакетом со\xa0льдом"
     assert in_russian["body"].startswith(f"{skin_moscow}: если кожа")
     assert (in_russian["kind"], in_russian["url"]) == ("skin-check", "/ru/timer")
     assert alarms_once_sent(push_app) == []  # each sent once, then gone

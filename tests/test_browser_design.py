@@ -233,3 +233,51 @@ def test_where_the_browser_can_install_its_own_prompt_is_used(browser, live_serv
         assert not invite.is_visible()
     finally:
         context.close()
+
+
+# A person in pain on a small phone with large text (issue 41) --------------------------------------
+
+def lines_of(locator):
+    """How many lines of text an element takes (its height over its line height)."""
+    return locator.evaluate("""(element) => Math.round(element.getBoundingClientRect().height
+        / parseFloat(getComputedStyle(element).lineHeight))""")
+
+
+def above_the_tab_bar(page, locator):
+    """Whether an element is wholly on the first screen, above the fixed tab bar."""
+    box = locator.bounding_box()
+    tabs = page.locator(".tabbar").bounding_box()
+    return box["y"] >= 0 and box["y"] + box["height"] <= tabs["y"]
+
+
+@pytest.mark.parametrize("lang, number", [("en", "112"), ("ru", "103")])
+def test_at_200_percent_text_the_call_button_is_on_the_first_screen_in_two_lines_at_most(
+        browser, live_server, lang, number):
+    context, page = open_page(browser, f"{live_server.url}/{lang}/check/result?s=deformity", SMALL, large_text=True)
+    try:
+        page.wait_for_timeout(100)
+        call = page.locator(".care-card[data-tier-block='emergency'] a.call-button")
+        assert call.get_attribute("href") == f"tel:{number}"
+        assert above_the_tab_bar(page, call), call.bounding_box()
+        assert lines_of(call.locator("strong")) <= 2, "the number to call, not a letter a line"
+        assert number in call.locator("strong").inner_text().split()[-1], "the number on one line"
+        assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
+        header = page.locator(".topbar")
+        brand, switch = page.locator(".brand").bounding_box(), page.locator(".lang-switch").bounding_box()
+        assert abs(brand["y"] + brand["height"] / 2 - (switch["y"] + switch["height"] / 2)) < 8, "one row"
+        assert header.bounding_box()["height"] < 80
+        assert page.locator(".lang-switch").get_attribute("hreflang") == ("ru" if lang == "en" else "en")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_at_200_percent_text_the_first_action_of_home_is_above_the_tab_bar(browser, live_server, lang):
+    context, page = open_page(browser, f"{live_server.url}/{lang}/", SMALL, large_text=True)
+    try:
+        page.wait_for_timeout(100)
+        first = page.locator(".first-action a")
+        assert first.get_attribute("href") == f"/{lang}/timer"
+        assert above_the_tab_bar(page, first), first.bounding_box()
+    finally:
+        context.close()

@@ -183,8 +183,8 @@ def expected_notification(kind, due):
         return "kneeaid-follow-up", {"title": "Как ваше колено?", "body": "Нажмите, чтобы оценить боль.",
                                      "url": "/ru/", "requireInteraction": False}
     clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
-    return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со льдом",
-                             "body": f"{clock}: время вышло\xa0— снимите пакет со льдом. Затем поднимите ногу.",
+    return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со\xa0льдом",
+                             "body": f"{clock}: время вышло\xa0— снимите пакет со\xa0льдом. Затем поднимите ногу.",
                              "url": "/ru/timer", "requireInteraction": True}
 
 

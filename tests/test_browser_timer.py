@@ -140,10 +140,10 @@ def test_switching_to_russian_offline_keeps_the_time(context, own_live_server, o
 @pytest.mark.parametrize("lang, away, message", [
     ("en", "20:00", "The ice pack should have come off 5 minutes ago: take it off now."),
     ("en", "16:00", "The ice pack should have come off 1 minute ago: take it off now."),
-    ("ru", "16:00", "Пакет со льдом нужно было снять 1\xa0минуту назад. Снимите его сейчас."),
-    ("ru", "17:00", "Пакет со льдом нужно было снять 2\xa0минуты назад. Снимите его сейчас."),
-    ("ru", "20:00", "Пакет со льдом нужно было снять 5\xa0минут назад. Снимите его сейчас."),
-    ("ru", "36:00", "Пакет со льдом нужно было снять 21\xa0минуту назад. Снимите его сейчас."),
+    ("ru", "16:00", "Пакет со\xa0льдом нужно было снять 1\xa0минуту назад. Снимите его сейчас."),
+    ("ru", "17:00", "Пакет со\xa0льдом нужно было снять 2\xa0минуты назад. Снимите его сейчас."),
+    ("ru", "20:00", "Пакет со\xa0льдом нужно было снять 5\xa0минут назад. Снимите его сейчас."),
+    ("ru", "36:00", "Пакет со\xa0льдом нужно было снять 21\xa0минуту назад. Снимите его сейчас."),
 ])
 def test_reopening_after_the_end_says_how_long_ago(context, live_server, lang, away, message):
     page = open_timer(context.new_page(), live_server.url, lang)
@@ -196,7 +196,7 @@ def test_a_tampered_address_cannot_preset_a_longer_cold(context, live_server):
     page.clock.pause_at(PAUSED)
     page.goto(f"{live_server.url}/ru/timer?cold=45")
     assert page.get_by_role("radio", name="15\xa0минут").is_checked()
-    assert "45\xa0минут со льдом" in page.locator("#timer-notice").inner_text()
+    assert "45\xa0минут со\xa0льдом" in page.locator("#timer-notice").inner_text()
     start(page, START_COOLING_RU)
     assert shown(page) == "15:00"
 
@@ -391,9 +391,9 @@ def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
     announcer = page.locator("#timer-announcer")
     assert announcer.get_attribute("aria-live") == "polite"
     start(page, START_COOLING_RU)
-    assert announcer.inner_text() == "Пакет со льдом приложен: таймер на 15\xa0минут."
+    assert announcer.inner_text() == "Пакет со\xa0льдом приложен: таймер на 15\xa0минут."
     forward(page, "00:30")
-    assert announcer.inner_text() == "Пакет со льдом приложен: таймер на 15\xa0минут.", "not every second"
+    assert announcer.inner_text() == "Пакет со\xa0льдом приложен: таймер на 15\xa0минут.", "not every second"
     forward(page, "00:31")
     assert announcer.inner_text() == "Осталось 14\xa0минут"
     forward(page, "04:00")
@@ -401,7 +401,7 @@ def test_announcements_at_phase_changes_and_once_a_minute(context, live_server):
     forward(page, "06:00")
     assert announcer.inner_text() == "Осталось 4\xa0минуты"
     forward(page, "04:00")
-    assert announcer.inner_text() == "Время вышло\xa0— снимите пакет со льдом сейчас же."
+    assert announcer.inner_text() == "Время вышло\xa0— снимите пакет со\xa0льдом сейчас же."
 
 
 def test_without_wake_lock_the_timer_works_and_says_the_screen_may_lock(context, live_server):

@@ -487,7 +487,7 @@ def test_the_view_lists_every_kind_in_both_languages(client):
     assert "Book a doctor in the next few days" in english
     russian = view(client, "ru")
     assert "Боль 6 из 10</strong>, левое колено" in russian
-    assert "пакет со льдом\xa0— 15\xa0минут" in russian
+    assert "пакет со\xa0льдом\xa0— 15\xa0минут" in russian
 
 
 def test_the_chart_is_drawn_on_the_server(client):
