@@ -81,10 +81,10 @@ def test_live_preview_follows_the_ticks(page, live_server, preview):
     assert preview.get_by_role("heading").inner_text() == "Tick what applies"
     page.get_by_label("The knee is a little swollen").check()
     wait_for_preview(page, "doctor")
-    assert preview.get_by_role("heading").inner_text() == "Book a doctor in the next few days"
+    assert preview.get_by_role("heading").inner_text() == "So far: Book a doctor in the next few days"
     page.get_by_label("The foot or shin below the knee is cold, pale or bluish").check()
     wait_for_preview(page, "emergency")
-    assert preview.get_by_role("heading").inner_text() == "Call an ambulance now"
+    assert preview.get_by_role("heading").inner_text() == "So far: Call an ambulance now"
 
 
 def test_the_empty_check_shows_no_tier_until_none_of_these(page, live_server, preview):
@@ -96,7 +96,7 @@ def test_the_empty_check_shows_no_tier_until_none_of_these(page, live_server, pr
         assert not page.get_by_text(headline).is_visible()
     page.get_by_label("None of these").check()
     wait_for_preview(page, "selfcare")
-    assert preview.get_by_role("heading").inner_text() == "First aid at home is enough for now"
+    assert preview.get_by_role("heading").inner_text() == "So far: First aid at home is enough for now"
     page.get_by_label("None of these").uncheck()
     wait_for_preview(page, "unanswered")
 
@@ -183,7 +183,8 @@ def test_the_check_works_offline_with_the_same_answers(
     page.goto(f"{own_live_server.url}/{lang}/check")
     tick_values(page, values)
     wait_for_preview(page, tier)
-    assert page.locator("#check-preview").get_by_role("heading").inner_text() == headline
+    assert page.locator("#check-preview").get_by_role("heading").inner_text() == \
+        {"en": "So far: ", "ru": "Пока по отмеченному: "}[lang] + headline
     page.locator('button[type="submit"]').click()
     page.wait_for_url(re.compile(r".*/check/result\?s=.*"))
     page.wait_for_function(f"() => document.getElementById('result').dataset.tier === '{tier}'")
@@ -354,3 +355,36 @@ def test_the_preview_holds_each_rules_first_aid_and_reason_as_the_result_page_do
 def test_first_aid_follows_the_rules_offline(context, own_live_server, go_offline):
     page = go_offline(own_live_server, "/en/")
     check_first_aid(page, own_live_server.url)
+
+
+# The live bar is provisional until the whole list is read (issue 41) ---------------------------
+
+LIVE = {  # tier: (a tick that gives it, its headline in each language)
+    "emergency": ("deformity", "Call an ambulance now", "Срочно вызовите скорую"),
+    "urgent": ("locked", "See a doctor today", "К врачу сегодня"),
+    "doctor": ("swelling", "Book a doctor in the next few days", "Запишитесь к врачу в ближайшие дни"),
+    "selfcare": ("first_time_load", "First aid at home is enough for now", "Пока достаточно первой помощи дома"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_live_bar_says_so_far_in_its_tiers_colour_and_the_result_page_does_not(page, live_server, lang):
+    so_far = {"en": "So far: ", "ru": "Пока по отмеченному: "}[lang]
+    bar = page.locator(".check-bar")
+    stripes = {}
+    for tier, (symptom, english, russian) in LIVE.items():
+        page.goto(f"{live_server.url}/{lang}/check")
+        assert bar.get_attribute("data-live-tier") == "unanswered"
+        assert page.locator("#check-preview").get_by_role("heading").inner_text() == \
+            {"en": "Tick what applies", "ru": "Отметьте, что подходит"}[lang], "no 'so far' before a tick"
+        tick_values(page, [symptom])
+        page.wait_for_function("(tier) => document.querySelector('.check-bar').dataset.liveTier === tier", arg=tier)
+        card = page.locator(f"#check-preview [data-tier-block='{tier}']")
+        assert card.get_by_role("heading").inner_text() == so_far + (english if lang == "en" else russian)
+        stripes[tier] = card.evaluate("(element) => getComputedStyle(element).borderLeftColor")
+        assert card.locator(".care-head svg.icon").is_visible(), "its icon, as the care card has it"
+        page.locator('button[type="submit"]').click()
+        page.wait_for_url(re.compile(r".*/check/result\?s=.*"))
+        final = page.locator(f"#result [data-tier-block='{tier}']").get_by_role("heading", level=2).inner_text()
+        assert final == (english if lang == "en" else russian), "the result page's answer is the final one"
+    assert len(set(stripes.values())) == 4, stripes

@@ -63,8 +63,13 @@
       form.querySelectorAll('input[name="s"]').forEach((box) => { box.checked = asked.includes(box.value); });
       keepAnswersAcrossLanguages();
     }
-    const preview = () => window.KneeAidTriage.show(document.querySelector("#check-preview #result"),
-      window.KneeAidTriage.evaluate(triage, ticked()));
+    const preview = () => {
+      window.KneeAidTriage.show(document.querySelector("#check-preview #result"),
+        window.KneeAidTriage.evaluate(triage, ticked()));
+      markLiveTier();
+    };
+    // The server's answer (htmx) replaced the preview: the bar says its tier.
+    document.getElementById("check-preview").addEventListener("htmx:afterSettle", markLiveTier);
     // The answer (and the call button for a danger sign) shows at once; the
     // server's fragment, the same answer, replaces it when it arrives.
     form.addEventListener("change", preview);
@@ -104,6 +109,11 @@
     } else {
       choice.hidden = true;
     }
+  }
+
+  // The live bar carries the tier it shows (data-live-tier): its colour, and a hook for tests.
+  function markLiveTier() {
+    document.querySelector(".check-bar").dataset.liveTier = document.querySelector("#check-preview #result").dataset.tier;
   }
 
   // The sticky bar takes at most a quarter of the screen: with large text or
