@@ -270,7 +270,7 @@ def test_without_javascript_the_form_keeps_the_time_typed_in_the_persons_zone(br
     [entry] = live_server.app.extensions["kneeaid.store"].entries(profile_of(context))
     assert datetime.fromisoformat(entry["at"]) == datetime(
         yesterday.year, yesterday.month, yesterday.day, 18, 30, tzinfo=UTC)
-    assert page.locator(".entries li time").inner_text() == "9:30\u202fPM"
+    assert page.locator(".entries li time").inner_text() == "21:30", "one clock: 24-hour"
     context.close()
 
 

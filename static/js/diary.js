@@ -22,7 +22,7 @@
   form.dataset.running = "yes";
   const text = window.KneeAid.pageData().text;
   const lang = document.documentElement.lang;
-  const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   const VIEW_KEY = `kneeaid.diary.view.${lang}`;
 
   function localInputValue(date) {

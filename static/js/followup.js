@@ -21,8 +21,6 @@
   const SEVERE = 7;  // 7-10 two days on: a doctor today (U5)
   const LONGEST_TIMEOUT = 2 ** 31 - 1;  // ms: setTimeout's limit
   const text = KneeAid.config.followUp;
-  const lang = document.documentElement.lang;
-  const clockFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
   function readJson(key) {
     try {
@@ -89,7 +87,7 @@
   // "We will ask you on Thursday at 18:00."
   function whenText(dueAt) {
     const due = new Date(dueAt);
-    const when = text.when.replace("{day}", text.days[due.getDay()]).replace("{time}", clockFormat.format(due));
+    const when = text.when.replace("{day}", text.days[due.getDay()]).replace("{time}", KneeAid.clock(due, due));
     const pushed = "Notification" in window && Notification.permission === "granted";
     return pushed ? when : `${when} ${text.noPush}`;
   }

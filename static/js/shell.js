@@ -13,6 +13,18 @@ window.KneeAid = (function () {
   const config = allPageData().shell;
   const MINUTE = 60 * 1000;
 
+  // One clock in each language: 24-hour, as the PDF and Russian have it ("19:30", never "07:30 PM").
+  const lang = document.documentElement.lang;
+  const clockFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const dayAndClockFormat = new Intl.DateTimeFormat(lang, {
+    weekday: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+  // A clock time ("21:45"), with its day when it is not today's ("Tuesday 01:45").
+  function clock(moment, now = Date.now()) {
+    const sameDay = new Date(moment).toDateString() === new Date(now).toDateString();
+    return (sameDay ? clockFormat : dayAndClockFormat).format(moment);
+  }
+
   // The page's language is the person's choice, online or offline.
   const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
   const secure = location.protocol === "https:" ? "; secure" : "";
@@ -152,5 +164,5 @@ window.KneeAid = (function () {
     }
   });
 
-  return { config, pageData, MINUTE, newId, keepQueryInLanguageLink, keepInDiary, syncDiary, forgetDiary };
+  return { config, pageData, MINUTE, clock, newId, keepQueryInLanguageLink, keepInDiary, syncDiary, forgetDiary };
 })();

@@ -56,6 +56,13 @@
       localStorage.setItem(REPAIR_KEY, JSON.stringify({ discarded: true }));
       return { state: null };
     }
+    if (finishedLongAgo(state, now)) {
+      if (state.phase === "elevation") {  // it ended while no page was open: record it first
+        finishSession(state, "completed", state.phaseEndsAt);
+      }
+      localStorage.removeItem(TIMER_KEY);
+      return { state: null };
+    }
     const pausedUntil = state.pausedAt || now;
     state.pausedMs = Math.min(Math.max(state.pausedMs, 0), Math.max(pausedUntil - state.phaseStartedAt, 0));
     state.elevationMinutes = Math.min(Math.max(Math.round(state.elevationMinutes) || 15,
@@ -100,8 +107,18 @@
     return state.pausedAt === null ? Math.min(state.phaseEndsAt, cap) : cap;
   }
 
+  // A finished session stays on screen as "done" for the rest of that part of the day; then the
+  // timer is ready again (two days on it must not still say "Done", with times of two days ago).
+  const DONE_SHOWN_MS = 12 * 60 * MINUTE;
+
+  function finishedLongAgo(state, now) {
+    const finished = state.phase === "done" || (state.phase === "elevation" && state.pausedAt === null
+      && now >= state.phaseEndsAt);
+    return finished && now - (state.endedAt || state.phaseEndsAt) > DONE_SHOWN_MS;
+  }
+
   function phaseOf(state, now = Date.now()) {
-    if (state === null) {
+    if (state === null || finishedLongAgo(state, now)) {
       return "ready";
     }
     if (state.phase === "cold" && now >= coldOffAt(state)) {

@@ -17,7 +17,6 @@
   const text = settings.text;
   const lang = document.documentElement.lang;
   const pluralRules = new Intl.PluralRules(lang);
-  const clockFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
   const $ = (id) => document.getElementById(id);
 
   function counted(forms, count) {
@@ -177,7 +176,7 @@
     // The clock time too, not only the countdown: a glance at a locked phone's clock is enough.
     $("ice-off-at").hidden = phase !== "cold";
     if (phase === "cold") {
-      $("ice-off-at").textContent = text.iceOffAt.replace("{time}", clockFormat.format(KneeAid.coldOffAt(state)));
+      $("ice-off-at").textContent = text.iceOffAt.replace("{time}", KneeAid.clock(KneeAid.coldOffAt(state), now));
       const skinTime = KneeAid.elapsedMs(state, now) >= settings.skinCheckAfterMinutes * MINUTE;
       if (skinTime && $("skin-prompt").hidden) {
         announce(text.skinCheck);
@@ -191,10 +190,17 @@
     if (phase === "done") {
       // Counted on every tick: the session is recorded by alarm.js a moment after it ends.
       $("sessions-today").textContent = counted(text.sessionsToday, sessionsToday());
+      showNextSession(state, now);
     }
     shownPhase = phase;
     holdWakeLock(phase === "cold" || phase === "elevation");
     showPushStatus(phase);
+  }
+
+  // "Next ice pack possible from 21:45" while that is ahead (with its day when not today), then nothing.
+  function showNextSession(state, now) {
+    const next = state.coldEndedAt && state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE;
+    showText($("next-session"), next && next > now ? text.nextFrom.replace("{time}", KneeAid.clock(next, now)) : "");
   }
 
   function showText(element, message) {
@@ -227,11 +233,6 @@
       announce(minutesAgo >= 1 ? ended.textContent : text.coldOver);
       $("start-elevation").focus();
     } else if (phase === "done") {
-      $("next-session").hidden = !state.coldEndedAt;
-      if (state.coldEndedAt) {
-        const next = new Date(state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE);
-        $("next-session").textContent = text.nextFrom.replace("{time}", clockFormat.format(next));
-      }
       if (shownPhase !== null) {
         announce(text.done);
       }
