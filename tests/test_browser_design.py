@@ -281,3 +281,48 @@ def test_at_200_percent_text_the_first_action_of_home_is_above_the_tab_bar(brows
         assert above_the_tab_bar(page, first), first.bounding_box()
     finally:
         context.close()
+
+
+@pytest.fixture
+def small_phone_with_large_text(browser):
+    context = browser.new_context(timezone_id="Europe/Moscow", viewport=SMALL, bypass_csp=True)
+    yield context
+    context.close()
+
+
+def timer_at_large_text(context, base_url, lang):
+    from tests.test_browser_timer import open_timer
+
+    page = open_timer(context.new_page(), base_url, lang)
+    page.add_style_tag(content=LARGE_TEXT)
+    page.locator("#start-cold").click()
+    page.clock.run_for(300)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_at_200_percent_text_a_running_timer_shows_its_countdown_and_ice_off_time_first(
+        small_phone_with_large_text, live_server, lang):
+    page = timer_at_large_text(small_phone_with_large_text, live_server.url, lang)
+    page.clock.fast_forward("06:00")
+    page.clock.run_for(300)
+    assert page.locator("#timer").get_attribute("data-phase") == "cold"
+    assert above_the_tab_bar(page, page.locator("#countdown")), "the countdown on the first screen"
+    assert above_the_tab_bar(page, page.locator("#ice-off-at")), "and when the ice pack comes off"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_at_200_percent_text_the_ringing_alarm_keeps_its_buttons_in_view_and_says_it_once(
+        small_phone_with_large_text, live_server, lang):
+    page = timer_at_large_text(small_phone_with_large_text, live_server.url, lang)
+    page.clock.fast_forward("15:01")
+    page.clock.run_for(500)
+    sheet = page.locator("#alarm-sheet")
+    assert sheet.is_visible()
+    for button in (sheet.locator(".alarm-next"), sheet.locator(".alarm-silence")):
+        assert above_the_tab_bar(page, button), button.inner_text()
+    # One message and one primary button: the page under the sheet does not say it again.
+    assert page.locator(".alarm-text").is_hidden() and page.locator("#start-elevation").is_hidden()
+    assert page.locator(".button.primary:visible").count() == 1
+    sheet.locator(".alarm-silence").click()
+    assert page.locator("#start-elevation").is_visible(), "stopped: the timer's own next step is back"
