@@ -326,3 +326,27 @@ def test_at_200_percent_text_the_ringing_alarm_keeps_its_buttons_in_view_and_say
     assert page.locator(".button.primary:visible").count() == 1
     sheet.locator(".alarm-silence").click()
     assert page.locator("#start-elevation").is_visible(), "stopped: the timer's own next step is back"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_reads_as_lines(
+        browser, live_server, lang):
+    from tests.test_diary import pain, session
+
+    context, page = open_page(browser, f"{live_server.url}/{lang}/diary", SMALL, large_text=True)
+    try:
+        tops = [box["y"] for box in (level.bounding_box() for level in page.locator("#pain-form .pain-level").all())]
+        assert len(tops) == 11 and tops.count(tops[0]) >= 4, "at least four pain buttons a row"
+        assert len(set(tops)) <= 3, "0 to 10 in three rows at most"
+        answer = page.request.post(f"{live_server.url}/api/diary/sync", headers={"Origin": live_server.url},
+                                   data={"entries": [pain(4, at="2026-12-01T10:00:00Z"), session()]})
+        assert answer.ok
+        page.goto(f"{live_server.url}/{lang}/diary/summary?days=365")
+        page.add_style_tag(content=LARGE_TEXT)
+        for link in page.locator(".period-choice a").all():
+            assert link.bounding_box()["height"] >= 44, "the period links are tap targets"
+        row = page.locator("#session-table tbody tr").first
+        assert row.evaluate("(element) => getComputedStyle(element).display") == "block", "lines, not columns"
+        assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
+    finally:
+        context.close()
