@@ -1,6 +1,7 @@
 """Shared fixtures: the app and its clients, a live server, headless Chromium."""
 
 import threading
+from datetime import UTC, datetime
 
 import jinja2
 import pytest
@@ -53,6 +54,15 @@ class SharedBytecode(jinja2.BytecodeCache):
 
 
 SHARED_BYTECODE = SharedBytecode()
+
+
+def a_zone_where_it_is_midday():
+    """A fixed-offset time zone where the real time now is about noon: a browser test whose clock
+    must end at the real now (the server refuses times ahead) still has its follow-up asked in the
+    daytime (09:00-21:00), whenever the suite runs."""
+    offset = 12 - datetime.now(UTC).hour
+    offset = offset - 24 if offset > 14 else offset
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
 def make_test_app(tmp_path, **settings):

@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.conftest import a_zone_where_it_is_midday
 from tests.test_browser_diary import add_pain
 from tests.test_browser_timer import forward, open_timer, start
 from tests.test_check import in_russian
@@ -21,10 +22,13 @@ TWO_DAYS = 48 * HOUR + 60_000  # just past the 2 days
 
 
 @pytest.fixture
-def context(browser):
-    context = browser.new_context(timezone_id="Europe/Moscow", viewport={"width": 390, "height": 844})
+def context(browser, request):
+    """A phone in Moscow (or in the zone a test asks for with indirect parametrisation)."""
+    context = browser.new_context(timezone_id=getattr(request, "param", "Europe/Moscow"),
+                                  viewport={"width": 390, "height": 844})
     yield context
     context.close()
+
 
 
 def card(page):
@@ -221,6 +225,7 @@ def test_ask_me_tomorrow_moves_it_by_a_day_and_dismiss_ends_it(context, live_ser
     assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
 
 
+@pytest.mark.parametrize("context", [a_zone_where_it_is_midday()], indirect=True)
 def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_live_server, go_offline, diary_of):
     # Chosen 2 days ago, so the answer's time is now for the server too (it refuses times ahead).
     context.clock.install(time=datetime.now().astimezone() - timedelta(milliseconds=TWO_DAYS + 60_000))
@@ -353,3 +358,22 @@ def test_more_than_last_time_compares_with_the_same_knee(context, live_server):
     card(page).get_by_role("button", name="5", exact=True).click()
     card(page).locator(".followup-answer").wait_for()
     assert "worse" not in advice_shown(page)
+
+
+@pytest.mark.parametrize("shown_at, asked", [
+    ("02:26", "on Monday at 09:00"),  # first aid at night: asked in the morning, not at 02:26
+    ("08:59", "on Monday at 09:00"),
+    ("09:00", "on Monday at 09:00"),
+    ("20:59", "on Monday at 20:59"),
+    ("21:00", "on Tuesday at 09:00"),  # too late in the evening: the next morning
+    ("23:30", "on Tuesday at 09:00"),
+])
+def test_the_question_comes_in_the_daytime(context, live_server, shown_at, asked):
+    moment = datetime.fromisoformat(f"2026-11-21T{shown_at}:00+03:00")  # a Saturday, in Moscow
+    page = context.new_page()
+    page.clock.install(time=moment)
+    page.clock.pause_at(moment + timedelta(seconds=1))
+    page.goto(f"{live_server.url}/en/check/result?s=first_time_load")
+    remind(page).click()
+    assert page.locator("#followup-after-check [data-followup-when]").inner_text().startswith(
+        f"We will ask you {asked}.")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kneeaid.alarms.sender import Sender
+from tests.conftest import a_zone_where_it_is_midday
 
 MINUTE = 60
 
@@ -287,7 +288,7 @@ def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
 def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_deleted(
         browser, push_server, push_service, offline_ready):
     """Two days ahead, in the person's language; choosing it off, or "Delete all my data", cancels it."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id=a_zone_where_it_is_midday())
     context.grant_permissions(["notifications"])
     two_days = 2 * 24 * 60 * MINUTE
     try:

@@ -19,6 +19,21 @@
   const ASK_AFTER = 2 * DAY;
   const LAST_SCORE_WITHIN = 14 * DAY;  // "more than last time" looks back this far
   const SEVERE = 7;  // 7-10 two days on: a doctor today (U5)
+  const DAY_BEGINS = 9;  // a question is asked between 09:00 and 21:00, the person's time
+  const DAY_ENDS = 21;
+
+  // The same moment if it falls in the day, else the next 09:00: a question about the knee
+  // never wakes anyone at 02:26 because first aid was given then.
+  function inDaytime(moment) {
+    const when = new Date(moment);
+    if (when.getHours() >= DAY_ENDS) {
+      when.setDate(when.getDate() + 1);
+    }
+    if (when.getHours() >= DAY_ENDS || when.getHours() < DAY_BEGINS) {
+      when.setHours(DAY_BEGINS, 0, 0, 0);
+    }
+    return when.getTime();
+  }
   const LONGEST_TIMEOUT = 2 ** 31 - 1;  // ms: setTimeout's limit
   const text = KneeAid.config.followUp;
 
@@ -170,7 +185,7 @@
     }
     const basisAt = Number(choice.dataset.basisAt);
     const now = Date.now();
-    keepFollowUp({ origin: choice.dataset.origin, basisAt, dueAt: Math.max(basisAt + ASK_AFTER, now),
+    keepFollowUp({ origin: choice.dataset.origin, basisAt, dueAt: inDaytime(Math.max(basisAt + ASK_AFTER, now)),
       from: withScoreNoted(JSON.parse(choice.dataset.from || "{}"), now) });
     // The tap lets the browser ask; with a yes, the server pushes the question too.
     if ("Notification" in window && Notification.permission === "default") {
@@ -252,7 +267,7 @@
   function askTomorrow() {
     const record = waitingFollowUp();
     if (record !== null) {
-      keepFollowUp({ ...record, dueAt: Date.now() + DAY });
+      keepFollowUp({ ...record, dueAt: inDaytime(Date.now() + DAY) });
     }
     document.getElementById("main").focus();
   }
