@@ -152,7 +152,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     assert result_state(page) == ("urgent", "U3 U6 D10")
     assert page.get_by_role("heading", level=2, name="See a doctor today").is_visible()
     assert page.get_by_text("After an injury, these signs mean an X-ray may be needed today").is_visible()
-    assert page.get_by_role("link", name=re.compile("^Call 112")).get_attribute("href") == "tel:112"
+    assert page.locator(".ambulance-if a.phone").first.get_attribute("href") == "tel:112", "one tap away"
     assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0, "not saved unasked"
     page.get_by_role("button", name="Save to my diary").click()
     page.get_by_role("status").filter(has_text="Saved to your diary.").wait_for()

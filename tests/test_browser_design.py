@@ -350,3 +350,24 @@ def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_rea
         assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang, go, call", [
+    ("en", "Go today to an emergency department", "call an ambulance"),
+    ("ru", "Сегодня же обратитесь", "вызовите скорую"),
+])
+def test_the_urgent_result_leads_with_go_today_and_keeps_the_ambulance_a_line_below(
+        browser, live_server, lang, go, call):
+    context, page = open_page(browser, f"{live_server.url}/{lang}/check/result?s=locked")
+    try:
+        card = page.locator(".care-card[data-tier-block='urgent']")
+        assert card.locator(".care-body > :visible").first.inner_text().startswith(go), "its main instruction"
+        assert card.locator(".call-button").count() == 0, "no big red button for a leg that may well walk"
+        ambulance = card.locator(".ambulance-if")
+        assert call in ambulance.locator("summary").inner_text().lower()
+        assert not ambulance.locator("a[href='tel:112']").is_visible()
+        ambulance.locator("summary").click()
+        for number in ("112", "103"):
+            assert ambulance.locator(f"a[href='tel:{number}']").is_visible(), number
+    finally:
+        context.close()
