@@ -371,3 +371,14 @@ def test_the_urgent_result_leads_with_go_today_and_keeps_the_ambulance_a_line_be
             assert ambulance.locator(f"a[href='tel:{number}']").is_visible(), number
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang, wound", [("en", "there is an open wound"), ("ru", "есть открытая рана")])
+def test_when_not_to_use_ice_is_on_the_first_screen_above_start(browser, live_server, lang, wound):
+    context, page = open_page(browser, f"{live_server.url}/{lang}/timer", {"width": 390, "height": 844})
+    try:
+        label = page.get_by_label(wound).bounding_box()
+        start = page.locator("#start-cold").bounding_box()
+        assert label["y"] + label["height"] <= start["y"], "never under the fixed Start button"
+    finally:
+        context.close()
