@@ -388,3 +388,24 @@ def test_the_live_bar_says_so_far_in_its_tiers_colour_and_the_result_page_does_n
         final = page.locator(f"#result [data-tier-block='{tier}']").get_by_role("heading", level=2).inner_text()
         assert final == (english if lang == "en" else russian), "the result page's answer is the final one"
     assert len(set(stripes.values())) == 4, stripes
+
+
+def test_a_running_timer_stays_in_sight_on_the_check_and_the_ticks_survive_a_visit_to_the_timer(
+        page, live_server):
+    page.clock.install()
+    page.goto(f"{live_server.url}/en/timer")
+    page.locator("#start-cold").click()
+    page.goto(f"{live_server.url}/en/check")
+    page.clock.run_for(1500)
+    chip = page.locator("#timer-chip")
+    box = chip.bounding_box()
+    assert chip.is_visible() and 0 <= box["y"] and box["y"] + box["height"] <= 844, "the chip on the first screen"
+    tick_values(page, ["swelling", "hot"])
+    assert page.url.endswith("/en/check?s=swelling&s=hot"), "the address keeps the ticks"
+    chip.click()  # to the timer (the alarm's "Ice off" goes there too) and back
+    page.wait_for_url("**/en/timer")
+    page.go_back()
+    page.wait_for_url("**/en/check?s=swelling&s=hot")
+    for value in ("swelling", "hot"):
+        assert page.locator(f'#check-form input[value="{value}"]').is_checked(), value
+    assert not page.locator('#check-form input[value="fever"]').is_checked()

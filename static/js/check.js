@@ -33,9 +33,19 @@
 
   // The language link takes the ticked boxes along, so the other language
   // gives the same answer, and opens at the box last changed (its id), not at the top.
+  // The address keeps them too (replaced, not a new history step): a page opened from here (the
+  // alarm's "Ice off" on the timer) and then left with Back finds every box as it was.
+  let place = "";  // the box last changed, where the other language opens
+
   function keepAnswersAcrossLanguages(changed) {
     const query = new URLSearchParams(ticked().map((value) => ["s", value])).toString();
-    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "", changed && changed.id ? `#${changed.id}` : "");
+    if (changed) {
+      place = changed.id ? `#${changed.id}` : "";
+    }
+    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "", place);
+    if (changed) {
+      history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+    }
   }
 
   // At once, not once the rules have loaded: a language switch right after a
