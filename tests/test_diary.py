@@ -1074,3 +1074,15 @@ def test_the_view_reads_a_few_months_of_a_long_diary(app, client, monkeypatch):
     page = client.get("/en/diary/view?month=2024-06", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "June 2024</h3>" in page and page.count("<li data-entry-id=") == 1
     assert 'month=2024-05"' in page and 'month=2024-07"' in page
+
+
+def test_the_views_chart_shows_the_month_before_its_newest_entry_not_a_calendar_month(client):
+    """A two-week episode from 25 October to 7 November: November's page charts all of it."""
+    episode = [pain(n % 8 + 1, at=(datetime(2026, 10, 25, 10, tzinfo=UTC) + timedelta(days=n)).isoformat())
+               for n in range(14)]
+    sync(client, [pain(9, at="2026-09-20T10:00:00Z"), *episode])  # September: more than 30 days before
+    page = view(client)
+    assert "November 2026</h3>" in page
+    assert page.count('<circle class="knee-dot knee-left"') == 14, "the whole episode, October's days too"
+    page = html.unescape(page)
+    assert re.search(r"From Oct 8, 2026 to Nov 7, 2026\.", page), "30 days back from the newest entry"

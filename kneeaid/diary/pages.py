@@ -21,6 +21,7 @@ from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entr
 from .history import (
     episode_is_known,
     knees_in_pain_for_more_than_two_days,
+    moment_of,
     months_around,
     newest_month,
     one_page,
@@ -102,7 +103,8 @@ def view_context(profile_id, month=None, page=1):
     entries = store().entries_in(profile_id, months_around(stored, month)) if stored else []
     shown, month, older, newer = one_page(entries, zone, month, page)
     return {
-        "has_entries": bool(stored), "days": timeline(shown, zone), "chart": chart_of(shown),
+        "has_entries": bool(stored), "days": timeline(shown, zone),
+        "chart": chart_of(entries, max(map(moment_of, shown))) if shown else None,
         "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
         "see_doctor": knees_in_pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,

@@ -60,10 +60,15 @@ def report(entries, start, end):
     }
 
 
-def chart_of(entries):
-    """The chart of these entries' pain scores over their own span (the diary's month), or None."""
-    pains = sorted((entry for entry in entries if entry["kind"] == "pain"), key=moment_of)
-    return knee_chart(pains, moment_of(pains[0]), moment_of(pains[-1])) if pains else None
+CHART_DAYS = 30  # the diary view's chart: the month before its newest entry, not a calendar month
+
+
+def chart_of(entries, end):
+    """The diary view's chart: the pain scores of the CHART_DAYS before ``end``, or None. An
+    episode that began late last month shows whole, not from the 1st."""
+    start = end - timedelta(days=CHART_DAYS)
+    pains = [entry for entry in in_period(entries, start, end) if entry["kind"] == "pain"]
+    return knee_chart(pains, start, end) if pains else None
 
 
 def knee_chart(pains, start, end):
