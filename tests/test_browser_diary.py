@@ -41,7 +41,7 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
     add_pain(page, 5, "right knee")
     add_pain(page, 7, "both knees", "after the run")
     assert len(pending(page)) == 3, "an entry appears at once"
-    assert pending(page)[0].endswith("Pain 2 of 10, left knee: stairs")
+    assert pending(page)[0].endswith("Pain 2 of 10, left knee: “stairs”"), "the note in its language's quotes"
 
     page.goto(server.url + "/en/timer")
     page.get_by_role("button", name="Start cooling").click()

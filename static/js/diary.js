@@ -45,7 +45,8 @@
     }
     const entry = item.entry;
     if (entry.kind === "pain") {
-      const note = entry.note ? `: ${entry.note}` : "";
+      // In the language's own quotes, as the server's view has it (<q>): «…» in Russian, with „…“ inside.
+      const note = entry.note ? `: ${text.quoted.replace("{words}", entry.note)}` : "";
       return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${note}`;
     }
     return entry.kind === "session" ? text.session : text.check;
