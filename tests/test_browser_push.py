@@ -310,6 +310,10 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         page.get_by_role("button", name="Напомнить через 2 дня").click()
         [(kind, left, title)] = alarms_on_server(push_server, ["follow-up"])
         assert (near(left, two_days), title) == (True, "Как ваше колено?")
+        # The phone has the server's answer (the alarm's id) before it leaves the page: an id it
+        # never got cannot be cancelled (see the closing note of issue 41's session).
+        page.wait_for_function("() => (localStorage.getItem(window.KneeAid.PUSH_ALARMS_KEY) || '').includes("
+                               "'follow-up')")
 
         page.goto(f"{push_server.url}/ru/diary/delete")
         page.get_by_role("button", name="Да, удалить всё").click()
