@@ -32,6 +32,9 @@ def default_settings(app):
         "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
         "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
         "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
+        # The canonical base of KneeAid's FHIR code systems and identifiers (docs/fhir.md): the same
+        # whatever address served an export. .invalid (RFC 2606) never resolves to anyone else's.
+        "FHIR_BASE": "https://kneeaid.invalid/fhir",
         **limit_settings(),
     }
 

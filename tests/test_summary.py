@@ -133,26 +133,83 @@ def test_the_fhir_export_is_a_valid_bundle_holding_every_entry(diary):
     document = fhir_of(diary)
     assert document["type"] == "collection"
     [patient] = resources(document, "Patient")
-    assert set(patient) == {"resourceType", "id"}, "no name, nothing but an opaque id"
+    assert set(patient) == {"resourceType", "id", "identifier"}, "no name, nothing but an opaque id"
+    assert patient["identifier"] == [{"system": "https://kneeaid.invalid/fhir/patient", "value": patient["id"]}]
+    assert diary.get_cookie("kneeaid_profile").value not in json.dumps(document), "never the diary's secret"
     subject = f"urn:uuid:{patient['id']}"
     assert subject in {item["fullUrl"] for item in document["entry"]}
     observations = resources(document, "Observation")
     scores = [one for one in observations if one["code"]["coding"][0]["code"] == "72514-3"]
     assert sorted(one["valueInteger"] for one in scores) == [2, 3, 4, 5, 7]
     both = next(one for one in scores if one["valueInteger"] == 5)
-    assert [coding["code"] for coding in both["bodySite"]["coding"]] == ["72696002", "7771000", "24028007"]
-    assert both["note"] == [{"text": "после бега «колено» & <b>"}]
+    assert both["note"] == [{"text": "после бега «колено» & <b>"}, {"text": SELF_REPORTED}]
     assert both["effectiveDateTime"] == "2026-12-01T11:21:00Z" and both["subject"]["reference"] == subject
     [procedure] = resources(document, "Procedure")
     assert procedure["code"]["coding"][0]["code"] == "26782000"
     assert procedure["performedPeriod"] == {"start": "2026-12-01T12:00:00Z", "end": "2026-12-01T12:30:00Z"}
     [checked] = [one for one in observations if one["code"]["coding"][0]["code"] == "knee-check"]
     assert checked["valueCodeableConcept"]["coding"][0]["code"] == "doctor"
-    assert checked["code"]["coding"][0]["system"] == "http://localhost/fhir/CodeSystem/observation"
+    assert checked["code"]["coding"][0]["system"] == "https://kneeaid.invalid/fhir/CodeSystem/observation"
+    assert checked["method"]["coding"][0]["code"] == "kneeaid-rules-4", "the app's rules made it: its method"
     parts = [(part["code"]["coding"][0]["code"],
               part.get("valueInteger") or part["valueCodeableConcept"]["coding"][0]["code"])
              for part in checked["component"]]
     assert parts == [("symptom", "swelling"), ("rule", "D3"), ("rules-version", 4)]
+
+
+SELF_REPORTED = "Self-reported in the KneeAid app; not a diagnosis."
+
+
+def test_every_fhir_resource_is_marked_as_the_persons_own_report_with_one_code_per_knee(diary, app):
+    diary.post("/api/diary/sync", headers={"Origin": "http://localhost"}, json={"entries": [
+        pain(6, at="2026-12-02T08:00:00Z", knee="left"),
+        session(startedAt="2026-12-02T09:00:00Z", endedAt="2026-12-02T09:08:00Z", outcome="stopped",
+                cold={"plannedMinutes": 15, "actualSeconds": 480}, elevation=None)]})
+    document = fhir_of(diary)
+    subject = f"urn:uuid:{resources(document, 'Patient')[0]['id']}"
+    sides = {}
+    for observation in resources(document, "Observation"):
+        assert observation["category"][0]["coding"][0]["code"] == "survey"
+        assert observation["performer"] == [{"reference": subject}], "the person, not a clinician"
+        assert observation["note"][-1] == {"text": SELF_REPORTED}
+        if "bodySite" in observation:
+            assert len(observation["bodySite"]["coding"]) == 1, "one concept, never a second coding for the side"
+            sides[observation["bodySite"]["text"]] = observation["bodySite"]["coding"][0]["code"]
+    assert sides == {"left knee": "82169009", "right knee": "6757004", "both knees": "36701003"}
+    procedures = {procedure["performedPeriod"]["end"]: procedure for procedure in resources(document, "Procedure")}
+    assert procedures["2026-12-01T12:30:00Z"]["status"] == "completed"
+    stopped = procedures["2026-12-02T09:08:00Z"]
+    assert stopped["status"] == "stopped", "stopped after 8 minutes is not completed"
+    assert stopped["code"]["text"] == "Ice pack (the leg not raised)", "only the phases that happened"
+    assert stopped["performer"] == [{"actor": {"reference": subject}}] and stopped["note"][-1]["text"] == SELF_REPORTED
+
+
+def test_two_exports_of_one_diary_through_two_host_names_have_the_same_code_systems(diary, app):
+    profile = diary.get_cookie("kneeaid_profile").value
+    phone = app.test_client(use_cookies=False)  # the same diary, reached through another address
+
+    def systems(host):
+        answer = phone.get("/diary/export.fhir.json", base_url=f"https://{host}",
+                           headers={"Cookie": f"kneeaid_profile={profile}"})
+        document = json.loads(answer.data)
+        return sorted({coding["system"] for coding in _codings(document)}), \
+            resources(document, "Patient")[0]["identifier"]
+
+    first, second = systems("kneeaid.example.org"), systems("127.0.0.1:8766")
+    assert first == second
+    assert not [system for system in first[0] if "example.org" in system or "127.0.0.1" in system]
+
+
+def _codings(value):
+    """Every coding anywhere in a FHIR document."""
+    if isinstance(value, dict):
+        if "system" in value and "code" in value:
+            yield value
+        for inner in value.values():
+            yield from _codings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _codings(inner)
 
 
 @pytest.mark.parametrize("who", ["no cookie", "a made-up profile"])

@@ -5,7 +5,7 @@ import functools
 import io
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify, request, stream_with_context
+from flask import Blueprint, current_app, jsonify, stream_with_context
 from flask_babel import force_locale
 
 from .. import triage
@@ -98,7 +98,8 @@ def check_in_words():
 @exports_limit
 def as_fhir():
     """The diary as a FHIR R4 Bundle, streamed; a made-up or unknown profile gets an empty one."""
-    entries, profile_id, base_url = my_entries(), current_profile() or "", request.host_url.rstrip("/")
+    # KneeAid's code systems under its one canonical base, never the address this request came to.
+    entries, profile_id, base_url = my_entries(), current_profile() or "", current_app.config["FHIR_BASE"].rstrip("/")
 
     @stream_with_context
     def pieces():
