@@ -265,6 +265,14 @@ TIER_LABELS = {
 TIER_ICONS = {"emergency": "emergency", "urgent": "urgent", "doctor": "calendar", "selfcare": "selfcare",
               "unanswered": "check"}
 
+# The advice as the doctor's record reports it, never as an order to the reader
+# (diary/summary.html: "KneeAid advised: see a doctor today.").
+TIER_ADVISED = {
+    "emergency": _l("call an ambulance"),
+    "urgent": _l("see a doctor today"),
+    "doctor": _l("see a doctor within a few days"),
+    "selfcare": _l("first aid at home"),
+}
 TIER_HEADLINES = {
     "emergency": _l("Call an ambulance now"),
     "urgent": _l("See a doctor today"),

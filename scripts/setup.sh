@@ -53,6 +53,9 @@ install_pdf_libraries() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
       fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva
+    # Fonts already installed but missing from a stale fontconfig cache are not installed again
+    # (apt does nothing, so its trigger does not run): the PDF would fall back to another font.
+    as_root fc-cache -f >/dev/null 2>&1 || true
   fi
 }
 

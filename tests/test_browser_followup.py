@@ -165,7 +165,7 @@ def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_fo
     expect(card(other_tab)).to_be_hidden()  # answered in one tab, gone from the other
 
     [pain] = entries_of_kind(diary_of(live_server), "pain")
-    assert (pain["pain"], pain["knee"], pain["note"]) == (3, "right", "Answer to “How is your knee?”")
+    assert (pain["pain"], pain["knee"], pain["source"], "note" in pain) == (3, "right", "follow-up", False)
 
     link.click()
     page.wait_for_load_state()
@@ -244,7 +244,19 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     [pain] = entries_of_kind(diary_of(own_live_server), "pain")
-    assert (pain["pain"], pain["note"]) == (7, "Ответ на вопрос „Как ваше колено?“")
+    assert (pain["pain"], pain["source"], "note" in pain) == (7, "follow-up", False)
+    # The diary says what the score answered; corrected, it is still the answer to the follow-up.
+    page.goto(f"{own_live_server.url}/ru/diary")
+    entry = page.locator(f'li[data-entry-id="{pain["id"]}"]')
+    expect(entry).to_contain_text("Боль 7 из 10")
+    expect(entry).to_contain_text("(ответ на вопрос KneeAid «Как ваше колено?»)")
+    entry.get_by_role("button", name="Изменить").click()
+    page.locator('label.pain-level:has(input[value="6"])').click()
+    page.locator("#save-entry").click()
+    expect(page.locator("#entry-saved")).to_be_visible()
+    page.wait_for_function("window.KneeAidOutbox.all().then((items) => items.length === 0)")
+    [corrected] = entries_of_kind(diary_of(own_live_server), "pain")
+    assert (corrected["id"], corrected["pain"], corrected["source"]) == (pain["id"], 6, "follow-up")
 
 
 # What the answer says, by where the follow-up came from (triage.md v4, "The follow-up") ------------

@@ -537,8 +537,11 @@ def test_one_knees_zero_never_hides_the_others_two_weeks_of_pain(client, lang, m
             "ru": "По дневнику колено болит дольше 2\xa0дней подряд (правое колено): обратитесь к врачу."}[lang] in page
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
     summary = client.get(f"/{lang}/diary/summary").get_data(as_text=True)
-    two_days = summary.split('<dd id="two-days">')[1].split("</dd>")[0]
-    assert two_days.startswith({"en": "Yes, right knee: ", "ru": "Да, правое колено: "}[lang]), two_days
+    right = re.sub(r"[ \n]+", " ", summary.split('<dd id="knee-right">')[1].split("</dd>")[0])
+    assert right.endswith({"en": "No score of 0 was noted in the 13 days since the painful scores began.",
+                           "ru": "За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0."}[lang]), right
+    left = re.sub(r"[ \n]+", " ", summary.split('<dd id="knee-left">')[1].split("</dd>")[0])
+    assert "0" in left and "since the painful" not in left and "с появления" not in left, left
 
 
 @pytest.mark.parametrize("entries, knees", [
@@ -711,11 +714,15 @@ def test_the_summary_is_one_printable_page(client, monkeypatch):
     page = client.get("/en/diary/summary").get_data(as_text=True)
     assert "18 Nov 2026, 10:00 UTC · left knee · pain 6 of 10 · <q>after squats</q>" in page
     assert "1 session" in page
-    assert "See a doctor today" in page and "Call an ambulance now" in page
+    assert "KneeAid advised: see a doctor today." in page and "KneeAid advised: call an ambulance." in page
+    summary = page.split("<h1>")[1].split("</main>")[0]  # the follow-up card may come before it, on every page
+    assert "See a doctor today" not in summary and "Call an ambulance now" not in summary, "reported, not ordered"
     assert "X-ray" not in page and "Possible nerve" not in page, "a check is one line, without its reasons"
     assert 'class="pain-chart knee-chart"' in page
     russian = client.get("/ru/diary/summary").get_data(as_text=True)
-    assert "1\xa0сеанс" in russian and "Срочно вызовите скорую" in russian and "К врачу сегодня" in russian
+    assert "1\xa0сеанс" in russian and "Совет KneeAid: вызвать скорую помощь." in russian
+    assert "Совет KneeAid: обратиться к врачу сегодня." in russian
+    assert "Срочно вызовите скорую" not in russian.split("<h1>")[1].split("</main>")[0]
 
 
 def test_diary_pages_never_fail_for_someone_without_a_diary(client):

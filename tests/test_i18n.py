@@ -327,8 +327,15 @@ def test_russian_keeps_numbers_with_their_units_and_dashes_with_the_word_before(
 REVIEW_3 = json.loads((Path(__file__).parent / "russian_review_3.json").read_text(encoding="utf-8"))
 
 
+# The summary's counts that page one's lines replaced (issue 37): gone from the catalog, not changed.
+RETIRED_BY_PAGE_ONE = {"%(num)s check", "%(num)s entry", "Pain for more than 2 days in a row",
+                       "lowest %(lowest)s, highest %(highest)s, latest %(latest)s"}
+
+
 def test_the_russian_editors_fixes_stay():
     catalog = _catalog("ru")
+    assert [msgid for msgid in RETIRED_BY_PAGE_ONE if catalog[msgid] is not None] == []
     changed = {msgid: catalog[msgid].string for msgid, expected in REVIEW_3.items()
-               if catalog[msgid].string != (tuple(expected) if isinstance(expected, list) else expected)}
+               if msgid not in RETIRED_BY_PAGE_ONE
+               and catalog[msgid].string != (tuple(expected) if isinstance(expected, list) else expected)}
     assert changed == {}

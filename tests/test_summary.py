@@ -1,6 +1,10 @@
 """The summary for the doctor (HTML and PDF, one template) and the FHIR export.
 The PDF is read back with Debian's pdftotext, as a doctor's computer would."""
 
+import contextlib
+import csv
+import html
+import io
 import json
 import multiprocessing
 import re
@@ -10,10 +14,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import pytz
 from fhir.resources.R4B.bundle import Bundle
+from flask_babel import force_locale
 
-from kneeaid.diary import pages
-from tests.test_diary import check, pain, session, sync
+from kneeaid import triage
+from kneeaid.diary import fhir, pages, report
+from tests.test_diary import check, pain, session, stored, sync
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # the summaries end here
 MOSCOW = "Europe/Moscow"  # UTC+3: every time below is shown 3 hours later
@@ -80,11 +87,11 @@ def test_the_summary_shows_every_entry_of_30_days_with_its_knee_and_a_time_no_on
     assert "from 3 Nov 2026, 15:00 to 3 Dec 2026, 15:00" in page
     assert page.count('class="knee-line knee-') == 3, "one line per knee"
     assert "1 Dec 2026, 15:00" in page and "15 minutes" in page, "the session, its ice pack"
-    assert "Book a doctor in the next few days" in page
+    assert "KneeAid advised: see a doctor within a few days." in page
     assert "Swelling after training" not in page, "a check is one line: its reasons are on the result page"
-    assert '<dd id="two-days">Yes' in page
+    assert "No score of 0 was noted in the 2 days since" in page.split('id="knee-left">')[1].split("</dd>")[0]
     summary = page.split("<h1>")[1].split("</main>")[0]
-    assert "see a doctor" not in summary.lower(), "the summary speaks to the doctor, not the patient"
+    assert "Book a doctor" not in summary, "the summary reports the advice; it orders no one"
     russian = diary.get("/ru/diary/summary").get_data(as_text=True)
     assert as_shown(LINES["ru"][0], "ru") in russian and "1\xa0сеанс" in russian
 
@@ -288,9 +295,9 @@ def test_a_large_diary_is_summarised_in_a_bounded_number_of_lines(app, client, m
     assert "The newest 300 of 401 are listed; the diary&#39;s CSV export holds every entry." in page
     assert page.split('id="session-table">')[1].split("</table>")[0].count("<tr><td>") == 100
     assert "The newest 100 of 399 are listed" in page
-    checks = page.split('class="summary-checks">')[1].split("</ul>\n")[0]
+    checks = page.split('id="check-entries">')[1].split("</ul>\n")[0]
     assert checks.count("<li>") == 100 and 'class="check-reasons"' not in checks, "a check is one line"
-    assert "401 entries" in page and "399 sessions" in page and "399 checks" in page, "the counts are whole"
+    assert "399 sessions" in page and "399 checks in all" in page, "the counts are whole"
     for line in page.split('class="knee-line knee-')[1:]:
         assert 0 < line.split('points="')[1].split('"')[0].count(",") <= 300, "at most 300 points a knee"
     text = text_of_pdf(diary.get("/en/diary/summary.pdf?days=365").data, tmp_path)
@@ -361,3 +368,227 @@ def test_the_fhir_export_is_streamed(diary):
     answer = diary.get("/diary/export.fhir.json", buffered=False)
     assert answer.is_streamed
     Bundle.model_validate_json(b"".join(answer.iter_encoded()))
+
+
+# Issue 37: page one. The left knee hurts for two weeks (a follow-up answer among its scores, one of them
+# an answer kept before the source field, with the question as its note); the right knee is well.
+EPISODE_END = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+OLD_FOLLOW_UP_NOTE = "Answer to “How is your knee?”"
+EPISODE = [
+    pain(3, at="2026-11-23T08:00:00Z", note="after the run"),
+    pain(6, at="2026-11-25T08:00:00Z", source="follow-up"),
+    pain(5, at="2026-11-28T08:00:00Z", note=OLD_FOLLOW_UP_NOTE),
+    pain(5, at="2026-12-01T08:00:00Z"),
+    pain(4, at="2026-12-06T08:00:00Z"),
+    pain(0, at="2026-11-24T08:00:00Z", knee="right"),
+    pain(0, at="2026-12-02T08:00:00Z", knee="right"),
+    session(startedAt="2026-11-23T09:00:00Z", endedAt="2026-11-23T09:30:00Z"),
+    session(startedAt="2026-11-25T09:00:00Z", endedAt="2026-11-25T09:08:00Z", outcome="stopped",
+            cold={"plannedMinutes": 15, "actualSeconds": 480}, elevation=None),
+    check(["gives_way"], "urgent", ["U14"], at="2026-11-29T08:00:00Z"),
+    check(["swelling"], "doctor", ["D3"], at="2026-12-01T08:30:00Z"),
+]
+PAGE_ONE = {  # Moscow time: UTC+3
+    "en": {
+        "record-kind": "What I noted myself, and KneeAid's first-aid advice; not a diagnosis.",
+        "patient-line": "Name / date of birth:",
+        "episode": "23 Nov 2026 to 6 Dec 2026: 14 days",
+        "knee-left": "5 scores; pain since 23\xa0Nov; highest 6 on 25\xa0Nov; latest 4 on 6\xa0Dec, "
+                     "down from 5 on 1\xa0Dec. "
+                     "No score of 0 was noted in the 13 days since the painful scores began.",
+        "knee-right": "no pain noted (2 scores, all 0)",
+        "highest-advice": "see a doctor today, 29 Nov 2026, 11:00. Ticked: the knee gives way or feels unstable. "
+                          "2 checks in all.",
+        "sessions-brief": "2 sessions, 23\xa0Nov to 25\xa0Nov · with an ice pack: 2 (8 to 15 minutes) · "
+                          "with the leg raised: 1 · stopped early: 1",
+        "made-with": "Made on 6 Dec 2026 with KneeAid, rules version 4.",
+    },
+    "ru": {
+        "record-kind": "Мои собственные записи и советы KneeAid по первой помощи; это не диагноз.",
+        "patient-line": "ФИО / дата рождения:",
+        "episode": "с 23 нояб. 2026 г. по 6 дек. 2026 г.: 14\xa0дней",
+        "knee-left": "5\xa0оценок; болит с 23\xa0нояб.; максимум 6 (25\xa0нояб.); последняя оценка 4 (6\xa0дек.), "
+                     "снизилась с 5 (1\xa0дек.). За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0.",
+        "knee-right": "боли не отмечено (2\xa0оценки, все 0)",
+        "highest-advice": "обратиться к врачу сегодня, 29 нояб. 2026 г., 11:00. Отмечено: колено подкашивается, "
+                          "или в нём ощущается нестабильность. Всего 2\xa0проверки.",
+        "sessions-brief": "2\xa0сеанса, с 23\xa0нояб. по 25\xa0нояб. · со льдом: 2 (от 8 до 15\xa0минут) · "
+                          "с ногой на возвышении: 1 · остановлено досрочно: 1",
+        "made-with": "Составлено 6 дек. 2026 г. в KneeAid, правила версии 4.",
+    },
+}
+ADVICE_LINES = {
+    "en": ["29 Nov 2026, 11:00 — KneeAid advised: see a doctor today. Ticked: the knee gives way or feels unstable.",
+           "1 Dec 2026, 11:30 — KneeAid advised: see a doctor within a few days. "
+           "Ticked: the knee is a little swollen."],
+    "ru": ["29 нояб. 2026 г., 11:00 — Совет KneeAid: обратиться к врачу сегодня. Отмечено: колено подкашивается, "
+           "или в нём ощущается нестабильность.",
+           "1 дек. 2026 г., 11:30 — Совет KneeAid: обратиться к врачу в ближайшие дни. "
+           "Отмечено: колено немного опухло."],
+}
+FOLLOW_UP_LABEL = {"en": "answer to KneeAid's follow-up question", "ru": "ответ на вопрос KneeAid «Как ваше колено?»"}
+
+
+def flat(text):
+    """Text with its line breaks and runs of spaces as one space (a no-break space stays one)."""
+    return re.sub(r"[ \n\t]+", " ", text).strip()
+
+
+def shown_text(page, element_id):
+    """What a reader sees of the element with this id: its text, tags and markup gone."""
+    inner = page.split(f'id="{element_id}">')[1]
+    inner = inner.split("</dd>")[0].split("</p>")[0]
+    return flat(html.unescape(re.sub(r"<[^>]+>", "", inner)))
+
+
+@pytest.fixture
+def episode(client, monkeypatch):
+    monkeypatch.setattr(pages, "summary_end", lambda: EPISODE_END)
+    assert sync(client, EPISODE).get_json()["rejected"] == []
+    client.set_cookie("tz", MOSCOW)
+    return client
+
+
+def pdf_pages(data, tmp_path):
+    """The PDF's text, page by page (pdftotext), each page's lines as one line."""
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [flat(re.sub(r" {2,}", " ", page)) for page in text.split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_page_one_gives_the_picture_in_the_page_and_on_the_pdfs_first_page(episode, tmp_path, lang):
+    page = episode.get(f"/{lang}/diary/summary").get_data(as_text=True)
+    for element_id, expected in PAGE_ONE[lang].items():
+        assert shown_text(page, element_id) == expected, element_id
+    one = page.split('id="page-one"')[1].split('class="summary-details"')[0]
+    assert "knee-line knee-left" in one and "knee-line knee-right" in one, "the chart is on page one"
+    first_page, *others = pdf_pages(episode.get(f"/{lang}/diary/summary.pdf").data, tmp_path)
+    for element_id, expected in PAGE_ONE[lang].items():
+        assert flat(expected.replace("\xa0", " ")) in first_page.replace("\xa0", " "), element_id
+    pain_scores = {"en": "Pain scores", "ru": "Оценки боли"}[lang]
+    assert pain_scores not in first_page and others[0].startswith(pain_scores), "the entries begin on page two"
+    assert all(PAGE_ONE[lang]["made-with"] in other for other in others), "the footer on every page"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_chart_spans_the_episode_with_a_tick_a_week(episode, lang):
+    page = episode.get(f"/{lang}/diary/summary").get_data(as_text=True)
+    chart = page.split('class="pain-chart knee-chart"')[1].split("</figure>")[0]
+    # 23 Nov 00:00 to 7 Dec 00:00 in Moscow, 588 px wide from x=40: 30 Nov is its middle.
+    assert re.findall(r'<line class="chart-week" x1="([\d.]+)"', chart) == ["334.0"]
+    assert re.findall(r'chart-week-label"[^>]*>([^<]+)<', chart) == [{"en": "30\xa0Nov", "ru": "30\xa0нояб."}[lang]]
+    first = {"en": ">23 Nov 2026<", "ru": ">23 нояб. 2026 г.<"}[lang]
+    last = {"en": ">6 Dec 2026<", "ru": ">6 дек. 2026 г.<"}[lang]
+    assert first in chart and last in chart
+    left = re.search(r'class="knee-line knee-left"[^>]*points="([^"]+)"', chart)[1].split()
+    # 23 Nov 11:00 Moscow is 11/336 of the way along; 6 Dec 11:00 is 323/336.
+    assert [float(point.split(",")[0]) for point in (left[0], left[-1])] == [round(40 + 588 * 11 / 336, 1),
+                                                                             round(40 + 588 * 323 / 336, 1)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_record_holds_notes_not_findings(episode, tmp_path, lang):
+    """A check is what KneeAid advised and what was ticked, its reasons on the person's own result page;
+    no advice is an order to the reader; a follow-up answer is labelled by its field."""
+    page = episode.get(f"/{lang}/diary/summary").get_data(as_text=True)
+    main = html.unescape(page.split("<h1>")[1].split("</main>")[0])
+    checks = flat(re.sub(r"<[^>]+>", "", main.split('id="check-entries">')[1].split("</ul>")[0]))
+    assert checks == " ".join(ADVICE_LINES[lang])
+    with app_locale(episode, lang):
+        orders = [str(headline) for headline in triage.TIER_HEADLINES.values()]
+        reasons = [str(reason) for reason in triage.RULE_REASONS.values()]
+    assert [order for order in orders if order in main] == [], "no imperative addressed to the patient"
+    assert [reason for reason in reasons if reason in main] == [], "no reasons, no findings"
+    pains = main.split('id="pain-entries">')[1].split("</ul>")[0]
+    assert pains.count(FOLLOW_UP_LABEL[lang]) == 2, "the answer with the field, and the one kept before it"
+    assert OLD_FOLLOW_UP_NOTE not in main and "Ответ на вопрос „Как" not in main
+    assert "<q>after the run</q>" in pains, "the person's own words stay a quote"
+    text = " ".join(pdf_pages(episode.get(f"/{lang}/diary/summary.pdf").data, tmp_path))
+    for line in ADVICE_LINES[lang]:
+        assert line in text
+    assert [order for order in orders if order in text] == []
+
+
+@contextlib.contextmanager
+def app_locale(client, lang):
+    """The client's app in a language, for lazy texts."""
+    with client.application.test_request_context(), force_locale(lang):
+        yield
+
+
+def brief_of(entries, knee, in_pain_for_more_than_two_days=False):
+    return report.knee_in_brief(entries, knee, in_pain_for_more_than_two_days)
+
+
+def test_a_knees_line_counts_both_knees_for_each_and_reads_its_trend_at_the_edges():
+    both = [pain(4, at="2026-11-20T10:00:00Z", knee="both"), pain(6, at="2026-11-21T10:00:00Z", knee="right"),
+            pain(6, at="2026-11-22T10:00:00Z", knee="right"), pain(2, at="2026-11-23T10:00:00Z", knee="left")]
+    left, right = brief_of(both, "left"), brief_of(both, "right")
+    assert (left["scores"], left["highest"], left["latest"], left["trend_from"][1]) == (2, 4, 2, 4)  # down
+    assert (right["scores"], right["highest"], right["latest"], right["trend_from"][1]) == (3, 6, 6, 4)  # up
+    assert right["highest_at"] == datetime(2026, 11, 21, 10, tzinfo=UTC), "the first time it was reached"
+    assert right["since"] == datetime(2026, 11, 20, 10, tzinfo=UTC), "the run began with the score for both"
+    same = [pain(5, at="2026-11-20T10:00:00Z"), pain(5, at="2026-11-27T10:00:00Z")]  # exactly 7 days: in
+    assert brief_of(same, "left")["trend_from"] == (datetime(2026, 11, 20, 10, tzinfo=UTC), 5)
+    week_and_a_minute = [pain(5, at="2026-11-20T09:59:00Z"), pain(5, at="2026-11-27T10:00:00Z")]
+    assert brief_of(week_and_a_minute, "left")["trend_from"] is None, "no score in the week before: no trend"
+    assert brief_of(both[:1], "left")["trend_from"] is None and brief_of([], "left") is None
+
+
+def test_a_knees_line_says_since_when_it_hurts_or_not_and_the_days_without_a_0():
+    healed = [pain(5, at="2026-11-18T10:00:00Z"), pain(0, at="2026-11-20T10:00:00Z"),
+              pain(0, at="2026-11-22T10:00:00Z")]
+    brief = brief_of(healed, "left")
+    healed_since = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    assert (brief["hurts"], brief["ever_hurt"], brief["since"]) == (False, True, healed_since)
+    again = [*healed, pain(3, at="2026-11-23T10:00:00Z"), pain(4, at="2026-11-26T10:01:00Z")]
+    brief = brief_of(again, "left", True)
+    hurts_since = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    assert (brief["hurts"], brief["since"], brief["days_without_0"]) == (True, hurts_since, 3)
+    assert brief_of(again, "left", False)["days_without_0"] is None, "said only when the 2-day rule holds"
+    assert brief_of([pain(0), pain(0, at="2026-11-21T10:00:00Z")], "left")["ever_hurt"] is False
+
+
+def test_the_highest_advice_is_the_most_urgent_and_the_newest_of_equals():
+    first = check(["gives_way"], "urgent", ["U14"], at="2026-11-20T10:00:00Z")
+    later = check(["gives_way"], "urgent", ["U14"], at="2026-11-22T10:00:00Z")
+    mild = check(at="2026-11-23T10:00:00Z")
+    assert report.highest_check([first, later, mild]) is later
+    assert report.highest_check([mild]) is mild and report.highest_check([]) is None
+
+
+@pytest.mark.parametrize("zone, moments, days", [
+    ("Europe/Moscow", ["2026-11-20T20:59:00Z", "2026-11-20T21:00:00Z"], 2),  # 23:59 and 00:00 the next day
+    ("Europe/Moscow", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 1),  # one Moscow day
+    ("UTC", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 2),
+])
+def test_the_episode_is_counted_in_the_persons_calendar_days(zone, moments, days):
+    entries = [pain(1, at=moment) for moment in moments]
+    assert report.episode_of(entries, pytz.timezone(zone))["days"] == days
+
+
+def test_the_weeks_ticks_keep_local_midnight_across_a_change_of_the_clocks():
+    berlin = pytz.timezone("Europe/Berlin")  # the clocks went back on 25 Oct 2026
+    episode = report.episode_of([pain(1, at="2026-10-19T10:00:00Z"), pain(1, at="2026-11-08T10:00:00Z")], berlin)
+    chart = report.knee_chart([pain(1, at="2026-10-19T10:00:00Z")], episode["start"], episode["end"])
+    ticks = [tick["at"].astimezone(berlin) for tick in chart["ticks"]]
+    assert [(tick.day, tick.hour) for tick in ticks] == [(26, 0), (2, 0)], "7 and 14 days on; 9 Nov is the end"
+    assert [tick["labelled"] for tick in chart["ticks"]] == [True, True]
+
+
+def test_a_follow_up_answer_is_a_field_the_exports_keep(client):
+    answer = pain(4, at="2026-11-25T08:00:00Z", source="follow-up")
+    kept_before = pain(5, at="2026-11-26T08:00:00Z", note=OLD_FOLLOW_UP_NOTE)
+    refused = [pain(3, source="diary"), pain(3, source=["follow-up"]), pain(3, source=None)]
+    answer_ids = [entry["id"] for entry in (answer, kept_before)]
+    result = sync(client, [answer, kept_before, *refused]).get_json()
+    assert result["acknowledged"] == answer_ids
+    assert [rejected["code"] for rejected in result["rejected"]] == ["shape"] * 3
+    rows = list(csv.DictReader(io.StringIO(client.get("/diary/export.csv").get_data(as_text=True))))
+    assert [(row["source"], row["note"]) for row in rows] == [("follow-up", ""), ("follow-up", "")]
+    observations = resources(fhir_of(client), "Observation")
+    assert [[note["text"] for note in observation["note"]] for observation in observations] == [
+        [fhir.FOLLOW_UP_ANSWER, fhir.SELF_REPORTED]] * 2
+    assert [entry.get("note") for entry in stored(client)] == [None, OLD_FOLLOW_UP_NOTE], "the JSON keeps what was sent"

@@ -12,11 +12,17 @@ MAX_ENTRIES_PER_REQUEST = 1000
 MAX_NOTE_LENGTH = 500
 KNEES = ("left", "right", "both")
 OUTCOMES = ("completed", "stopped")
+# Where a pain score came from, when not the diary's own form: "follow-up", the answer to "How is
+# your knee?" two days after first aid. A field, so the note stays the person's own words.
+FOLLOW_UP = "follow-up"
+SOURCES = (FOLLOW_UP,)
+# Before the field, the follow-up wrote its question as the note, in the page's language.
+OLD_FOLLOW_UP_NOTES = ("Answer to “How is your knee?”", "Ответ на вопрос „Как ваше колено?“")
 ENTRY_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AHEAD = timedelta(minutes=5)  # a phone's clock a little ahead; a diary keeps what has happened
 FIELDS = {  # kind: (required fields, optional fields)
-    "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt"}),
+    "pain": ({"id", "kind", "at", "pain", "knee"}, {"note", "updatedAt", "source"}),
     "session": ({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"}, set()),
     "check": ({"id", "kind", "at", "symptoms", "tier", "rules"}, {"rulesVersion"}),
 }
@@ -122,6 +128,16 @@ def validate_pain(entry, where, now):
         raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
     if "updatedAt" in entry:
         normalise_time(entry, "updatedAt", where, now)
+    if "source" in entry and (not isinstance(entry["source"], str) or entry["source"] not in SOURCES):
+        raise BadEntry(f"{where}.source: must be one of {', '.join(SOURCES)}", "shape")
+
+
+def as_noted(entry):
+    """A pain entry as the person noted it: an old follow-up answer, whose note was the
+    question, gets the source field and no note. Other entries are given back as they are."""
+    if entry["kind"] != "pain" or entry.get("note") not in OLD_FOLLOW_UP_NOTES:
+        return entry
+    return {**{key: value for key, value in entry.items() if key != "note"}, "source": FOLLOW_UP}
 
 
 def validate_session(entry, where, now):

@@ -13,17 +13,19 @@ from ..extensions import limiter
 from ..http import personal
 from ..texts import lazy_gettext as _l
 from . import fhir
+from .entries import as_noted
 from .profiles import current_profile, store
 
 export = Blueprint("diary_export", __name__)
 
-CSV_COLUMNS = ("id", "kind", "at", "startedAt", "endedAt", "pain", "knee", "note", "outcome",
+CSV_COLUMNS = ("id", "kind", "at", "startedAt", "endedAt", "pain", "knee", "note", "source", "outcome",
                "coldPlannedMinutes", "coldActualSeconds", "elevationPlannedMinutes",
                "elevationActualSeconds", "tier", "symptoms", "rules", "rulesVersion")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
 
 
 def csv_row(entry):
+    entry = as_noted(entry)
     row = {key: entry.get(key, "") for key in CSV_COLUMNS}
     for phase in ("cold", "elevation"):
         if entry.get(phase):

@@ -15,6 +15,8 @@ import itertools
 import json
 import uuid
 
+from .entries import FOLLOW_UP, as_noted
+
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 PAIN_SCORE = {"system": LOINC, "code": "72514-3",
@@ -29,6 +31,7 @@ KNEE_SITES = {
 SURVEY = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey",
                       "display": "Survey"}]}
 SELF_REPORTED = "Self-reported in the KneeAid app; not a diagnosis."
+FOLLOW_UP_ANSWER = "The answer to KneeAid's follow-up question, \"How is your knee?\", two days after first aid."
 CRYOTHERAPY = {"system": SNOMED, "code": "26782000", "display": "Cryotherapy"}
 PATIENT_IDS = uuid.UUID("0e2c6f0e-6a53-4f0e-9d6b-3f7c5f1b2a10")  # namespace: a diary's id never shows
 
@@ -70,6 +73,7 @@ def bundle_entries(entries, profile_id, base_url, describe):
 
 
 def pain_observation(entry, subject, base_url, describe):
+    entry = as_noted(entry)
     return {
         "resourceType": "Observation", "id": entry["id"], "status": "final",
         "category": [SURVEY],
@@ -80,7 +84,7 @@ def pain_observation(entry, subject, base_url, describe):
         "valueInteger": entry["pain"],
         "bodySite": {"coding": [KNEE_SITES[entry["knee"]]],
                      "text": "both knees" if entry["knee"] == "both" else f"{entry['knee']} knee"},
-        "note": self_reported(entry.get("note")),
+        "note": self_reported(entry.get("note"), entry.get("source") == FOLLOW_UP and FOLLOW_UP_ANSWER),
     }
 
 

@@ -17,7 +17,7 @@ from ..extensions import limiter
 from ..http import page_or_fragment, personal, require_same_origin
 from ..languages import current_language, current_timezone
 from ..texts import lazy_gettext as _l
-from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, validate_entry
+from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, as_noted, validate_entry
 from .history import (
     episode_is_known,
     knees_in_pain_for_more_than_two_days,
@@ -102,6 +102,7 @@ def view_context(profile_id, month=None, page=1):
         month = newest_month(store().entries_in(profile_id, stored[-1:]), zone)
     entries = store().entries_in(profile_id, months_around(stored, month)) if stored else []
     shown, month, older, newer = one_page(entries, zone, month, page)
+    shown = [as_noted(entry) for entry in shown]  # an old follow-up answer: the field, not the question as a note
     return {
         "has_entries": bool(stored), "days": timeline(shown, zone),
         "chart": chart_of(entries, max(map(moment_of, shown))) if shown else None,
@@ -112,7 +113,7 @@ def view_context(profile_id, month=None, page=1):
         "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,
         "rules_version": triage.VERSION, "zone_unknown": current_timezone() is None,
         "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
-        "parse": datetime.fromisoformat,
+        "day_month": lambda moment: format_date(moment, "d MMM"), "parse": datetime.fromisoformat,
     }
 
 
@@ -175,6 +176,7 @@ def summary_pdf():
 
 # "1 Dec 2026, 14:21", «1 дек. 2026 г., 14:21» (Russian writes «г.» after a year): no reader mistakes the day.
 SUMMARY_DATE = {"en": "d MMM y", "ru": "d MMM y 'г.'"}
+SUMMARY_DAY_MONTH = {"en": "d MMM", "ru": "d MMM"}  # the chart's week ticks: the year is in its caption
 SUMMARY_TIME = {lang: f"{date_pattern}, HH:mm" for lang, date_pattern in SUMMARY_DATE.items()}
 
 
@@ -196,13 +198,13 @@ def summary_context():
     zone_unknown = current_timezone() is None
     lang = current_language()
     return {
-        **report(entries, start, end), "days_offered": DAYS_OFFERED,
-        "tier_headlines": triage.TIER_HEADLINES, "symptom_label": triage.symptom_label,
-        "rule_reasons": triage.RULE_REASONS, "rules_version": triage.VERSION,
-        "zone_unknown": zone_unknown,
+        **report(entries, start, end, get_timezone()), "days_offered": DAYS_OFFERED,
+        "tier_advised": triage.TIER_ADVISED, "symptom_label": triage.symptom_label,
+        "rules_version": triage.VERSION, "made_on": end, "zone_unknown": zone_unknown,
         "when": lambda moment: format_datetime(moment, SUMMARY_TIME[lang]) + (" UTC" if zone_unknown else ""),
         "parse": datetime.fromisoformat,
         "format_date": lambda moment: format_date(moment, SUMMARY_DATE[lang]),
+        "day_month": lambda moment: format_date(moment, SUMMARY_DAY_MONTH[lang]).replace(" ", "\N{NO-BREAK SPACE}"),
     }
 
 

@@ -1,11 +1,21 @@
-"""The summary for the doctor as data: the period asked for, the entries of it
-by kind, the pain chart with one line per knee over the whole period, and
-the 2-day rule knee by knee. Pure functions of the entries and the period, so the HTML
-summary and its PDF (pages.py) are drawn from the same data by one template."""
+"""The summary for the doctor as data: page one (the episode, a line per knee, the
+highest advice, the sessions in brief, the chart scaled to the episode) and the entries
+of the period by kind. Pure functions of the entries, the period and the time zone, so the
+HTML summary and its PDF (pages.py) are drawn from the same data by one template."""
 
-from datetime import UTC, timedelta
+import math
+from datetime import UTC, datetime, time, timedelta
 
-from .history import knees_in_pain_for_more_than_two_days, moment_of, next_month
+from .. import triage
+from .entries import as_noted
+from .history import (
+    KNEES_OF,
+    knees_in_pain_for_more_than_two_days,
+    local_day,
+    moment_of,
+    next_month,
+    pain_points,
+)
 
 DAYS_DEFAULT, DAYS_MIN, DAYS_MAX = 30, 7, 365
 DAYS_OFFERED = (7, 30, 90, 365)
@@ -44,19 +54,92 @@ def in_period(entries, start, end):
     return sorted((entry for entry in entries if start <= moment_of(entry) <= end), key=moment_of)
 
 
-def report(entries, start, end):
-    """Everything the summary shows of the period's entries (oldest first):
+def report(entries, start, end, zone):
+    """Everything the summary shows of the period's entries (oldest first): page one,
     the counts of every kind, and the newest MOST_LISTED of each to list."""
-    shown = in_period(entries, start, end)
+    shown = [as_noted(entry) for entry in in_period(entries, start, end)]
     by_kind = {kind: [entry for entry in shown if entry["kind"] == kind] for kind in MOST_LISTED}
+    episode = episode_of(shown, zone)
+    two_days = knees_in_pain_for_more_than_two_days(by_kind["pain"])  # the knees, each on its own
     return {
         "start": start, "end": end, "days": round((end - start) / timedelta(days=1)),
+        "episode": episode,
+        "knees": {knee: knee_in_brief(by_kind["pain"], knee, knee in two_days) for knee in KNEES_OF},
+        "highest_check": highest_check(by_kind["check"]),
+        "sessions_in_brief": sessions_in_brief(by_kind["session"]),
         "counts": {kind: len(of_kind) for kind, of_kind in by_kind.items()},
         "pains": by_kind["pain"][-MOST_LISTED["pain"]:],
         "sessions": by_kind["session"][-MOST_LISTED["session"]:],
         "checks": by_kind["check"][-MOST_LISTED["check"]:],
-        "chart": knee_chart(by_kind["pain"], start, end),
-        "two_days": knees_in_pain_for_more_than_two_days(by_kind["pain"]),  # the knees, each on its own
+        "chart": knee_chart(by_kind["pain"], episode["start"], episode["end"], (episode["first"], episode["last"]))
+        if episode else None,
+    }
+
+
+def local_midnight(day, zone):
+    """The moment a calendar day begins in a time zone (pytz's or zoneinfo's)."""
+    midnight = datetime.combine(day, time())
+    return zone.localize(midnight) if hasattr(zone, "localize") else midnight.replace(tzinfo=zone)
+
+
+def episode_of(entries, zone):
+    """The episode the period's entries (oldest first) tell of: its first and last
+    day in the person's time zone, how many calendar days it spans, and the
+    moments it begins and ends (midnight to midnight), or None without entries."""
+    if not entries:
+        return None
+    first, last = local_day(moment_of(entries[0]), zone), local_day(moment_of(entries[-1]), zone)
+    return {"first": first, "last": last, "days": (last - first).days + 1,
+            "start": local_midnight(first, zone), "end": local_midnight(last + timedelta(days=1), zone)}
+
+
+TREND_DAYS = 7  # a knee's trend: its latest score against its first of the week before
+
+
+def knee_in_brief(pains, knee, in_pain_for_more_than_two_days):
+    """One knee's line on page one ("both" counts for each knee), or None with no
+    score: its scores, since when it hurts (the run of painful scores, no 0 in
+    between, its latest belongs to) or since when it does not, its highest
+    (the first time it was reached) and latest, and its trend over TREND_DAYS."""
+    points = pain_points(pains, knee)
+    if not points:
+        return None
+    latest_moment, latest = points[-1]
+    run_began = latest_moment
+    for moment, pain in reversed(points):
+        if (pain == 0) != (latest == 0):
+            break
+        run_began = moment
+    highest = max(pain for _, pain in points)
+    week = [point for point in points if latest_moment - point[0] <= timedelta(days=TREND_DAYS)]
+    return {
+        "scores": len(points), "latest": latest, "latest_at": latest_moment,
+        "highest": highest, "highest_at": next(moment for moment, pain in points if pain == highest),
+        "hurts": latest > 0, "ever_hurt": highest > 0, "since": run_began,
+        "trend_from": week[0] if len(week) > 1 else None,
+        # D1 as the data holds it: no 0 in the whole days since the painful scores began.
+        "days_without_0": (latest_moment - run_began).days if in_pain_for_more_than_two_days else None,
+    }
+
+
+def highest_check(checks):
+    """The check with the highest advice of the period (the newest of equals), or None."""
+    if not checks:
+        return None
+    return min(reversed(checks), key=lambda check: triage.TIERS.index(check["tier"]))
+
+
+def sessions_in_brief(sessions):
+    """The period's first-aid sessions in one line: how many, when, the minutes of ice, and how many stopped."""
+    if not sessions:
+        return None
+    cold_minutes = [round(entry["cold"]["actualSeconds"] / 60) for entry in sessions if entry["cold"]]
+    return {
+        "count": len(sessions), "first": moment_of(sessions[0]), "last": moment_of(sessions[-1]),
+        "cold": len(cold_minutes), "cold_least": min(cold_minutes, default=0),
+        "cold_most": max(cold_minutes, default=0),
+        "raised": sum(1 for entry in sessions if entry["elevation"]),
+        "stopped": sum(1 for entry in sessions if entry["outcome"] == "stopped"),
     }
 
 
@@ -71,9 +154,10 @@ def chart_of(entries, end):
     return knee_chart(pains, start, end) if pains else None
 
 
-def knee_chart(pains, start, end):
+def knee_chart(pains, start, end, days=None):
     """Coordinates of the period's pain chart, one line per knee, or None
-    without pain scores. The x axis is the whole period, start to end."""
+    without pain scores. The x axis is the whole period, start to end, with a tick a
+    week; ``days`` (first, last) are the dates its ends are labelled with (start and end if None)."""
     if not pains:
         return None
     span = max((end - start).total_seconds(), 1)
@@ -87,12 +171,40 @@ def knee_chart(pains, start, end):
     lines = [{"knee": knee, "points": [point(entry) for entry in at_most(
         [entry for entry in pains if entry["knee"] == knee], start, span)]} for knee in KNEES]
     return {
+        "ticks": week_ticks(start, end, span, plot_width),
         "lines": [line for line in lines if line["points"]], "dots": len(pains) <= MOST_DOTS,
         "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - CHART_RIGHT,
         "top": CHART_TOP, "plot_height": plot_height, "start": start, "end": end,
+        "first_day": (days or (start, end))[0], "last_day": (days or (start, end))[1],
         "lowest": min(entry["pain"] for entry in pains), "highest": max(entry["pain"] for entry in pains),
         "latest": pains[-1]["pain"],
     }
+
+
+MOST_TICK_LABELS = 6  # dates under the chart: more would run into each other on a phone
+TICK_LABEL_ROOM = 105  # the chart's width a date under it takes: none too near the end's label
+
+
+def week_ticks(start, end, span, plot_width):
+    """A tick every 7 days after the chart's start, at the same local time whatever the
+    clocks did, each with its x and moment; at most MOST_TICK_LABELS of them labelled with
+    a date, evenly, none where it would run into the labels of the chart's two ends."""
+    moments = []
+    while (tick := weeks_after(start, len(moments) + 1)) < end:
+        moments.append(tick)
+    every = math.ceil(len(moments) / MOST_TICK_LABELS) or 1
+    ticks = [{"x": round(CHART_LEFT + (tick - start).total_seconds() / span * plot_width, 1), "at": tick}
+             for tick in moments]
+    for n, tick in enumerate(ticks):
+        tick["labelled"] = ((n + 1) % every == 0 and CHART_LEFT + TICK_LABEL_ROOM <= tick["x"]
+                            <= CHART_WIDTH - CHART_RIGHT - TICK_LABEL_ROOM)
+    return ticks
+
+
+def weeks_after(moment, weeks):
+    """The same local time ``weeks`` weeks later, in the moment's own time zone (pytz's or zoneinfo's)."""
+    zone, later = moment.tzinfo, moment.replace(tzinfo=None) + timedelta(weeks=weeks)
+    return zone.localize(later) if hasattr(zone, "localize") else later.replace(tzinfo=zone)
 
 
 def at_most(pains, start, span):

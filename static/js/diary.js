@@ -47,7 +47,8 @@
     if (entry.kind === "pain") {
       // In the language's own quotes, as the server's view has it (<q>): «…» in Russian, with „…“ inside.
       const note = entry.note ? `: ${text.quoted.replace("{words}", entry.note)}` : "";
-      return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${note}`;
+      const source = entry.source === "follow-up" ? ` (${text.followUpAnswer})` : "";
+      return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${source}${note}`;
     }
     return entry.kind === "session" ? text.session : text.check;
   }
@@ -119,9 +120,13 @@
     if (data.get("id")) {
       entry.updatedAt = new Date().toISOString();
     }
+    if (data.get("source")) {
+      entry.source = data.get("source");  // a corrected answer to the follow-up is still one
+    }
     await window.KneeAid.keepInDiary(entry);
     form.reset();
     form.elements.id.value = "";
+    form.elements.source.value = "";
     localStorage.removeItem(DRAFT_KEY);
     showNow();
     $("entry-saved").hidden = false;
@@ -134,6 +139,7 @@
     if (edit) {
       const entry = JSON.parse(edit.dataset.entry);
       form.elements.id.value = entry.id;
+      form.elements.source.value = entry.source || "";
       form.querySelector(`input[name="pain"][value="${entry.pain}"]`).checked = true;
       form.querySelector(`input[name="knee"][value="${entry.knee}"]`).checked = true;
       form.elements.note.value = entry.note || "";
@@ -152,7 +158,8 @@
     // The time only if the person changed it; else the entry gets the moment it is saved.
     const at = data.get("at") !== $("entry-at").dataset.shown ? data.get("at") : null;
     localStorage.setItem(DRAFT_KEY, JSON.stringify({
-      id: data.get("id"), pain: data.get("pain"), knee: data.get("knee"), note: data.get("note"), at,
+      id: data.get("id"), source: data.get("source"), pain: data.get("pain"), knee: data.get("knee"),
+      note: data.get("note"), at,
     }));
   }
 
@@ -167,6 +174,7 @@
       return;
     }
     form.elements.id.value = draft.id || "";
+    form.elements.source.value = draft.source || "";
     form.elements.note.value = draft.note || "";
     for (const name of ["pain", "knee"]) {
       const choice = draft[name] && form.querySelector(`input[name="${name}"][value="${CSS.escape(draft[name])}"]`);

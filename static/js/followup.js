@@ -223,8 +223,9 @@
     const now = Date.now();
     const knee = card.querySelector('input[name="followup-knee"]:checked').value;
     const last = lastScoreFor(record, knee, now);
+    // Marked by a field, not a note: the note is for the person's own words (triage.md, the record).
     await KneeAid.keepInDiary({ id: KneeAid.newId(), kind: "pain", at: new Date(now).toISOString(), pain, knee,
-      note: text.note });
+      source: "follow-up" });
     keepFollowUp(null);
     showAdvice(card, pain, { last, from: record.from || {}, knee });
   }
