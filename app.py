@@ -29,7 +29,7 @@ def server_options(app, args):
         "channel_request_lookahead": 5,
     }
     if app.config["PROXY_HOPS"]:
-        # Behind the proxy, its X-Forwarded-* headers reach ProxyFix (kneeaid/http.py),
+        # Behind the proxy, its X-Forwarded-* headers reach ProxyFix (kneeaid/web/__init__.py),
         # which trusts exactly PROXY_HOPS of them; waitress would drop them.
         options["clear_untrusted_proxy_headers"] = False
     return options

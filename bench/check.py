@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.first_load import measure_page  # noqa: E402
-from kneeaid import create_app, triage  # noqa: E402
+from kneeaid import create_app  # noqa: E402
+from kneeaid.check import triage  # noqa: E402
 
 EVALUATION_BUDGET_MS = 0.1
 PAGE_BUDGET_BYTES = 20 * 1024

@@ -84,7 +84,7 @@ NEW_SETS = "/en/check/result?<a new symptom set each time>"
 
 
 def new_sets_script(folder):
-    from kneeaid.triage import SYMPTOMS
+    from kneeaid.check.triage import SYMPTOMS
 
     script = Path(folder) / "new_sets.lua"
     seed = random.randrange(1 << 30)

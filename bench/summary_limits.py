@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kneeaid import create_app, pdf, triage  # noqa: E402
+from kneeaid import create_app  # noqa: E402
+from kneeaid.check import triage  # noqa: E402
+from kneeaid.diary import pdf  # noqa: E402
 from scripts import app_process  # noqa: E402
 
 ENTRIES = 10_000

@@ -6,29 +6,29 @@ from flask import Flask
 
 from .alarms.keys import DEVELOPMENT_SUBJECT
 from .alarms.validation import DEFAULT_PUSH_SERVICES
-from .extensions import PROJECT_ROOT, babel, htmx, init_limiter
+from .extensions import PROJECT_ROOT, htmx, init_limiter
 
 __all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def default_settings(app):
-    """Every setting and its default; each can be set as KNEEAID_<NAME> (README, "Settings")."""
+    """Every setting and its default; each can be set as KNEEAID_<NAME> (docs/operations.md, "Settings")."""
     return {
         "SECRET_KEY": "dev-only-secret",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "en",
         # The date the medical content was last checked against its sources.
         "CONTENT_REVIEWED": "2026-12-03",
-        # Set when the app runs behind a reverse proxy (see README, "Deploying").
+        # Set when the app runs behind a reverse proxy (see docs/operations.md, "Deploying").
         "PROXY_HOPS": 0,
-        # Where the diary keeps its files (see README, "The diary's data").
+        # Where the diary keeps its files (see docs/storage.md).
         "DATA_DIR": str(Path(app.instance_path) / "data"),
         # None: the diary and the alarms in files in DATA_DIR (one machine); a
-        # postgresql://… address: in PostgreSQL (README, "Scaling out").
+        # postgresql://… address: in PostgreSQL (docs/operations.md, "Scaling out").
         "DATABASE_URL": None,
         "DATABASE_POOL_SIZE": 10,  # connections per app process; waitress's threads share them
         "DATABASE_UPGRADE_AT_START": True,  # False: the deploy runs `flask db upgrade`
-        # The timer's alarms pushed to a locked phone (see README, "The push alarm").
+        # The timer's alarms pushed to a locked phone (see docs/push.md).
         "VAPID_PRIVATE_KEY": None,  # None: made on first start, kept in DATA_DIR
         "VAPID_SUBJECT": DEVELOPMENT_SUBJECT,  # a mailto: or https: address of whoever runs the server
         "PUSH_SERVICES": ",".join(DEFAULT_PUSH_SERVICES),  # the only origins alarms are posted to
@@ -40,18 +40,18 @@ def default_settings(app):
 
 
 def limit_settings():
-    """What one client, one diary or one process may ask of the server (README, "Limits")."""
+    """What one client, one diary or one process may ask of the server (docs/operations.md, "Settings")."""
     return {
         "WRITES_PER_MINUTE": 60,  # per diary profile
         "NEW_PROFILES_PER_HOUR": 20,  # per client address
         "MAX_ENTRIES_PER_PROFILE": 10_000,  # edits and deletions of existing entries always work
         # Where the per-address limits count (Flask-Limiter): memory:// for one
-        # process; redis://… to share them between processes (README, "Scaling out").
+        # process; redis://… to share them between processes (docs/operations.md, "Scaling out").
         "RATELIMIT_STORAGE_URI": "memory://",
         # Redis down: each process counts on its own, in memory, until Redis is back (logged once).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Flask-Limiter's headers would put Retry-After on every answer of a limited page, successes
-        # included; a 429 gets its own (kneeaid/http.py).
+        # included; a 429 gets its own (kneeaid/web/errors.py).
         "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_ALARMS_PER_SUBSCRIPTION": 10,
@@ -61,7 +61,7 @@ def limit_settings():
         "PDFS_PER_MINUTE": 10,  # per client address: each costs about a second of the server's time
         "SUMMARIES_PER_MINUTE": 30,  # per client address: the summary page reads a period of the diary
         "EXPORTS_PER_MINUTE": 10,  # per client address: JSON, CSV and FHIR together read the whole diary
-        "PDFS_AT_ONCE": 1,  # per process: each is a child process on a core of its own (kneeaid/pdf.py)
+        "PDFS_AT_ONCE": 1,  # per process: each is a child process on a core of its own (kneeaid/diary/pdf.py)
         "PDF_SECONDS": 20,  # a PDF's child process is killed past this time,
         "PDF_MEMORY_MB": 600,  # or past this much memory of its own
     }
@@ -80,24 +80,21 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
 
-    from . import alarms, check, diary, guide, http, i18n, languages, pwa, storage, texts, timer
-
-    i18n.compile_catalogs(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
-    babel.init_app(app, locale_selector=languages.current_language, timezone_selector=languages.current_timezone)
-    texts.init_app(app)
-    htmx.init_app(app)
-    init_limiter(app)
+    from . import alarms, backends, check, diary, guide, i18n, pwa, timer, web
+    from .i18n.languages import LANGUAGE_PREFIX
 
     i18n.init_app(app)
-    http.init_app(app)
+    htmx.init_app(app)
+    init_limiter(app)
+    web.init_app(app)
     pwa.init_app(app)
-    storage.init_app(app)
+    backends.init_app(app)
     try:
         diary.init_app(app)
         alarms.init_app(app)  # a push setting that cannot work stops the app here
     except BaseException:
-        storage.close(app)  # and leaves no database connection behind
+        backends.close(app)  # and leaves no database connection behind
         raise
     for feature in (guide, timer, check, diary):
-        app.register_blueprint(feature.bp, url_prefix=languages.LANGUAGE_PREFIX)
+        app.register_blueprint(feature.bp, url_prefix=LANGUAGE_PREFIX)
     return app

@@ -42,7 +42,7 @@ install_redis() {
 # What WeasyPrint needs to make the summary's PDF (Debian's Pango), and fonts for the notes people
 # write: DejaVu (Latin, Cyrillic, Greek, Hebrew, Arabic), WenQuanYi Micro Hei (Chinese, Japanese,
 # Korean; 1.6 MB) and Lohit Devanagari (Hindi). A character no font has prints as a box, and the
-# server logs one line for the PDF (kneeaid/pdf.py).
+# server logs one line for the PDF (kneeaid/diary/pdf.py).
 install_pdf_libraries() {
   # grep reads to the end (no -q): with pipefail, a writer cut short would count as "missing".
   local fonts

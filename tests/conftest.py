@@ -9,8 +9,8 @@ from playwright.sync_api import sync_playwright
 from py_vapid import Vapid
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from kneeaid import create_app, storage
-from kneeaid.languages import LANGUAGES
+from kneeaid import backends, create_app
+from kneeaid.i18n.languages import LANGUAGES
 from scripts.postgres_server import PostgresServer
 from tests.fake_push import FakePushService
 from tests.pages import PAGES
@@ -131,7 +131,7 @@ def storage_settings():
 def app(tmp_path, storage_settings):
     app = make_test_app(tmp_path, **storage_settings)
     yield app
-    storage.close(app)
+    backends.close(app)
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ def make_app(tmp_path, storage_settings):
 
     yield make
     for app in made:
-        storage.close(app)
+        backends.close(app)
 
 
 @pytest.fixture

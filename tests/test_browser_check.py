@@ -8,7 +8,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from kneeaid import triage
+from kneeaid.check import triage
 
 
 def sets_to_compare():

@@ -449,7 +449,7 @@ def test_axe_finds_nothing_in_any_phase(context, live_server, lang):
 
 
 def test_the_browser_reads_the_same_timer_limits_as_the_server(context, live_server):
-    from kneeaid.timer_limits import COLD_MAX, LIMITS
+    from kneeaid.timer.limits import COLD_MAX, LIMITS
 
     page = open_timer(context.new_page(), live_server.url)
     assert page.evaluate("window.KneeAid.config.timerLimits") == LIMITS

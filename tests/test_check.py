@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kneeaid import triage
+from kneeaid.check import triage
 
 # For each rule of version 4: answers where it fires, and near misses where it
 # does not. Written out by hand from the contract (docs/medical-rules.md), not
@@ -116,7 +116,7 @@ def tier_of(page):
 def in_russian(text):
     from babel.support import Translations
 
-    from kneeaid.i18n import TRANSLATIONS_DIR
+    from kneeaid.i18n.catalogs import TRANSLATIONS_DIR
     return Translations.load(TRANSLATIONS_DIR, ["ru"]).gettext(text)
 
 
@@ -270,7 +270,7 @@ def test_first_aid_follows_the_rules_that_fired(client, lang, symptoms, first_ai
 
 
 def test_an_emergency_without_limits_says_keep_still_while_waiting():
-    from kneeaid.triage import first_aid
+    from kneeaid.check.triage import first_aid
 
     assert first_aid("emergency", ()) == ("while_waiting",)
     assert first_aid("emergency", ("E1",)) == ("keep_still",)
@@ -529,7 +529,7 @@ RETIRED_RUSSIAN = ["ортопеду или своему врачу", "свое�
 def test_no_retired_phrasing_is_left_in_any_catalog_or_page(client, page_urls):
     from babel.messages.pofile import read_po
 
-    from kneeaid.i18n import TRANSLATIONS_DIR
+    from kneeaid.i18n.catalogs import TRANSLATIONS_DIR
 
     with (TRANSLATIONS_DIR / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         catalog = [m for m in read_po(po) if m.id]
@@ -593,7 +593,7 @@ def test_the_about_page_cites_every_source_in_full(client, lang):
 
 
 def test_every_source_a_rule_first_aid_or_page_names_is_cited(client, page_urls):
-    from kneeaid.sources import SOURCES
+    from kneeaid.check.sources import SOURCES
 
     named = {source for item in (*triage.ALL_RULES, *triage.FIRST_AID) for source in item["sources"]}
     assert named <= set(SOURCES)
@@ -676,7 +676,7 @@ def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
 @pytest.mark.parametrize("path", ["/en/check/result", "/ru/check/result", "/ru/check"])
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
 def test_a_page_filled_in_from_its_skeleton_is_the_page_rendered_whole(app, path, query, headers):
-    """kneeaid/skeleton.py: what a request gets from the skeleton (made for
+    """kneeaid/speed/skeleton.py: what a request gets from the skeleton (made for
     another set of answers first) is byte for byte the page rendered whole."""
     client = app.test_client(use_cookies=False)
     client.get(f"{path}?s=calf", headers=headers)  # the skeleton, made for other answers

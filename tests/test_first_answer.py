@@ -1,5 +1,5 @@
 """A check result nobody asked before (issue 21): once Flask has answered an
-address, kneeaid/front_cache.py fills the page's skeleton in for any other
+address, kneeaid/speed/front_cache.py fills the page's skeleton in for any other
 query itself. What a person gets must be exactly what Flask would answer."""
 
 import contextlib
@@ -12,7 +12,8 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kneeaid import front_cache, triage
+from kneeaid.check import triage
+from kneeaid.speed import front_cache
 from tests.conftest import make_test_app
 from tests.test_http import answer_parts
 

@@ -271,7 +271,7 @@ def test_one_persons_pages_and_errors_are_never_kept(app, client):
 
 
 def test_the_kept_answers_stay_within_their_memory(app, client, monkeypatch):
-    from kneeaid import front_cache
+    from kneeaid.speed import front_cache
 
     monkeypatch.setattr(front_cache, "BYTES_KEPT", 30_000)
     for page in ("/en/", "/en/doctor", "/en/heat", "/en/causes", "/en/prevent", "/en/about", "/ru/", "/ru/doctor"):

@@ -10,8 +10,8 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
 
-from kneeaid.i18n import TRANSLATIONS_DIR, extract_messages
-from kneeaid.languages import LANGUAGES
+from kneeaid.i18n.catalogs import TRANSLATIONS_DIR, extract_messages
+from kneeaid.i18n.languages import LANGUAGES
 
 
 def test_root_goes_to_english_without_any_hint(client):
@@ -169,12 +169,12 @@ def test_translate_commands_exist(runner):
 def test_translate_update_leaves_no_unrelated_diff(runner, tmp_path, monkeypatch):
     import shutil
 
-    from kneeaid import i18n
+    from kneeaid.i18n import catalogs
 
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
-    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", copy)
-    monkeypatch.setattr(i18n, "POT_FILE", tmp_path / "messages.pot")
+    monkeypatch.setattr(catalogs, "TRANSLATIONS_DIR", copy)
+    monkeypatch.setattr(catalogs, "POT_FILE", tmp_path / "messages.pot")
     result = runner.invoke(args=["translate", "update"])
     assert result.exit_code == 0, result.output
     for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
@@ -185,15 +185,15 @@ def test_translate_update_leaves_no_unrelated_diff(runner, tmp_path, monkeypatch
 def test_translate_update_drops_strings_the_code_no_longer_has(runner, tmp_path, monkeypatch):
     import shutil
 
-    from kneeaid import i18n
+    from kneeaid.i18n import catalogs
 
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
     catalog = copy / "ru" / "LC_MESSAGES" / "messages.po"
     lost = '\nmsgid "A sentence the code lost"\nmsgstr "Потерянная фраза"\n'
     catalog.write_text(catalog.read_text(encoding="utf-8") + lost, encoding="utf-8")
-    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", copy)
-    monkeypatch.setattr(i18n, "POT_FILE", tmp_path / "messages.pot")
+    monkeypatch.setattr(catalogs, "TRANSLATIONS_DIR", copy)
+    monkeypatch.setattr(catalogs, "POT_FILE", tmp_path / "messages.pot")
     assert runner.invoke(args=["translate", "update"]).exit_code == 0
     text = catalog.read_text(encoding="utf-8")
     assert "A sentence the code lost" not in text and "#~" not in text

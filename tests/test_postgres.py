@@ -1,4 +1,4 @@
-"""What only the PostgreSQL backend has (kneeaid/postgres.py): its schema and
+"""What only the PostgreSQL backend has (kneeaid/storage/postgres.py): its schema and
 `flask db upgrade`, a database that cannot be reached, and `flask diary
 export-to`, the move from TinyDB files. The rules themselves are tested on
 both backends (tests/test_store.py, tests/test_diary.py, tests/test_alarms.py)."""
@@ -11,8 +11,9 @@ from unittest import mock
 import psycopg
 import pytest
 
-from kneeaid import postgres, storage
+from kneeaid import backends
 from kneeaid.diary.store import DiaryStore
+from kneeaid.storage import postgres
 from scripts.postgres_server import PostgresServer
 from tests.conftest import make_test_app
 
@@ -37,7 +38,7 @@ def test_flask_db_upgrade_makes_the_schema_once_and_again_changes_nothing(tmp_pa
         first = app.test_cli_runner().invoke(args=["db", "upgrade"])
         again = app.test_cli_runner().invoke(args=["db", "upgrade"])
     finally:
-        storage.close(app)
+        backends.close(app)
     assert first.exit_code == 0 and f"version {len(postgres.MIGRATIONS)} (was 0)" in first.output
     assert again.exit_code == 0 and "(was" not in again.output
     assert table_names(database_url) == ["alarms", "entries", "profiles", "schema_version", "tombstones"]
@@ -91,7 +92,7 @@ def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postg
         page = client.get("/en/diary/view")
         alarm_cancel = client.delete(f"/api/timer/alarms/{'0' * 32}", headers={"Sec-Fetch-Site": "same-origin"})
     finally:
-        storage.close(app)
+        backends.close(app)
     assert write.status_code == 503 and write.headers["Retry-After"] == "300"
     assert "stay on this phone" in write.get_json()["error"]
     assert page.status_code == 503 and "stay on this phone" in page.get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_with_the_server_down_requests_answer_503_within_2_s_and_the_pool_heals_
         held = client.get("/diary/export.json").get_json()["entries"]
         assert [entry["id"] for entry in held] == [entry["id"] for entry in [*kept, late]], "nothing lost"
     finally:
-        storage.close(app)
+        backends.close(app)
         server.stop()
 
 
@@ -174,7 +175,7 @@ def database_store(database_url, tmp_path):
     """The PostgreSQL store of an app on the test's database."""
     app = make_test_app(tmp_path / "elsewhere", DATABASE_URL=database_url)
     yield app.extensions["kneeaid.store"]
-    storage.close(app)
+    backends.close(app)
 
 
 def whole_database(store):
@@ -229,4 +230,4 @@ def test_only_the_storage_modules_import_psycopg():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
             if any(name.split(".")[0] in ("psycopg", "psycopg_pool") for name in names):
                 importers.add(path.relative_to(PROJECT_ROOT).as_posix())
-    assert importers == {"kneeaid/postgres.py", "kneeaid/diary/pg_store.py", "kneeaid/alarms/pg_queue.py"}
+    assert importers == {"kneeaid/storage/postgres.py", "kneeaid/diary/pg_store.py", "kneeaid/alarms/pg_queue.py"}

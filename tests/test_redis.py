@@ -1,4 +1,4 @@
-"""The per-address limits shared in a real Redis (README, "Scaling out"): two
+"""The per-address limits shared in a real Redis (docs/operations.md, "Scaling out"): two
 app processes on one Redis count one limit; with Redis down, each process
 keeps counting on its own, says so once in its log, and shares again once
 Redis is back."""
@@ -130,7 +130,7 @@ def test_with_redis_down_each_process_counts_alone_says_so_once_and_shares_again
 
 def test_a_hung_redis_costs_a_request_at_most_the_documented_second(tmp_path):
     """A Redis that takes the connection and says nothing is given up within a second, the
-    request answered with the in-memory count (README, "Limits")."""
+    request answered with the in-memory count (docs/operations.md, "Settings")."""
     import socket
 
     from kneeaid import create_app

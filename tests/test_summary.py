@@ -18,7 +18,7 @@ import pytz
 from fhir.resources.R4B.bundle import Bundle
 from flask_babel import force_locale
 
-from kneeaid import triage
+from kneeaid.check import triage
 from kneeaid.diary import fhir, pages, report
 from tests.test_diary import check, pain, session, stored, sync
 
@@ -270,7 +270,7 @@ def a_large_diary(client, app, entries=1_200):
     """Entries over the year before NOW, more than a summary lists of each kind: a third pain scores,
     a third sessions, a third checks with every sign ticked (written straight to the store).
     bench/summary_limits.py summarises the largest the limits allow, 10,000 with long notes."""
-    from kneeaid import triage
+    from kneeaid.check import triage
 
     sync(client, [pain(1, at="2026-12-02T10:00:00Z", note="the newest")])
     profile = client.get_cookie("kneeaid_profile").value
@@ -348,7 +348,7 @@ def test_characters_no_font_has_are_one_log_line_per_pdf(client, monkeypatch, tm
     sync(client, [pain(3, at="2026-12-01T10:00:00Z", note=note)])
     answer = client.get("/en/diary/summary.pdf?days=7")
     assert answer.status_code == 200
-    said = [record.getMessage() for record in caplog.records if record.name == "kneeaid.pdf"]
+    said = [record.getMessage() for record in caplog.records if record.name == "kneeaid.diary.pdf"]
     assert said == ([f"A PDF has {boxes} characters that no font could draw (they print as boxes)."] if boxes else [])
     if not boxes:
         assert note.split()[0] in text_of_pdf(answer.data, tmp_path)

@@ -21,7 +21,7 @@ def init_app(app):
     """The key (made on first start), the queue and the allowed push services;
     sending starts only with start_sending (the server process, not the tests)."""
     app.extensions["kneeaid.alarms"] = {
-        "queue": app.extensions["kneeaid.alarm_queue"],  # files or PostgreSQL (kneeaid/storage.py)
+        "queue": app.extensions["kneeaid.alarm_queue"],  # files or PostgreSQL (kneeaid/backends.py)
         "key": ServerKey(app.config["DATA_DIR"], app.config["VAPID_PRIVATE_KEY"]),
         "subject": check_subject(app.config["VAPID_SUBJECT"]),
         "services": parse_services(app.config["PUSH_SERVICES"]),
@@ -35,7 +35,7 @@ def start_sending(app):
     parts = app.extensions["kneeaid.alarms"]
     if parts["subject"] == DEVELOPMENT_SUBJECT:
         log.warning("KNEEAID_VAPID_SUBJECT is not set: some push services refuse alarms without a real "
-                    "mailto: or https: address (README, Deploying)")
+                    "mailto: or https: address (docs/operations.md, Deploying)")
     parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
     return parts["sender"]
 

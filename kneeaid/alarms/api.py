@@ -11,9 +11,10 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import get_timezone
 
 from ..extensions import limiter
-from ..files import StorageUnavailable
-from ..http import json_body, json_error, personal, require_same_origin, revalidate
-from ..languages import LANGUAGES
+from ..i18n.languages import LANGUAGES
+from ..speed.contract import personal, revalidate
+from ..storage.atomic_files import StorageUnavailable
+from ..web.api import json_body, json_error, require_same_origin
 from .keys import application_server_key
 from .messages import message
 from .queue import Limits, TooManyAlarms, is_alarm_id

@@ -5,7 +5,7 @@ from babel.dates import format_time
 from flask import url_for
 from flask_babel import force_locale
 
-from ..texts import lazy_gettext as _l
+from ..i18n.plain_text import lazy_gettext as _l
 
 # kind: (title, body). The body names the clock time, so a late delivery is still true.
 TEXTS = {

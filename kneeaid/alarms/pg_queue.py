@@ -1,4 +1,4 @@
-"""The alarms waiting to be pushed, in PostgreSQL (README, "Scaling out"):
+"""The alarms waiting to be pushed, in PostgreSQL (docs/operations.md, "Scaling out"):
 the same interface as queue.py, for any number of app servers.
 
 Why each alarm is sent once, by several servers, across crashes:
@@ -20,7 +20,7 @@ import time
 
 from psycopg.types.json import Json
 
-from ..postgres import unavailable_as_storage_error
+from ..storage.postgres import unavailable_as_storage_error
 from .queue import TOTAL_COUNTED_FOR_SECONDS, Limits, TooManyAlarms, client_key, new_alarm_id, subscriber_key
 
 WAIT_FOR_A_SEND_MS = 15_000  # a cancel waits for a send under way (sender.SEND_TIMEOUT_SECONDS is 10 s)

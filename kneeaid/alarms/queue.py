@@ -12,7 +12,7 @@ Why each alarm is sent once, by several processes on one data folder, across
 crashes:
 
 * An alarm is acknowledged (201) only once ``<id>.json`` and its ``due/`` name
-  are on disk (each written whole, kneeaid/files.py): ``kill -9`` loses nothing.
+  are on disk (each written whole, kneeaid/storage/atomic_files.py): ``kill -9`` loses nothing.
 * A sender must hold an ``flock`` on ``<id>.json`` to send it, and removes the
   file before letting go. Another process finds it locked (and skips it), or
   removed (and skips it): one send.
@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
+from ..storage.atomic_files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
 
 ALARM_ID = re.compile(r"[0-9a-f]{32}")
 DUE_NAME = re.compile(r"(?P<due>\d{15})-(?P<id>[0-9a-f]{32})")

@@ -10,8 +10,8 @@ exports, export.py; the move from files to PostgreSQL, move.py.
 
 import threading
 
-from ..files import StorageUnavailable
-from ..http import error_page
+from ..storage.atomic_files import StorageUnavailable
+from ..web.errors import error_page
 from .api import api
 from .export import export
 from .move import diary as diary_commands
@@ -22,10 +22,10 @@ __all__ = ["bp", "init_app"]
 
 
 def init_app(app):
-    """The diary's pages and API over the store that kneeaid/storage.py chose."""
+    """The diary's pages and API over the store that kneeaid/backends.py chose."""
     # A database that cannot be reached (PostgreSQL) fails reads too: a 503, never a 500.
     app.register_error_handler(StorageUnavailable, lambda error: error_page(storage_unavailable()))
-    # The PDFs this process renders at once (kneeaid/pdf.py); the others wait outside, with a 503.
+    # The PDFs this process renders at once (kneeaid/diary/pdf.py); the others wait outside, with a 503.
     app.extensions["kneeaid.pdf_slots"] = threading.BoundedSemaphore(app.config["PDFS_AT_ONCE"])
     app.after_request(give_back_unused_reservation)
     app.register_blueprint(api)

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, jsonify
 
-from ..http import json_body, json_error, personal, require_same_origin
+from ..speed.contract import personal
+from ..web.api import json_body, json_error, require_same_origin
 from .entries import BadEntry, TooMuchInOneRequest, validate_request
 from .profiles import limit_new_profiles, remember_profile, save
 

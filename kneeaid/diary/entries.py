@@ -4,9 +4,9 @@ the first problem it finds (BadEntry), and the shape of a sync request."""
 import re
 from datetime import UTC, datetime, timedelta
 
-from .. import triage
-from ..texts import lazy_gettext as _l
-from ..timer_limits import PHASE_LIMITS
+from ..check import triage
+from ..i18n.plain_text import lazy_gettext as _l
+from ..timer.limits import PHASE_LIMITS
 
 MAX_ENTRIES_PER_REQUEST = 1000
 MAX_NOTE_LENGTH = 500

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, jsonify, stream_with_context
 from flask_babel import force_locale
 
-from .. import triage
+from ..check import triage
 from ..extensions import limiter
-from ..http import personal
-from ..texts import lazy_gettext as _l
+from ..i18n.plain_text import lazy_gettext as _l
+from ..speed.contract import personal
 from . import fhir
 from .entries import as_noted
 from .profiles import current_profile, store

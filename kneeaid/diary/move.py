@@ -1,5 +1,5 @@
 """``flask diary export-to postgresql://…``: every profile of the TinyDB files
-in DATA_DIR moved into PostgreSQL (README, "Scaling out").
+in DATA_DIR moved into PostgreSQL (docs/operations.md, "Scaling out").
 
 Each profile goes in one transaction, through the PostgreSQL store's own
 save, so by the very rule of merge.py: its tombstones first, then its entries.
@@ -14,7 +14,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import postgres
+from ..storage import postgres
 from .pg_store import PgDiaryStore
 from .store import DiaryStore
 

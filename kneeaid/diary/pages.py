@@ -12,11 +12,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_date, format_datetime, format_time, get_timezone
 from werkzeug.exceptions import ServiceUnavailable
 
-from .. import pdf, triage
+from ..check import triage
 from ..extensions import limiter
-from ..http import page_or_fragment, personal, require_same_origin
-from ..languages import current_language, current_timezone
-from ..texts import lazy_gettext as _l
+from ..i18n.languages import current_language, current_timezone
+from ..i18n.plain_text import lazy_gettext as _l
+from ..speed.contract import personal
+from ..web.api import require_same_origin
+from ..web.fragments import page_or_fragment
+from . import pdf
 from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, as_noted, validate_entry
 from .history import (
     episode_is_known,
@@ -151,7 +154,7 @@ PDF_NOT_MADE = _l("The PDF could not be made: print this page, or ask for a shor
 @limiter.limit(pdfs_per_minute, error_message=lambda: _l("Too many PDFs from this address: wait a minute."))
 def summary_pdf():
     """The same summary as a PDF file, drawn from the same template (pdf=True), in a
-    child process bounded in time and memory (kneeaid/pdf.py): at most
+    child process bounded in time and memory (kneeaid/diary/pdf.py): at most
     PDFS_AT_ONCE a process, a 503 with Retry-After for the others."""
     context = summary_context()
     html = render_template("diary/summary.html", pdf=True, **context)

@@ -1,4 +1,4 @@
-"""The diary's storage in PostgreSQL (README, "Scaling out"): the interface of
+"""The diary's storage in PostgreSQL (docs/operations.md, "Scaling out"): the interface of
 store.py, for any number of app servers. The rules are the same functions:
 merge.py (same id once, last edit wins, tombstones, the cap) and limits.py
 (the write limit); this module only reads their inputs and writes their
@@ -18,7 +18,7 @@ Why nothing is lost, and nothing comes back, with many servers and crashes:
 
 from psycopg.types.json import Json
 
-from ..postgres import unavailable_as_storage_error
+from ..storage.postgres import unavailable_as_storage_error
 from .limits import count_write
 from .merge import acknowledged, entries_added, merge, named_ids
 from .store import DiaryStore, ProfileGone, month_of
@@ -27,7 +27,7 @@ __all__ = ["PgDiaryStore"]
 
 
 class PgDiaryStore:
-    """Profiles and their diary entries, in the tables of kneeaid/postgres.py."""
+    """Profiles and their diary entries, in the tables of kneeaid/storage/postgres.py."""
 
     new_profile_id = staticmethod(DiaryStore.new_profile_id)
     is_profile_id = staticmethod(DiaryStore.is_profile_id)

@@ -10,7 +10,7 @@ from flask import abort, current_app, request
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from ..extensions import limiter
-from ..texts import lazy_gettext as _l
+from ..i18n.plain_text import lazy_gettext as _l
 from .store import ProfileGone, StorageUnavailable, TooManyWrites
 
 log = logging.getLogger(__name__)

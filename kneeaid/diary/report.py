@@ -6,16 +6,9 @@ HTML summary and its PDF (pages.py) are drawn from the same data by one template
 import math
 from datetime import UTC, datetime, time, timedelta
 
-from .. import triage
+from ..check import triage
 from .entries import as_noted
-from .history import (
-    KNEES_OF,
-    knees_in_pain_for_more_than_two_days,
-    local_day,
-    moment_of,
-    next_month,
-    pain_points,
-)
+from .history import KNEES_OF, knees_in_pain_for_more_than_two_days, local_day, moment_of, next_month, pain_points
 
 DAYS_DEFAULT, DAYS_MIN, DAYS_MAX = 30, 7, 365
 DAYS_OFFERED = (7, 30, 90, 365)

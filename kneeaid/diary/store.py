@@ -21,7 +21,7 @@ Why it is safe with several worker processes and threads, and across crashes:
   beside it: exclusive to change, shared to read. flock works between
   processes and between threads that open the file separately, as each call
   here does.
-* Each file is replaced whole by kneeaid/files.py (temporary file, fsync,
+* Each file is replaced whole by kneeaid/storage/atomic_files.py (temporary file, fsync,
   rename, folder fsync), and a change is acknowledged only once every file it
   touches is on disk. In a folder, a change writes in this order: the id
   shards naming the months about to gain entries, the months gaining entries,
@@ -55,7 +55,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from ..files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
+from ..storage.atomic_files import CANNOT_WRITE, StorageUnavailable, sync_folder, write_atomically
 from .limits import TooManyWrites, count_write
 from .merge import acknowledged, edit_time, entries_added, merge, named_ids
 

@@ -1,7 +1,7 @@
 // Heat or cold: answers as the questions are answered, offline too. The rule
 // (which answer each question needs before warming is allowed, and when a
 // doctor is needed today) comes from static/data/triage.json through the
-// page's data (KneeAid.pageData), as the server's does (kneeaid/guide.py).
+// page's data (KneeAid.pageData), as the server's does (kneeaid/guide/pages.py).
 "use strict";
 
 (function () {

@@ -1,5 +1,5 @@
 // The knee check's rules, evaluated in the browser: the offline twin of
-// kneeaid/triage.py, reading the same static/data/triage.json (its address is
+// kneeaid/check/triage.py, reading the same static/data/triage.json (its address is
 // in the page's data). Only evaluates and shows; check.js draws the page.
 "use strict";
 

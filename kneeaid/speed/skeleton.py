@@ -10,7 +10,7 @@ only fills in the holes: the same bytes as rendering the page, at a fraction of
 the cost. In debug mode, where templates change, pages are rendered every time.
 
 A hole's value is a function of the query alone (the request's args), so a
-skeleton can be filled in without Flask: kneeaid/front_cache.py does, for a
+skeleton can be filled in without Flask: kneeaid/speed/front_cache.py does, for a
 query nobody asked before, once Flask has answered the address once.
 """
 

@@ -5,9 +5,9 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
 
-from . import sources, triage
-from .http import rendered_once
-from .texts import lazy_gettext as _l
+from ..check import sources, triage
+from ..i18n.plain_text import lazy_gettext as _l
+from ..speed.rendered import rendered_once
 
 bp = Blueprint("guide", __name__)
 

@@ -13,7 +13,7 @@ only the words around them are translated.
 
 from dataclasses import dataclass
 
-from .texts import lazy_gettext as _l
+from ..i18n.plain_text import lazy_gettext as _l
 
 NHS = _l("NHS (the National Health Service, UK), nhs.uk")
 NOT_RECORDED = _l("A Russian-language web article, read in our English translation; its author, publisher, "

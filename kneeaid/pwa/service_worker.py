@@ -12,8 +12,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from .http import revalidate
-from .languages import LANGUAGE_PREFIX, LANGUAGES, current_language
+from ..i18n.languages import LANGUAGE_PREFIX, LANGUAGES, current_language
+from ..speed.contract import revalidate
 
 bp = Blueprint("pwa", __name__)
 

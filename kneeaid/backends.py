@@ -1,17 +1,17 @@
 """Where KneeAid keeps its state, chosen by ``DATABASE_URL``: unset, files in
 ``DATA_DIR`` (TinyDB for the diary, a file per alarm; one machine, no set-up);
-``postgresql://…``, PostgreSQL (any number of app servers; README, "Scaling
+``postgresql://…``, PostgreSQL (any number of app servers; docs/operations.md, "Scaling
 out"). Both backends have the same interface and apply the same rules
 (diary/merge.py), and the rest of KneeAid never knows which one it has."""
 
 import atexit
 import logging
 
-from . import postgres
 from .alarms.pg_queue import PgAlarmQueue
 from .alarms.queue import AlarmQueue
 from .diary.pg_store import PgDiaryStore
 from .diary.store import DiaryStore
+from .storage import postgres
 
 log = logging.getLogger("kneeaid.storage")
 
@@ -38,13 +38,13 @@ def init_app(app):
 
 
 def warn_about_shared_settings(config):
-    """With PostgreSQL, several servers may serve: what they must share (README, "Scaling out")."""
+    """With PostgreSQL, several servers may serve: what they must share (docs/operations.md, "Scaling out")."""
     if not config["VAPID_PRIVATE_KEY"]:
         log.warning("KNEEAID_VAPID_PRIVATE_KEY is not set: each server makes its own push key, and alarms "
-                    "fail when more than one serves (README, Scaling out)")
+                    "fail when more than one serves (docs/operations.md, Scaling out)")
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         log.warning("KNEEAID_RATELIMIT_STORAGE_URI is memory://: each server counts the per-address limits "
-                    "on its own (README, Scaling out)")
+                    "on its own (docs/operations.md, Scaling out)")
 
 
 def close(app):

@@ -10,8 +10,8 @@ page that shows a symptom or a rule takes its words from one place.
 import json
 from dataclasses import dataclass
 
-from .extensions import PROJECT_ROOT
-from .texts import lazy_gettext as _l
+from ..extensions import PROJECT_ROOT
+from ..i18n.plain_text import lazy_gettext as _l
 
 RULES_FILE = PROJECT_ROOT / "static" / "data" / "triage.json"
 TRIAGE = json.loads(RULES_FILE.read_text(encoding="utf-8"))

@@ -7,12 +7,13 @@ from urllib.parse import unquote, urlencode
 import pytz
 from flask import g, request, url_for
 
-from .skeleton import hole
+from ..speed.contract import LANGUAGE_COOKIE
+from ..speed.skeleton import hole
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_PREFIX = "/<any({}):lang>".format(", ".join(LANGUAGES))
-LANGUAGE_COOKIE = "lang"
+
 
 def preferred_language():
     """The language to offer someone who has not picked a page yet."""

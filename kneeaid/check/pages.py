@@ -3,18 +3,19 @@
 The result page is one template for every answer: it holds every tier's advice,
 every rule's reason and every first-aid text, and shows the ones that apply.
 The server decides here (each request fills in the holes of the page's
-skeleton, kneeaid/skeleton.py); offline, static/js/triage.js decides in the browser
+skeleton, kneeaid/speed/skeleton.py); offline, static/js/triage.js decides in the browser
 from the same rules file and shows the same parts.
 """
 
 from flask import Blueprint, abort, request, url_for
 from markupsafe import Markup
 
+from ..i18n.languages import query_string
+from ..i18n.plain_text import lazy_gettext as _l
+from ..speed.rendered import rendered_once
+from ..speed.skeleton import hole, render_filled
+from ..web.fragments import page_or_fragment
 from . import sources, triage
-from .http import page_or_fragment, rendered_once
-from .languages import query_string
-from .skeleton import hole, render_filled
-from .texts import lazy_gettext as _l
 
 bp = Blueprint("check", __name__)
 

@@ -4,16 +4,16 @@ a check result or a versioned static file is answered without routing,
 rendering, compressing or any of Flask's own work.
 
 Flask decides what may be kept: a response is kept only when the app marked
-it shared (kneeaid/http.py: a @rendered_once page or a versioned static file,
+it shared (kneeaid/speed/contract.py: a @rendered_once page or a versioned static file,
 status 200). It is kept under every part of the request that such a response
 depends on, so the answer from memory is byte for byte what Flask would send:
 the scheme and host (the hreflang links name them; HSTS), the path and query,
 the encodings accepted (gzip), the htmx headers (page or fragment), and, for
-the language cookie that kneeaid/i18n.py sets on a navigation, the cookie's
+the language cookie that kneeaid/i18n/language_choice.py sets on a navigation, the cookie's
 value and Sec-Fetch-Mode. A conditional request whose ETag matches gets a 304
 from memory too. Never in debug mode, where templates change.
 
-A page filled in from a skeleton (kneeaid/skeleton.py: a check result) is
+A page filled in from a skeleton (kneeaid/speed/skeleton.py: a check result) is
 kept too as a recipe: the skeleton, and Flask's status and headers, under
 every part of the request but the query. A query nobody asked before is then
 answered here, the skeleton filled in for it, without Flask: the same bytes
@@ -23,45 +23,22 @@ Flask's answer), at a fraction of Flask's cost (issue 21).
 
 import threading
 from collections import OrderedDict
-from http.cookies import CookieError, SimpleCookie
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
 from werkzeug.wrappers import Request
 
-from . import encoding
-from .encoding import SMALLEST_WORTH_COMPRESSING, gzipped_etag, page_etag
-from .languages import LANGUAGE_COOKIE
+from . import compression
+from .compression import SMALLEST_WORTH_COMPRESSING, gzipped_etag, page_etag
+from .contract import SHARED, key_of, without_query
 from .skeleton import ENVIRON_KEY
 
-SHARED = "X-KneeAid-Shared"  # the app's mark on a response anyone may get; never sent
 BYTES_KEPT = 64 * 1024 * 1024  # the bodies of all kept answers together; the least recently used go first
 LARGEST_KEPT = 2 * 1024 * 1024  # bytes of one body
 RECIPES_KEPT = 64  # pages filled in here; the host is the request's own: a bounded number of them
 # A page filled in here is kept from its second ask on: a flood of answer sets asked once
 # then neither pushes out the pages everyone asks for nor pays for keeping its own.
 ASKS_REMEMBERED = 4096
-VARYING_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
-                   "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_SEC_FETCH_MODE")
-
-
-def language_cookie(environ):
-    try:
-        morsel = SimpleCookie(environ.get("HTTP_COOKIE", "")).get(LANGUAGE_COOKIE)
-    except CookieError:
-        return "unreadable"  # its own key: Flask decides what such a request gets
-    return morsel.value if morsel else None
-
-
-def key_of(environ):
-    """Every part of a GET request that a shared response depends on; the query last."""
-    return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("PATH_INFO"),
-            *(environ.get(name) for name in VARYING_HEADERS), language_cookie(environ),
-            environ.get("QUERY_STRING"))
-
-
-def without_query(key):
-    return key[:-1]
 
 
 class Answer:
@@ -101,7 +78,7 @@ class Recipe:
         body = self.skeleton.fill(query)
         etag = page_etag(body)
         if self.gzipped and len(body) >= SMALLEST_WORTH_COMPRESSING:
-            body, etag = encoding.gzip(body), gzipped_etag(etag)
+            body, etag = compression.gzip(body), gzipped_etag(etag)
         own = {"Content-Length": str(len(body)), "ETag": f'"{etag}"'}
         return Answer(self.status, [(name, own.get(name, value)) for name, value in self.headers], body)
 

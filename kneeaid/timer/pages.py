@@ -9,14 +9,8 @@ from babel import Locale
 from flask import Blueprint, render_template
 from flask_babel import force_locale, get_locale, gettext, ngettext
 
-from .http import rendered_once
-from .timer_limits import (
-    COLD_CHOICES,
-    COLD_DEFAULT,
-    ELEVATION_CHOICES,
-    ELEVATION_DEFAULT,
-    LIMITS,
-)
+from ..speed.rendered import rendered_once
+from .limits import COLD_CHOICES, COLD_DEFAULT, ELEVATION_CHOICES, ELEVATION_DEFAULT, LIMITS
 
 bp = Blueprint("timer", __name__)
 

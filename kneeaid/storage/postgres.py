@@ -1,4 +1,4 @@
-"""PostgreSQL, when ``DATABASE_URL`` names one (README, "Scaling out"): the
+"""PostgreSQL, when ``DATABASE_URL`` names one (docs/operations.md, "Scaling out"): the
 connection pool, the schema and its migrations, ``flask db upgrade``, and
 which database errors mean "the storage cannot answer now". The diary's store
 (diary/pg_store.py) and the alarm queue (alarms/pg_queue.py) work through it;
@@ -19,7 +19,7 @@ from flask import current_app, g, has_request_context
 from flask.cli import with_appcontext
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .files import StorageUnavailable
+from .atomic_files import StorageUnavailable
 
 log = logging.getLogger("kneeaid.postgres")
 

@@ -4,7 +4,7 @@ server (the timer page, the diary's check of a session) and the browser
 
 import json
 
-from .extensions import PROJECT_ROOT
+from ..extensions import PROJECT_ROOT
 
 LIMITS_FILE = PROJECT_ROOT / "static" / "data" / "timer.json"
 LIMITS = {key: value for key, value in json.loads(LIMITS_FILE.read_text(encoding="utf-8")).items()
