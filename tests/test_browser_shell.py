@@ -90,9 +90,9 @@ def test_a_new_version_is_picked_up_by_itself(context, tmp_path, offline_ready, 
 
     stylesheet = static_copy / "css" / "app.css"
     stylesheet.write_text(stylesheet.read_text() + "\n.new-version-marker { color: red; }\n")
-    # What restarting after a deploy does: the precache list and the rendered pages are made again.
+    # What restarting after a deploy does: the precache list and the pages' skeletons are made again.
     app.extensions.pop("kneeaid.precache")
-    app.extensions.pop("kneeaid.rendered", None)
+    app.extensions.pop("kneeaid.skeletons", None)
     app.extensions.pop("kneeaid.answers", None)
     page.evaluate("""new Promise((resolve) => {
         navigator.serviceWorker.addEventListener('controllerchange', resolve);

@@ -159,8 +159,8 @@ def test_a_conditional_answer_adds_no_date_of_its_own(client):
         assert "Date" not in client.get(url).headers, url
 
 
-def test_a_page_rendered_once_is_still_the_page_asked_for(client):
-    """Pages the same for everyone are kept once rendered: by language, query, host and fragment."""
+def test_a_page_kept_for_everyone_is_still_the_page_asked_for(client):
+    """Pages the same for everyone are kept: by language, query, host and fragment."""
     for _ in range(2):
         assert "Call 112" in client.get("/en/").get_data(as_text=True)
         assert "Позвонить 103" in client.get("/ru/").get_data(as_text=True)

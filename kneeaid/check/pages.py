@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from ..i18n.languages import query_string
 from ..i18n.plain_text import lazy_gettext as _l
-from ..speed.rendered import rendered_once
+from ..speed.contract import shared
 from ..speed.skeleton import hole, render_filled
 from ..web.fragments import page_or_fragment
 from . import sources, triage
@@ -110,14 +110,14 @@ def _content():
 
 
 @bp.route("/check")
-@rendered_once
+@shared
 def page():
     refuse_unless_accepted()
     return render_filled("check/page.html", accepts=accepted, **_content())
 
 
 @bp.route("/check/result")
-@rendered_once
+@shared
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
     refuse_unless_accepted()

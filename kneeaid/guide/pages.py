@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from ..check import sources, triage
 from ..i18n.plain_text import lazy_gettext as _l
-from ..speed.rendered import rendered_once
+from ..speed.contract import shared
 
 bp = Blueprint("guide", __name__)
 
@@ -47,20 +47,20 @@ def source_list():
 
 
 @bp.route("/")
-@rendered_once
+@shared
 def home():
     return render_template("guide/home.html")
 
 
 @bp.route("/about")
-@rendered_once
+@shared
 def about():
     cited = [key for key in sources.SOURCES if key != sources.OWN_CAUTION]
     return render_template("guide/about.html", sources=cited, htmx_version=HTMX_VERSION)
 
 
 @bp.route("/doctor")
-@rendered_once
+@shared
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
     return render_template(
@@ -86,7 +86,7 @@ def doctor_today(answers):
 
 
 @bp.route("/heat")
-@rendered_once
+@shared
 def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
@@ -98,19 +98,19 @@ def heat():
 
 
 @bp.route("/causes")
-@rendered_once
+@shared
 def causes():
     return render_template("guide/causes.html", sources=GUIDE_SOURCES)
 
 
 @bp.route("/prevent")
-@rendered_once
+@shared
 def prevent():
     return render_template("guide/prevent.html", sources=GUIDE_SOURCES)
 
 
 @bp.route("/offline")
-@rendered_once
+@shared
 def offline():
     """What the service worker shows for a page this device has not saved."""
     return render_template("guide/offline.html")

@@ -59,9 +59,8 @@ def answer_304_if_unchanged(response):
 
 
 def compress(response):
-    """Gzip text responses for browsers that accept it: a static file once
-    (kept by its ETag), a page each time (a page the same for everyone is
-    then kept compressed by kneeaid/speed/front_cache.py; gzip_level says how
+    """Gzip text responses for browsers that accept it (an answer the same for
+    everyone is then kept compressed by front_cache.py; gzip_level says how
     hard). A compressed body has its own ETag, and a browser that already
     holds it gets 304."""
     if (
@@ -76,10 +75,7 @@ def compress(response):
     if len(body) < SMALLEST_WORTH_COMPRESSING:
         return response
     tag, weak = response.get_etag()
-    if tag and request.endpoint == "static":  # gzipped once per version
-        response.set_data(gzipped_once(request.full_path, tag, body))
-    else:
-        response.set_data(gzip(body, gzip_level(response)))
+    response.set_data(gzip(body, gzip_level(response)))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     if tag:
@@ -90,21 +86,9 @@ def compress(response):
 
 
 def gzip_level(response):
-    """The smallest gzip for a page kept for everyone; a fast one for a page
-    made for this request, or filled in from a skeleton for these answers
+    """The smallest gzip for an answer kept for everyone (a page, a versioned
+    static file); a fast one for an answer made for this request, or filled in from a skeleton for these answers
     (kneeaid/speed/front_cache.py fills it in for other answers, as fast)."""
     kept_whole = SHARED in response.headers and ENVIRON_KEY not in request.environ
     return ONCE if kept_whole else FAST
 
-
-_GZIPPED = {}  # (address, etag) -> gzip
-
-
-def gzipped_once(address, etag, body):
-    """The gzip of a body that its ETag names (a static file's version), made once."""
-    key = (address, etag)
-    if key not in _GZIPPED:
-        if len(_GZIPPED) >= 1024:  # many old versions: start again
-            _GZIPPED.clear()
-        _GZIPPED[key] = gzip(body, ONCE)
-    return _GZIPPED[key]

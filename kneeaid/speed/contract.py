@@ -1,11 +1,12 @@
 """The cache contract: what a page kept for everyone may depend on, declared
-once. A view marked ``shared`` (rendered_once) is answered to anyone whose
-request has the same parts: scheme, host, path, query, the headers in
-VARYING_HEADERS and the one cookie, LANGUAGE_COOKIE. Every cache in front of or
-inside Flask keys on these (key_of); a shared view that reads anything else
-would give one person's page to another (tests/test_shared_pages.py asks every
-shared page with an extra cookie and header and expects the same bytes).
-A view marked ``personal`` is one person's and never kept anywhere."""
+once. A view marked ``@shared`` is answered to anyone whose request has the
+same REQUEST_PARTS: scheme, host, path, query, a few headers and the one
+cookie, LANGUAGE_COOKIE. Every cache of shared answers keys on them (key_of):
+the front cache on all of them, a page's skeleton on its ADDRESS. A shared view
+that read anything else would give one person's page to another:
+tests/app/test_shared_pages.py asks every shared page with an extra cookie and
+extra headers and expects the same bytes. A view marked ``@personal`` is one
+person's and never kept anywhere."""
 
 from http.cookies import CookieError, SimpleCookie
 
@@ -15,8 +16,10 @@ from ..extensions import htmx
 
 LANGUAGE_COOKIE = "lang"  # the one cookie a shared page may depend on
 SHARED = "X-KneeAid-Shared"  # the app's mark on a response anyone may get; never sent
-VARYING_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
-                   "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_SEC_FETCH_MODE")
+
+
+def header(name):
+    return lambda environ: environ.get(name)
 
 
 def language_cookie(environ):
@@ -27,11 +30,33 @@ def language_cookie(environ):
     return morsel.value if morsel else None
 
 
-def key_of(environ):
-    """Every part of a GET request that a shared response depends on; the query last."""
-    return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"), environ.get("PATH_INFO"),
-            *(environ.get(name) for name in VARYING_HEADERS), language_cookie(environ),
-            environ.get("QUERY_STRING"))
+# Every part of a request that a shared page may depend on, and how to read it; the query last.
+REQUEST_PARTS = {
+    "scheme": lambda environ: environ["wsgi.url_scheme"],  # the hreflang links name it; HSTS
+    "host": header("HTTP_HOST"),  # the hreflang links
+    "path": header("PATH_INFO"),
+    "accept-encoding": header("HTTP_ACCEPT_ENCODING"),  # gzip or not
+    "hx-request": header("HTTP_HX_REQUEST"),  # page or fragment (wants_fragment)
+    "hx-boosted": header("HTTP_HX_BOOSTED"),
+    "hx-history-restore-request": header("HTTP_HX_HISTORY_RESTORE_REQUEST"),
+    "sec-fetch-mode": header("HTTP_SEC_FETCH_MODE"),  # a navigation remembers the language (Set-Cookie)
+    LANGUAGE_COOKIE: language_cookie,  # the one cookie: whether the language needs remembering
+    "query": header("QUERY_STRING"),
+}
+
+
+def key_reader(parts):
+    """A function of a request's WSGI environ giving the values of these parts
+    of REQUEST_PARTS: the key of a cache of shared answers."""
+    readers = tuple(REQUEST_PARTS[part] for part in parts)
+
+    def key_of(environ):
+        return tuple([read(environ) for read in readers])
+    return key_of
+
+
+key_of = key_reader(REQUEST_PARTS)  # every part: the front cache's key, the query last
+address_of = key_reader(("scheme", "host", "path"))  # a page's skeleton: the query fills its holes
 
 
 def without_query(key):
@@ -49,6 +74,13 @@ def caching(policy):
 
 personal = caching("personal")
 revalidate = caching("revalidate")
+
+
+def shared(view):
+    """Marks a view whose page is the same for everyone who asks the same parts
+    of REQUEST_PARTS: its answer may be kept and given to anyone (is_shared)."""
+    view.shared = True
+    return view
 
 
 def is_shared(response):

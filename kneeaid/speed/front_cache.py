@@ -4,14 +4,13 @@ a check result or a versioned static file is answered without routing,
 rendering, compressing or any of Flask's own work.
 
 Flask decides what may be kept: a response is kept only when the app marked
-it shared (kneeaid/speed/contract.py: a @rendered_once page or a versioned static file,
+it shared (kneeaid/speed/contract.py: a @shared page or a versioned static file,
 status 200). It is kept under every part of the request that such a response
-depends on, so the answer from memory is byte for byte what Flask would send:
-the scheme and host (the hreflang links name them; HSTS), the path and query,
-the encodings accepted (gzip), the htmx headers (page or fragment), and, for
-the language cookie that kneeaid/i18n/language_choice.py sets on a navigation, the cookie's
-value and Sec-Fetch-Mode. A conditional request whose ETag matches gets a 304
-from memory too. Never in debug mode, where templates change.
+may depend on (the contract's REQUEST_PARTS: scheme, host, path, query, the
+encodings accepted, the htmx headers, Sec-Fetch-Mode and the language cookie),
+so the answer from memory is byte for byte what Flask would send. A
+conditional request whose ETag matches gets a 304 from memory too. Never in
+debug mode, where templates change.
 
 A page filled in from a skeleton (kneeaid/speed/skeleton.py: a check result) is
 kept too as a recipe: the skeleton, and Flask's status and headers, under
@@ -127,6 +126,13 @@ class KeptAnswers(OrderedDict):
         return recipe
 
 
+def without_the_mark(start_response):
+    """start_response, never sending the app's SHARED mark (an answer not kept here has it too)."""
+    def start(status, headers, exc_info=None):
+        return start_response(status, [(name, value) for name, value in headers if name != SHARED], exc_info)
+    return start
+
+
 class FrontCache:
     """WSGI middleware around Flask's wsgi_app (inside ProxyFix, so the scheme
     and host are the person's). The kept answers live in
@@ -149,7 +155,7 @@ class FrontCache:
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "GET" or self.app.debug or "HTTP_IF_MODIFIED_SINCE" in environ:
-            return self.wsgi_app(environ, start_response)
+            return self.wsgi_app(environ, without_the_mark(start_response))
         key = key_of(environ)
         with self.lock:
             answer = self.answers().get(key)

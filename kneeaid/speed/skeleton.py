@@ -21,6 +21,8 @@ from collections import OrderedDict
 from flask import current_app, g, render_template, request
 from markupsafe import Markup, escape
 
+from .contract import address_of
+
 MARK = "\x00"  # around a hole's number in a skeleton; no page holds it
 SKELETONS_KEPT = 64  # the host is the request's own: a bounded number of them
 ENVIRON_KEY = "kneeaid.skeleton"  # the skeleton a request was answered from, for front_cache.py
@@ -101,7 +103,7 @@ def render_filled(template, accepts=every_query, **context):
     the view answers (it refuses the others before calling this)."""
     if current_app.debug:
         return render_template(template, **context)
-    key = (template, request.host_url, request.path)
+    key = (template, *address_of(request.environ))
     skeletons = current_app.extensions.setdefault("kneeaid.skeletons", OrderedDict())
     with _making:
         skeleton = skeletons.get(key)

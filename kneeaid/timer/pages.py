@@ -9,7 +9,7 @@ from babel import Locale
 from flask import Blueprint, render_template
 from flask_babel import force_locale, get_locale, gettext, ngettext
 
-from ..speed.rendered import rendered_once
+from ..speed.contract import shared
 from .limits import COLD_CHOICES, COLD_DEFAULT, ELEVATION_CHOICES, ELEVATION_DEFAULT, LIMITS
 
 bp = Blueprint("timer", __name__)
@@ -120,7 +120,7 @@ def timer_limits():
 
 
 @bp.route("/timer")
-@rendered_once
+@shared
 def page():
     return render_template(
         "timer/page.html",
