@@ -1,6 +1,43 @@
 #!/usr/bin/env bash
-# Install what the tests need (Chromium, PostgreSQL and Redis included) and run every test.
-. "$(dirname "$0")/setup.sh" requirements-test.txt
+# The tests, whole or in parts (docs/testing.md):
+#   bash scripts/test.sh                  install what they need (Chromium, PostgreSQL, Redis...) and run
+#                                         every test, as CI does; other arguments go to pytest (-k offline)
+#   bash scripts/test.sh fast             the tests that need no browser, no PostgreSQL and no app processes
+#                                         of their own, installing nothing (under a minute)
+#   bash scripts/test.sh unit|app|storage|browser [pytest arguments]
+#                                         one folder of tests/, installing nothing
+#   bash scripts/test.sh lint             ruff check
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+installed() {
+  if [ ! -x .venv/bin/pytest ]; then
+    echo "Run 'bash scripts/test.sh' once first: it installs what the tests need." >&2
+    exit 2
+  fi
+}
+
+lint() {
+  .venv/bin/ruff check .
+}
+
+# Three workers (pytest-xdist) on the 2-core CI machine: the tests wait more than they compute
+# (servers starting, browsers, kills), so a third overlaps the waits. An idle worker takes tests
+# from a busy one (worksteal); a later -n wins (-n 0 runs in one process).
+PYTEST=(.venv/bin/python -m pytest -n 3 --dist worksteal)
+
+case "${1:-}" in
+  fast)
+    shift; installed
+    exec "${PYTEST[@]}" -m "not browser and not postgres and not processes" "$@" ;;
+  unit | app | storage | browser)
+    part=$1; shift; installed
+    exec "${PYTEST[@]}" "tests/$part" "$@" ;;
+  lint)
+    installed; lint; exit ;;
+esac
+
+. scripts/setup.sh requirements-test.txt
 if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq chromium
@@ -9,8 +46,5 @@ install_postgresql
 install_redis
 install_pdf_libraries
 install_poppler
-.venv/bin/ruff check .
-# Three workers (pytest-xdist) on the 2-core CI machine: the tests wait more than they compute
-# (servers starting, browsers, kills), so a third overlaps the waits (clean clone: pytest 267 s
-# against 295 s with two). An idle worker takes tests from a busy one (worksteal); -n 0 runs in one process.
-exec .venv/bin/python -m pytest -n 3 --dist worksteal "$@"
+lint
+exec "${PYTEST[@]}" "$@"

@@ -83,7 +83,7 @@ def month_of(entry):
 def step_done(path):
     """The point between two durable steps of a write (``path`` replaced, or
     removed). It does nothing: the crash tests replace it to kill the process
-    right there, at each step in turn (tests/test_store.py)."""
+    right there, at each step in turn (tests/storage/test_store.py)."""
 
 
 def shard_of(entry_id):

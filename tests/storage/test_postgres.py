@@ -1,7 +1,7 @@
 """What only the PostgreSQL backend has (kneeaid/storage/postgres.py): its schema and
 `flask db upgrade`, a database that cannot be reached, and `flask diary
 export-to`, the move from TinyDB files. The rules themselves are tested on
-both backends (tests/test_store.py, tests/test_diary.py, tests/test_alarms.py)."""
+both backends (tests/storage/test_store.py, tests/app/test_diary.py, tests/storage/test_alarms.py)."""
 
 import threading
 import time
@@ -15,7 +15,7 @@ from kneeaid import backends
 from kneeaid.diary.store import DiaryStore
 from kneeaid.storage import postgres
 from scripts.postgres_server import PostgresServer
-from tests.conftest import make_test_app
+from tests.support import make_test_app
 
 ORIGIN = {"Origin": "http://localhost"}
 
@@ -120,6 +120,7 @@ def healed(request, seconds=15):
     return response
 
 
+@pytest.mark.postgres
 def test_with_the_server_down_requests_answer_503_within_2_s_and_the_pool_heals_when_it_is_back(tmp_path):
     server = PostgresServer()  # its own: it goes down mid-run
     app = make_test_app(tmp_path, DATABASE_URL=server.create_database())

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from kneeaid.check import triage
+from tests.support import in_russian
 
 # For each rule of version 4: answers where it fires, and near misses where it
 # does not. Written out by hand from the contract (docs/medical-rules.md), not
@@ -111,13 +112,6 @@ def shown_text(page, attribute, value):
 
 def tier_of(page):
     return re.search(r'<section id="result" class="result" data-tier="(\w+)"', page).group(1)
-
-
-def in_russian(text):
-    from babel.support import Translations
-
-    from kneeaid.i18n.catalogs import TRANSLATIONS_DIR
-    return Translations.load(TRANSLATIONS_DIR, ["ru"]).gettext(text)
 
 
 def test_every_rule_of_the_contract_has_a_case_and_only_those_are_evaluated():

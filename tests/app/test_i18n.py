@@ -286,6 +286,7 @@ def test_the_diary_writes_the_russian_form_of_each_count(client, monkeypatch):
     assert "4\xa0сеанса" in client.get("/ru/diary/summary?days=90").get_data(as_text=True)
 
 
+@pytest.mark.processes
 def test_app_processes_starting_together_on_a_fresh_clone_all_get_the_russian_catalog(tmp_path):
     """Each compiles the missing .mo (test workers, a server's workers): none may trip over another's file."""
     import shutil

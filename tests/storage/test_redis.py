@@ -18,6 +18,7 @@ from scripts.redis_server import RedisServer
 
 SAME_ORIGIN = {"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"}
 FALLING_BACK = "Rate limit storage unreachable - falling back to in-memory storage"
+pytestmark = pytest.mark.processes  # app processes on a real redis-server
 
 
 @pytest.fixture(scope="module")

@@ -291,7 +291,7 @@ def small_phone_with_large_text(browser):
 
 
 def timer_at_large_text(context, base_url, lang):
-    from tests.test_browser_timer import open_timer
+    from tests.browser.steps import open_timer
 
     page = open_timer(context.new_page(), base_url, lang)
     page.add_style_tag(content=LARGE_TEXT)
@@ -331,7 +331,7 @@ def test_at_200_percent_text_the_ringing_alarm_keeps_its_buttons_in_view_and_say
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_reads_as_lines(
         browser, live_server, lang):
-    from tests.test_diary import pain, session
+    from tests.entries import pain, session
 
     context, page = open_page(browser, f"{live_server.url}/{lang}/diary", SMALL, large_text=True)
     try:

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from kneeaid.check import triage
 from kneeaid.speed import front_cache
-from tests.conftest import make_test_app
-from tests.test_http import answer_parts
+from tests.support import answer_parts, make_test_app
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -2,16 +2,16 @@
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.steps import PAUSED, START, drawn_phase, forward, open_timer, start
+
 # 10:00 in Moscow: "today" and the clock times below are fixed. The clock is
 # paused, so time moves only when a test moves it.
 START_COOLING_RU = "Запустить таймер"
-START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
-PAUSED = START + timedelta(seconds=10)
 
 
 @pytest.fixture
@@ -21,41 +21,12 @@ def context(browser):
     context.close()
 
 
-def open_timer(page, base_url, lang="en", paused=True):
-    page.clock.install(time=START)
-    if paused:
-        page.clock.pause_at(PAUSED)
-    page.goto(f"{base_url}/{lang}/timer")
-    return page
-
-
-def start(page, name="Start cooling"):
-    page.get_by_role("button", name=name).click()
-
-
 def phase(page):
     return page.locator("#timer").get_attribute("data-phase")
 
 
 def shown(page):
     return page.get_by_role("timer").inner_text()
-
-
-def drawn_phase(page, tries=50):
-    """The phase once a page reached by a boosted link has run its script (the
-    template's own data-phase is "ready" until then); the clock moves 0.1 s a try."""
-    for _ in range(tries):
-        drawn = page.evaluate("() => { const timer = document.getElementById('timer');"
-                              " return timer && timer.dataset.drawn === 'yes' ? timer.dataset.phase : null; }")
-        if drawn:
-            return drawn
-        page.clock.run_for(100)
-    raise AssertionError("the timer page was never drawn")
-
-
-def forward(page, duration):
-    page.clock.fast_forward(duration)
-    page.clock.run_for(300)  # one tick of the display
 
 
 def sessions(page):

@@ -8,17 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid.diary import pages
-from tests.conftest import diary_on_server
+from tests.browser.steps import add_pain, diary_on_server
 
 MOSCOW = ZoneInfo("Europe/Moscow")
-
-
-def add_pain(page, level, knee, note=""):
-    page.get_by_role("radio", name=str(level), exact=True).check()
-    page.get_by_label(knee, exact=True).check()
-    page.get_by_label("Note (optional, at most 500 characters)").fill(note)
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Saved on this phone.", exact=True).wait_for()
 
 
 def pending(page):

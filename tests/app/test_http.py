@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from tests.support import answer_parts
+
 
 def test_pages_carry_the_security_headers(client):
     response = client.get("/en/")
@@ -173,14 +175,6 @@ def test_a_page_kept_for_everyone_is_still_the_page_asked_for(client):
         assert "<html" not in fragment and 'data-tier="emergency"' in fragment
 
 
-def answer_parts(response):
-    """An answer as a person gets it, less the clock: Date and a cookie's Expires
-    name the second it was made (two answers a second apart are the same)."""
-    headers = [(n, re.sub(r"Expires=[^;]*; ", "", v) if n == "Set-Cookie" else v)
-               for n, v in response.headers.items() if n != "Date"]
-    return response.status, sorted(headers), response.data
-
-
 @pytest.mark.parametrize("headers", [{}, {"Accept-Encoding": "gzip"}, {"HX-Request": "true"},
                                      {"Accept-Encoding": "gzip", "Cookie": "lang=ru"},
                                      {"Sec-Fetch-Mode": "cors"}])
@@ -282,7 +276,7 @@ def test_the_kept_answers_stay_within_their_memory(app, client, monkeypatch):
 
 
 def test_nothing_is_kept_in_debug_mode(tmp_path):
-    from tests.conftest import make_test_app
+    from tests.support import make_test_app
 
     app = make_test_app(tmp_path, DEBUG=True)
     app.debug = True

@@ -11,8 +11,8 @@ import pytest
 from kneeaid.diary.profiles import PROFILE_COOKIE
 from kneeaid.i18n.languages import LANGUAGES
 from kneeaid.speed.contract import LANGUAGE_COOKIE, REQUEST_PARTS
-
-from .test_diary import ORIGIN, pain, sync
+from tests.entries import ORIGIN, pain, sync
+from tests.support import answer_parts
 
 RESULT_QUERIES = ("", "?s=swelling&s=hot", "?s=deformity", "?s=none")
 # Parts of a request the contract does not name: none of them may change a shared page. (A
@@ -46,13 +46,6 @@ def shared_urls(app):
     return urls
 
 
-def answer(response):
-    """What a person gets, less the clock (Date; a cookie's Expires)."""
-    headers = sorted((name, re.sub(r"Expires=[^;]*; ", "", value) if name == "Set-Cookie" else value)
-                     for name, value in response.headers.items() if name != "Date")
-    return response.status_code, headers, response.get_data()
-
-
 def someone_with_a_diary(app):
     """A client that holds a diary with entries, a time zone and another cookie."""
     client = app.test_client()
@@ -82,7 +75,7 @@ def test_every_shared_page_is_the_same_for_anyone_asking_the_same_parts(make_app
         someone.set_cookie(LANGUAGE_COOKIE, lang_cookie)
     other_parts = {**parts, **OTHER_HEADERS}
     differing = [url for url in urls
-                 if answer(anyone.get(url, headers=parts)) != answer(someone.get(url, headers=other_parts))]
+                 if answer_parts(anyone.get(url, headers=parts)) != answer_parts(someone.get(url, headers=other_parts))]
     assert differing == []
 
 

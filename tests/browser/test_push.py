@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kneeaid.alarms.sender import Sender
-from tests.conftest import a_zone_where_it_is_midday
+from tests.support import a_zone_where_it_is_midday
 
 MINUTE = 60
 

@@ -10,10 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.conftest import a_zone_where_it_is_midday
-from tests.test_browser_diary import add_pain
-from tests.test_browser_timer import forward, open_timer, start
-from tests.test_check import in_russian
+from tests.browser.steps import add_pain, forward, open_timer, start
+from tests.support import a_zone_where_it_is_midday, in_russian
 
 # Saturday 21 November 2026, 10:00 in Moscow.
 START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")

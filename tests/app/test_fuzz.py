@@ -202,7 +202,7 @@ def test_a_json_body_that_is_not_an_object_is_told_to_send_one(fuzzed_app, body,
 
 
 def valid_alarm():
-    from tests.test_alarms import iso
+    from tests.support import iso
 
     p256dh = base64.urlsafe_b64encode(ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)).decode().rstrip("=")

@@ -28,6 +28,7 @@ from kneeaid.alarms.sender import Sender
 from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
 from scripts import app_process
 from tests.fake_push import FakePushService
+from tests.support import iso
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
@@ -62,10 +63,6 @@ def sending(push_app):
     yield start
     for thread in started:
         thread.stop()
-
-
-def iso(moment):
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def in_seconds(seconds):
@@ -566,6 +563,7 @@ def test_an_alarm_later_than_its_kind_allows_is_dropped_and_a_less_late_one_is_s
     assert alarms_once_sent(push_app) == []
 
 
+@pytest.mark.processes
 def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app, push_client, push_service, sending):
     subscriptions = [push_service.subscribe() for _ in range(6)]
     due = in_seconds(1.5)
@@ -599,6 +597,7 @@ def post_alarm(url, subscription, at, kind="cold-over"):
         return json.loads(answer.read())["id"]
 
 
+@pytest.mark.processes
 def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(server_storage, push_service):
     shared, data_dir = server_storage
     settings = {"KNEEAID_PUSH_SERVICES": push_service.origin, **shared}
@@ -624,6 +623,7 @@ def test_an_alarm_survives_kill_9_and_is_sent_once_when_the_server_is_back(serve
     assert subscription.decrypt(arrived[0]["body"])["at"] == due.isoformat()
 
 
+@pytest.mark.processes
 def test_two_server_processes_on_one_store_send_each_alarm_once(server_storage, push_service):
     shared, data_dir = server_storage
     settings = {"KNEEAID_PUSH_SERVICES": push_service.origin, **shared}

@@ -88,6 +88,7 @@ def pain_entry():
     return {"id": str(uuid.uuid4()), "kind": "pain", "at": "2026-11-20T10:00:00Z", "pain": 3, "knee": "both"}
 
 
+@pytest.mark.processes
 def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store, start_server):
     servers = [start_server(0), start_server(1)]
     _, cookie = post_entries(servers[0][1], [pain_entry()])
@@ -153,6 +154,7 @@ while True:
 """
 
 
+@pytest.mark.processes
 def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, server_storage):
     """New entries, edits that move an entry to another month, deletions; the
     writer killed at random moments: every acknowledged change is there."""
@@ -236,6 +238,7 @@ def write_killed_at(data_dir, profile, small_diary, step, change):
 LAYOUTS = {"a change in a file per month": (0, 0), "the move from one file to a file per month": (500, 2)}
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_writer_killed_after_each_step_of_a_write_in_turn_loses_nothing_acknowledged(tmp_path, layout, monkeypatch):
     """A deterministic kill -9 at every step of one change (the store's
@@ -377,6 +380,7 @@ class Writers:
             return len(self.acknowledged)
 
 
+@pytest.mark.processes
 def test_two_app_processes_killed_again_and_again_lose_no_acknowledged_entry(store, server_storage):
     shared, data_dir = server_storage
     settings = {"KNEEAID_WRITES_PER_MINUTE": "1000000", **shared}

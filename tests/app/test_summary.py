@@ -20,7 +20,7 @@ from flask_babel import force_locale
 
 from kneeaid.check import triage
 from kneeaid.diary import fhir, pages, report
-from tests.test_diary import check, pain, session, stored, sync
+from tests.entries import check, pain, session, stored, sync
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # the summaries end here
 MOSCOW = "Europe/Moscow"  # UTC+3: every time below is shown 3 hours later
@@ -262,8 +262,6 @@ def test_pdfs_from_one_address_are_limited_with_a_clear_429(diary, app):
 
 
 # Bounded work, whatever a diary holds (issue 39) --------------------------------------------------
-
-LONG_NOTE = "колено ноет после пробежки; " * 18  # about 500 characters
 
 
 def a_large_diary(client, app, entries=1_200):

@@ -112,14 +112,14 @@ def test_a_busy_port_gives_one_clear_line(serve):
     assert f"KneeAid cannot listen on 127.0.0.1:{port}" in second.stderr
 
 
+@pytest.mark.processes
 def test_a_pdf_whose_client_hangs_up_stops_being_made(tmp_path):
     """waitress reads ahead on the connection (channel_request_lookahead), so the PDF's view learns
     that its client has gone and ends the child process that makes it, instead of rendering for no one."""
     from datetime import UTC, datetime, timedelta
 
     from kneeaid import create_app
-    from tests.test_diary import pain
-    from tests.test_summary import LONG_NOTE
+    from tests.entries import LONG_NOTE, pain
 
     data = tmp_path / "data"
     app = create_app({"TESTING": True, "DATA_DIR": str(data)})

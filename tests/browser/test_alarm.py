@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.test_browser_timer import drawn_phase
+from tests.browser.steps import drawn_phase
 
 START = datetime.fromisoformat("2026-11-21T10:00:00+03:00")
 PHONE = {"width": 390, "height": 844}
@@ -264,7 +264,7 @@ def test_focus_never_lands_under_the_tab_bar(context, live_server):
 
 
 # 3. The lock-screen promise: only once the server has the alarms ----------------
-# (tests/test_browser_push.py: "on" with the test push service; never with a failed subscription)
+# (tests/browser/test_push.py: "on" with the test push service; never with a failed subscription)
 
 def test_while_the_timer_runs_one_line_says_whether_the_alarm_reaches_a_locked_phone(context, live_server):
     page = open_timer(context.new_page(), live_server.url)  # notifications not allowed here

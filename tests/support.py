@@ -1,0 +1,65 @@
+"""Small helpers the tests of several layers share."""
+
+import re
+from datetime import UTC, datetime
+
+import jinja2
+
+from kneeaid import create_app
+
+
+def in_russian(text):
+    from babel.support import Translations
+
+    from kneeaid.i18n.catalogs import TRANSLATIONS_DIR
+    return Translations.load(TRANSLATIONS_DIR, ["ru"]).gettext(text)
+
+
+def answer_parts(response):
+    """An answer as a person gets it, less the clock: Date and a cookie's Expires
+    name the second it was made (two answers a second apart are the same)."""
+    headers = [(n, re.sub(r"Expires=[^;]*; ", "", v) if n == "Set-Cookie" else v)
+               for n, v in response.headers.items() if n != "Date"]
+    return response.status, sorted(headers), response.data
+
+
+def a_zone_where_it_is_midday():
+    """A fixed-offset time zone where the real time now is about noon: a browser test whose clock
+    must end at the real now (the server refuses times ahead) still has its follow-up asked in the
+    daytime (09:00-21:00), whenever the suite runs."""
+    offset = 12 - datetime.now(UTC).hour
+    offset = offset - 24 if offset > 14 else offset
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for every app of a test run: each test
+    makes an app of its own, which would compile every template it renders
+    again (a tenth of a second for a page). A template's source is part of the key."""
+
+    def __init__(self):
+        self.kept = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
+def make_test_app(tmp_path, **settings):
+    """The app with its data in tmp_path. Every test client comes from one
+    address, so the limits per address on new diaries, summaries and exports
+    are lifted unless a test sets them."""
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "NEW_PROFILES_PER_HOUR": 1_000_000,
+                      "SUMMARIES_PER_MINUTE": 1_000_000, "EXPORTS_PER_MINUTE": 1_000_000, **settings})
+    app.jinja_env.bytecode_cache = SHARED_BYTECODE
+    return app
+
+
+def iso(moment):
+    return moment.isoformat().replace("+00:00", "Z")
