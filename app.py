@@ -21,7 +21,9 @@ app = create_app()
 def server_options(app, args):
     """waitress's settings: the address, and the app's own limits."""
     options = {
-        "host": args.host, "port": args.port, "threads": args.threads,
+        "host": args.host,
+        "port": args.port,
+        "threads": args.threads,
         # Refuse a larger body before buffering it, not after (the app's limit).
         "max_request_body_size": app.config["MAX_CONTENT_LENGTH"],
         # Read ahead on each connection, so a long request (a PDF) learns that its client has

@@ -45,8 +45,9 @@ def post(url, entries, profile=None):
     headers = {"Content-Type": "application/json", "Origin": url}
     if profile:
         headers["Cookie"] = f"kneeaid_profile={profile}"
-    request = urllib.request.Request(url + "/api/diary/sync", data=json.dumps({"entries": entries}).encode(),
-                                     headers=headers, method="POST")
+    request = urllib.request.Request(
+        url + "/api/diary/sync", data=json.dumps({"entries": entries}).encode(), headers=headers, method="POST"
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -86,8 +87,9 @@ def write_latencies(counts=(10, 10_000)):
 
 
 def view_ms(url, profile):
-    request = urllib.request.Request(url + "/en/diary/view", headers={"Cookie": f"kneeaid_profile={profile}",
-                                                                     "HX-Request": "true"})
+    request = urllib.request.Request(
+        url + "/en/diary/view", headers={"Cookie": f"kneeaid_profile={profile}", "HX-Request": "true"}
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -138,14 +140,17 @@ def diary_size_costs(rounds=150, sizes=(100, 10_000)):
             writes, views = {size: [] for size in sizes}, {size: [] for size in sizes}
             for turn in range(rounds):  # each goes first every other round
                 for size, profile in sorted(profiles.items(), reverse=turn % 2 == 1):
-                    writes[size].append(post(url, [{**entry(), "at": datetime.now(UTC).isoformat()}], profile)[0]
-                                        * 1000)
+                    writes[size].append(
+                        post(url, [{**entry(), "at": datetime.now(UTC).isoformat()}], profile)[0] * 1000
+                    )
                     views[size].append(view_ms(url, profile))
         finally:
             process.terminate()
             process.wait()
-    return ({size: statistics.median(values[10:]) for size, values in writes.items()},
-            {size: statistics.median(values[10:]) for size, values in views.items()})
+    return (
+        {size: statistics.median(values[10:]) for size, values in writes.items()},
+        {size: statistics.median(values[10:]) for size, values in views.items()},
+    )
 
 
 def main():
@@ -157,14 +162,18 @@ def main():
         finally:
             process.terminate()
             process.wait()
-    print(f"1. Sync of 1,000 entries in one request: median {statistics.median(times) * 1000:.0f} ms "
-          f"(5 runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms)")
+    print(
+        f"1. Sync of 1,000 entries in one request: median {statistics.median(times) * 1000:.0f} ms "
+        f"(5 runs: {', '.join(f'{t * 1000:.0f}' for t in times)} ms)"
+    )
 
     latencies = write_latencies()
     few_median, many_median = statistics.median(latencies[10]), statistics.median(latencies[10_000])
     slower = (many_median / few_median - 1) * 100
-    print(f"2. One write, median of {WRITES}: {few_median:.2f} ms with 10 profiles, "
-          f"{many_median:.2f} ms with 10,000 profiles ({slower:+.1f} %; target at most +20 %)")
+    print(
+        f"2. One write, median of {WRITES}: {few_median:.2f} ms with 10 profiles, "
+        f"{many_median:.2f} ms with 10,000 profiles ({slower:+.1f} %; target at most +20 %)"
+    )
 
     with tempfile.TemporaryDirectory() as data_dir:
         servers = [start_server(data_dir), start_server(data_dir)]
@@ -174,13 +183,17 @@ def main():
             for process, _ in servers:
                 process.terminate()
                 process.wait()
-    print(f"3. 2 worker processes, 16 concurrent writers (10 entries a request, each its own profile): "
-          f"{rate:.0f} entries/s")
+    print(
+        f"3. 2 worker processes, 16 concurrent writers (10 entries a request, each its own profile): "
+        f"{rate:.0f} entries/s"
+    )
     writes, views = diary_size_costs()
     for number, (what, costs) in enumerate((("One write", writes), ("The diary view (its newest month)", views)), 4):
         ratio = costs[10_000] / costs[100]
-        print(f"{number}. {what}, median: {costs[100]:.2f} ms with 100 entries in the diary, {costs[10_000]:.2f} ms "
-              f"with 10,000: {ratio:.2f}x (goal <= 2x: {'met' if ratio <= 2 else 'MISSED'})")
+        print(
+            f"{number}. {what}, median: {costs[100]:.2f} ms with 100 entries in the diary, {costs[10_000]:.2f} ms "
+            f"with 10,000: {ratio:.2f}x (goal <= 2x: {'met' if ratio <= 2 else 'MISSED'})"
+        )
     print(f"   (2.: goal at most +20 %: {'met' if slower <= 20 else 'MISSED'})")
     return 0
 

@@ -45,8 +45,10 @@ def measure(url, until="load"):
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         loaded = {"done": False}
         cdp.on("Network.requestWillBeSent", lambda e: names.setdefault(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: loaded["done"] or transfers.__setitem__(
-            e["requestId"], e["encodedDataLength"]))
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: loaded["done"] or transfers.__setitem__(e["requestId"], e["encodedDataLength"]),
+        )
         if until == "load":
             page.on("load", lambda: loaded.__setitem__("done", True))
         page.goto(url, wait_until=until)

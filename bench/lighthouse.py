@@ -29,23 +29,50 @@ PREFIX = ROOT / "bench" / ".lighthouse"
 BINARY = PREFIX / "node_modules" / ".bin" / "lighthouse"
 PAGES = os.environ.get("LH_PAGES", "/en/ /ru/timer /en/check/result?s=swelling /ru/doctor").split()
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-METRICS = {"first-contentful-paint": "FCP", "largest-contentful-paint": "LCP", "total-blocking-time": "TBT",
-           "cumulative-layout-shift": "CLS", "speed-index": "SI"}
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
 GOAL = 100
 
 
 def install():
     if not BINARY.exists():
-        subprocess.run(["npm", "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--silent",
-                        "--save-exact", f"lighthouse@{LIGHTHOUSE_VERSION}"], check=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(PREFIX),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "--save-exact",
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
+            check=True,
+        )
 
 
 def audit(url, output):
     """One Lighthouse run of url (its default phone profile); its report as a dict."""
-    subprocess.run([str(BINARY), url, "--chrome-path=/usr/bin/chromium",
-                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-                    f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={output}",
-                    "--quiet"], check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"})
+    subprocess.run(
+        [
+            str(BINARY),
+            url,
+            "--chrome-path=/usr/bin/chromium",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--output=json",
+            f"--output-path={output}",
+            "--quiet",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+    )
     return json.loads(Path(output).read_text())
 
 
@@ -77,15 +104,22 @@ def main():
                 for run in range(1, runs + 1):
                     scores, metrics, work = summary(audit(base + path, Path(folder) / "report.json"))
                     lowest[path] = min(lowest.get(path, GOAL), scores["performance"])
-                    print(f"{path:32} run {run}  " + " ".join(f"{name[:4]} {score:>5}" for name, score in
-                                                             scores.items())
-                          + "  " + " ".join(f"{short} {value}" for short, value in metrics.items())
-                          + f"  main thread: {work}", flush=True)
+                    print(
+                        f"{path:32} run {run}  "
+                        + " ".join(f"{name[:4]} {score:>5}" for name, score in scores.items())
+                        + "  "
+                        + " ".join(f"{short} {value}" for short, value in metrics.items())
+                        + f"  main thread: {work}",
+                        flush=True,
+                    )
         finally:
             app_process.stop(process)
     met = all(score >= GOAL for score in lowest.values())
-    print(f"\nPerformance, lowest of {runs} runs: " + ", ".join(f"{path} {score}" for path, score in lowest.items())
-          + f"; goal {GOAL} on every run: {'met' if met else 'MISSED'}")
+    print(
+        f"\nPerformance, lowest of {runs} runs: "
+        + ", ".join(f"{path} {score}" for path, score in lowest.items())
+        + f"; goal {GOAL} on every run: {'met' if met else 'MISSED'}"
+    )
     return 0 if met else 1
 
 

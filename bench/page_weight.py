@@ -23,15 +23,18 @@ BUDGET_BYTES = 15 * 1024
 
 def css_section_gzipped(marker):
     css = (ROOT / "static" / "css" / "app.css").read_text()
-    section = css[css.index(marker):]
+    section = css[css.index(marker) :]
     return len(gzip.compress(section.encode(), compresslevel=9))
 
 
 def main():
     base, rows = measure_page("/en/timer")
     shell = ("timer-state.js",)  # loaded on every page: part of bench/first_load.py's figure
-    own = {url.removeprefix(base).split("?")[0]: size for url, size in rows
-           if "timer" in url and not url.split("?")[0].endswith(shell)}
+    own = {
+        url.removeprefix(base).split("?")[0]: size
+        for url, size in rows
+        if "timer" in url and not url.split("?")[0].endswith(shell)
+    }
     css = css_section_gzipped("/* Shared pieces")
     total = sum(own.values()) + css
     print("The timer page's own weight (transferred, gzip):")

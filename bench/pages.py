@@ -52,8 +52,15 @@ end
 
 
 def requests_per_second(url, headers=(), script=None):
-    command = ["wrk", "-t2", "-c16", "-d2s", *[part for header in headers for part in ("-H", header)],
-               *(["-s", script] if script else []), url]
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        "-d2s",
+        *[part for header in headers for part in ("-H", header)],
+        *(["-s", script] if script else []),
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
@@ -75,9 +82,15 @@ def targets(base):
     page = urllib.request.urlopen(base + "/en/").read().decode()
     htmx = re.search(r'src="(/static/vendor/htmx[^"]+)"', page).group(1)
     css = re.search(r'href="(/static/css/app.css[^"]+)"', page).group(1)
-    return [("/en/", "page"), ("/en/timer", "page"), ("/en/doctor", "page"),
-            ("/en/check/result?s=swelling&s=hot", "result"), (NEW_SETS, "new"), (htmx, "static"),
-            (css, "static")]
+    return [
+        ("/en/", "page"),
+        ("/en/timer", "page"),
+        ("/en/doctor", "page"),
+        ("/en/check/result?s=swelling&s=hot", "result"),
+        (NEW_SETS, "new"),
+        (htmx, "static"),
+        (css, "static"),
+    ]
 
 
 NEW_SETS = "/en/check/result?<a new symptom set each time>"
@@ -107,14 +120,19 @@ def main():
                 ratios = []
                 for _ in range(args.rounds):
                     baseline = requests_per_second(hello_url, gzip)
-                    ours = (requests_per_second(base + "/", gzip, new_sets_script(data_dir)) if path == NEW_SETS
-                            else requests_per_second(base + path, gzip))
+                    ours = (
+                        requests_per_second(base + "/", gzip, new_sets_script(data_dir))
+                        if path == NEW_SETS
+                        else requests_per_second(base + path, gzip)
+                    )
                     ratios.append(ours / baseline)
                 verdict = "ok" if statistics.median(ratios) >= GOALS[kind] else "below"
                 if verdict == "below":
                     missed.append(path)
-                print(f"{path[:44]:44} {statistics.median(ratios):>10.3f}x (rounds: "
-                      f"{', '.join(f'{r:.2f}' for r in ratios)})  >= {GOALS[kind]} {verdict}")
+                print(
+                    f"{path[:44]:44} {statistics.median(ratios):>10.3f}x (rounds: "
+                    f"{', '.join(f'{r:.2f}' for r in ratios)})  >= {GOALS[kind]} {verdict}"
+                )
         finally:
             app_process.stop(kneeaid)
             hello.terminate()

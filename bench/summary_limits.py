@@ -40,18 +40,44 @@ def the_largest_diary(kind, now):
     step = timedelta(days=364) / ENTRIES
     moments = [(now - step * (n + 1)).isoformat() for n in range(ENTRIES)]
     if kind == "pain":
-        return [{"id": str(uuid.uuid4()), "kind": "pain", "at": at, "pain": n % 11,
-                 "knee": ("left", "right", "both")[n % 3], "note": NOTE} for n, at in enumerate(moments)]
+        return [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "pain",
+                "at": at,
+                "pain": n % 11,
+                "knee": ("left", "right", "both")[n % 3],
+                "note": NOTE,
+            }
+            for n, at in enumerate(moments)
+        ]
     if kind == "session":
-        return [{"id": str(uuid.uuid4()), "kind": "session", "startedAt": at,
-                 "endedAt": (datetime.fromisoformat(at) + timedelta(minutes=30)).isoformat(), "outcome": "stopped",
-                 "cold": {"plannedMinutes": 15, "actualSeconds": 900},
-                 "elevation": {"plannedMinutes": 15, "actualSeconds": 900}} for at in moments]
+        return [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "session",
+                "startedAt": at,
+                "endedAt": (datetime.fromisoformat(at) + timedelta(minutes=30)).isoformat(),
+                "outcome": "stopped",
+                "cold": {"plannedMinutes": 15, "actualSeconds": 900},
+                "elevation": {"plannedMinutes": 15, "actualSeconds": 900},
+            }
+            for at in moments
+        ]
     every_sign = [symptom for symptom in triage.SYMPTOMS if symptom != triage.NONE]
     result = triage.evaluate(every_sign)
-    return [{"id": str(uuid.uuid4()), "kind": "check", "at": at, "rulesVersion": triage.VERSION,
-             "symptoms": list(result.symptoms), "tier": result.tier, "rules": list(result.rules)}
-            for at in moments]
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "check",
+            "at": at,
+            "rulesVersion": triage.VERSION,
+            "symptoms": list(result.symptoms),
+            "tier": result.tier,
+            "rules": list(result.rules),
+        }
+        for at in moments
+    ]
 
 
 def diary_client(app, kind, now):
@@ -95,18 +121,25 @@ def measure_kinds(data_dir):
     now = datetime.now(UTC)
     profiles = {}
     print(f"The largest diaries: {ENTRIES:,} entries in a year, summarised for 365 days")
-    print(f"{'diary':<34} {'PDF s':>6} {'PDF MB':>7} {'size':>9} {'HTML s':>7} {'HTML MB':>8} "
-          f"{'FHIR s':>7} {'FHIR MB':>8}")
-    for kind, name in (("pain", "pain scores, 500-character notes"), ("session", "first-aid sessions"),
-                       ("check", "checks, every sign ticked")):
+    print(
+        f"{'diary':<34} {'PDF s':>6} {'PDF MB':>7} {'size':>9} {'HTML s':>7} {'HTML MB':>8} "
+        f"{'FHIR s':>7} {'FHIR MB':>8}"
+    )
+    for kind, name in (
+        ("pain", "pain scores, 500-character notes"),
+        ("session", "first-aid sessions"),
+        ("check", "checks, every sign ticked"),
+    ):
         client, profiles[kind] = diary_client(app, kind, now)
         timed(client, "/en/diary/summary.pdf?days=365")  # the fork server starts: not counted
         pdf_seconds = statistics.median(timed(client, "/en/diary/summary.pdf?days=365")[0] for _ in range(3))
         size = timed(client, "/en/diary/summary.pdf?days=365")[2]
         html_seconds, html_peak, _ = timed(client, "/en/diary/summary?days=365")
         fhir_seconds, fhir_peak, _ = timed(client, "/diary/export.fhir.json")
-        print(f"{name:<34} {pdf_seconds:>6.2f} {max(p.peak_memory_mb for p in peaks):>7.0f} {size:>9,} "
-              f"{html_seconds:>7.2f} {html_peak:>8.0f} {fhir_seconds:>7.2f} {fhir_peak:>8.0f}")
+        print(
+            f"{name:<34} {pdf_seconds:>6.2f} {max(p.peak_memory_mb for p in peaks):>7.0f} {size:>9,} "
+            f"{html_seconds:>7.2f} {html_peak:>8.0f} {fhir_seconds:>7.2f} {fhir_peak:>8.0f}"
+        )
         peaks.clear()
     pdf.render = real_render
     return profiles["pain"]
@@ -152,8 +185,10 @@ def home_page_under_pdf_load(data_dir, profile):
     made, busy = statuses.count(200), statuses.count(503)
     print(f"\n4 clients asking for the PDF of the largest pain diary for {LOAD_SECONDS} s (python app.py):")
     print(f"  {made} PDFs made, {busy} answered 503 with Retry-After, other: {len(statuses) - made - busy}")
-    print(f"  the home page from a fifth client: {len(home)} answers, median {statistics.median(home) * 1000:.0f} ms,"
-          f" slowest {max(home) * 1000:.0f} ms")
+    print(
+        f"  the home page from a fifth client: {len(home)} answers, median {statistics.median(home) * 1000:.0f} ms,"
+        f" slowest {max(home) * 1000:.0f} ms"
+    )
     met = max(home) < HOME_GOAL_SECONDS
     print(f"Goal: the home page within {HOME_GOAL_SECONDS:.0f} s while PDFs render: {'met' if met else 'NOT met'}")
     return met

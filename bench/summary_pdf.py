@@ -29,9 +29,17 @@ def a_month_of_entries(now):
     """1,000 pain scores over the last 30 days, a third with a note, each knee in turn."""
     rng = random.Random(24)
     step = timedelta(days=30) / (ENTRIES + 1)
-    return [{"id": str(uuid.uuid4()), "kind": "pain", "at": (now - step * (n + 1)).isoformat(),
-             "pain": rng.randint(0, 10), "knee": KNEES[n % 3],
-             "note": "после пробежки, на лестнице" if n % 3 == 0 else ""} for n in range(ENTRIES)]
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "pain",
+            "at": (now - step * (n + 1)).isoformat(),
+            "pain": rng.randint(0, 10),
+            "knee": KNEES[n % 3],
+            "note": "после пробежки, на лестнице" if n % 3 == 0 else "",
+        }
+        for n in range(ENTRIES)
+    ]
 
 
 def client_with_a_month(data_dir):
@@ -39,8 +47,9 @@ def client_with_a_month(data_dir):
     client = app.test_client()
     entries = a_month_of_entries(datetime.now(UTC))
     for start in range(0, ENTRIES, 500):
-        response = client.post("/api/diary/sync", json={"entries": entries[start:start + 500]},
-                               headers={"Origin": "http://localhost"})
+        response = client.post(
+            "/api/diary/sync", json={"entries": entries[start : start + 500]}, headers={"Origin": "http://localhost"}
+        )
         assert response.status_code == 200 and not response.get_json()["rejected"]
     client.set_cookie("tz", "Europe/Moscow")
     return client

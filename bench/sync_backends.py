@@ -32,8 +32,8 @@ def start_servers(folder, database_url):
     """{"tinydb": [url, url], "postgres": [url, url]} and their processes, all
     started at once: two sharing one data folder, two sharing one database."""
     plans = [("tinydb", Path(folder) / "data", NO_LIMITS)] * 2 + [
-        ("postgres", Path(folder) / f"data-{n}", {**NO_LIMITS, "KNEEAID_DATABASE_URL": database_url})
-        for n in range(2)]
+        ("postgres", Path(folder) / f"data-{n}", {**NO_LIMITS, "KNEEAID_DATABASE_URL": database_url}) for n in range(2)
+    ]
     started = [None] * len(plans)
 
     def start_one(index):
@@ -69,8 +69,10 @@ def main():
     medians = {side: statistics.median(values) for side, values in rates.items()}
     for side, values in rates.items():
         print(f"{side:>8}: median {medians[side]:.0f} entries/s ({', '.join(f'{v:.0f}' for v in values)})")
-    print(f"2 app processes, {WRITERS} writers, 10 entries a request: PostgreSQL "
-          f"{medians['postgres'] / medians['tinydb']:.2f}x the entries/s of TinyDB files")
+    print(
+        f"2 app processes, {WRITERS} writers, 10 entries a request: PostgreSQL "
+        f"{medians['postgres'] / medians['tinydb']:.2f}x the entries/s of TinyDB files"
+    )
     return 0
 
 

@@ -27,24 +27,34 @@ def init_app(app):
         warn_about_shared_settings(app.config)
         pool = postgres.start(app)
         atexit.register(pool.close)
-        app.extensions.update({"kneeaid.database": pool, "kneeaid.store": PgDiaryStore(pool),
-                               "kneeaid.alarm_queue": PgAlarmQueue(pool)})
+        app.extensions.update(
+            {"kneeaid.database": pool, "kneeaid.store": PgDiaryStore(pool), "kneeaid.alarm_queue": PgAlarmQueue(pool)}
+        )
     else:
         diary_store = DiaryStore(app.config["DATA_DIR"])
         diary_store.remove_leftovers()  # deletions a crash interrupted
-        app.extensions.update({"kneeaid.database": None, "kneeaid.store": diary_store,
-                               "kneeaid.alarm_queue": AlarmQueue(app.config["DATA_DIR"])})
+        app.extensions.update(
+            {
+                "kneeaid.database": None,
+                "kneeaid.store": diary_store,
+                "kneeaid.alarm_queue": AlarmQueue(app.config["DATA_DIR"]),
+            }
+        )
     app.cli.add_command(postgres.db)
 
 
 def warn_about_shared_settings(config):
     """With PostgreSQL, several servers may serve: what they must share (docs/operations.md, "Scaling out")."""
     if not config["VAPID_PRIVATE_KEY"]:
-        log.warning("KNEEAID_VAPID_PRIVATE_KEY is not set: each server makes its own push key, and alarms "
-                    "fail when more than one serves (docs/operations.md, Scaling out)")
+        log.warning(
+            "KNEEAID_VAPID_PRIVATE_KEY is not set: each server makes its own push key, and alarms "
+            "fail when more than one serves (docs/operations.md, Scaling out)"
+        )
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
-        log.warning("KNEEAID_RATELIMIT_STORAGE_URI is memory://: each server counts the per-address limits "
-                    "on its own (docs/operations.md, Scaling out)")
+        log.warning(
+            "KNEEAID_RATELIMIT_STORAGE_URI is memory://: each server counts the per-address limits "
+            "on its own (docs/operations.md, Scaling out)"
+        )
 
 
 def close(app):
@@ -53,4 +63,3 @@ def close(app):
     if pool is not None:
         pool.close()
         atexit.unregister(pool.close)
-

@@ -26,8 +26,10 @@ def init_limiter(app):
     second (connecting and answering together) counts as down: the request goes
     on with the in-memory fallback (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) instead of waiting."""
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://", "redis+unix://")):
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": REDIS_CONNECT_SECONDS,
-                                                            "socket_timeout": REDIS_ANSWER_SECONDS})
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": REDIS_CONNECT_SECONDS, "socket_timeout": REDIS_ANSWER_SECONDS},
+        )
     limiter.init_app(app)
 
 

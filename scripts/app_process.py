@@ -27,8 +27,14 @@ def start(data_dir, port=None, threads=8, output=subprocess.DEVNULL, **settings)
     returns (process, url) once it answers (at most 20 s)."""
     port = port or free_port()
     env = {**os.environ, "KNEEAID_DATA_DIR": str(data_dir), **settings}
-    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--threads", str(threads)],
-                               cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--threads", str(threads)],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:

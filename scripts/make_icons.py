@@ -26,8 +26,9 @@ RENDERS = {
 
 def main():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for name, (drawing, size, share) in RENDERS.items():
             svg = (ICONS / drawing).read_text()
             page = browser.new_page(viewport={"width": size, "height": size})

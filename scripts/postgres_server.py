@@ -29,8 +29,14 @@ SUPERUSER = "kneeaid"
 
 def binary(name):
     """A PostgreSQL program: on PATH, or in Debian's /usr/lib/postgresql/<version>/bin."""
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                                                   key=lambda path: int(path.split("/")[4]), reverse=True)), None)
+    found = shutil.which(name) or next(
+        iter(
+            sorted(
+                glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda path: int(path.split("/")[4]), reverse=True
+            )
+        ),
+        None,
+    )
     if found is None:
         raise RuntimeError(f"PostgreSQL's {name} is not installed: apt-get install postgresql (scripts/test.sh does)")
     return found
@@ -56,15 +62,35 @@ class PostgresServer:
         self.folder = tempfile.mkdtemp(prefix="kneeaid-pg-")
         if self.user is not None:
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
-        self._run(binary("initdb"), "-D", f"{self.folder}/data", "-U", SUPERUSER, "--auth=trust",
-                  "--encoding=UTF8", "--locale=C", "--no-sync")
+        self._run(
+            binary("initdb"),
+            "-D",
+            f"{self.folder}/data",
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         self.up()
 
     def up(self):
         """Start serving (again, after down(): the same address, the same databases)."""
         options = f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' -c max_connections=300"
-        self._run(binary("pg_ctl"), "-D", f"{self.folder}/data", "-l", f"{self.folder}/log", "-o", options,
-                  "-w", "-t", "60", "start")
+        self._run(
+            binary("pg_ctl"),
+            "-D",
+            f"{self.folder}/data",
+            "-l",
+            f"{self.folder}/log",
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def down(self):
         """Stop serving, as a database server that goes down does (its connections are cut); up() restarts it."""
@@ -73,8 +99,9 @@ class PostgresServer:
     def _run(self, *command, check=True):
         if self.user is not None:
             command = ("runuser", "-u", self.user.pw_name, "--", *command)
-        return subprocess.run(command, check=check, cwd=self.folder, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE).returncode
+        return subprocess.run(
+            command, check=check, cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ).returncode
 
     def url(self, database="postgres"):
         return f"postgresql://{SUPERUSER}@/{database}?host={self.folder}"
@@ -101,8 +128,10 @@ class PostgresServer:
 
     @staticmethod
     def _end_other_connections(connection):
-        connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                           " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
     def drop_database(self, url):
         """Drop a database made by create_database, ending any connection left to it."""

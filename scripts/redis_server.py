@@ -39,9 +39,24 @@ class RedisServer:
     def start(self):
         """Start the server (empty: it keeps nothing on disk) and wait until it answers (at most 10 s)."""
         self.process = subprocess.Popen(
-            [binary(), "--bind", "127.0.0.1", "--port", str(self.port), "--dir", self.folder, "--save", "",
-             "--appendonly", "no", "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary(),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                self.folder,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while not self.answers():
             if self.process.poll() is not None or time.monotonic() > deadline:

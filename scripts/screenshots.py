@@ -82,8 +82,9 @@ def take_page_shots(browser, url, out, only):
 
 
 def save(browser, address, viewport, scheme, large_text, path, full_page=True):
-    context = browser.new_context(viewport=viewport, color_scheme=scheme, bypass_csp=large_text,
-                                  device_scale_factor=1, service_workers="block")
+    context = browser.new_context(
+        viewport=viewport, color_scheme=scheme, bypass_csp=large_text, device_scale_factor=1, service_workers="block"
+    )
     try:
         page = context.new_page()
         page.goto(address)
@@ -112,8 +113,13 @@ def take_state_shots(browser, url, out):
         for state, (page_path, action) in STATES.items():
             for scheme in ("light", "dark"):
                 for size, (viewport, large_text) in STATE_SIZES.items():
-                    context = browser.new_context(viewport=viewport, color_scheme=scheme, bypass_csp=large_text,
-                                                  device_scale_factor=1, service_workers="block")
+                    context = browser.new_context(
+                        viewport=viewport,
+                        color_scheme=scheme,
+                        bypass_csp=large_text,
+                        device_scale_factor=1,
+                        service_workers="block",
+                    )
                     try:
                         page = context.new_page()
                         page.clock.install()
@@ -139,8 +145,12 @@ def take_followup_shots(browser, url, out):
         for origin, (answers, scores) in FOLLOW_UPS.items():
             for score in scores:
                 for scheme in ("light", "dark"):
-                    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
-                                                  device_scale_factor=1, service_workers="block")
+                    context = browser.new_context(
+                        viewport={"width": 390, "height": 844},
+                        color_scheme=scheme,
+                        device_scale_factor=1,
+                        service_workers="block",
+                    )
                     try:
                         page = context.new_page()
                         page.clock.install()
@@ -164,8 +174,9 @@ def take_manifest_shots(browser, url):
     folder.mkdir(exist_ok=True)
     for lang in ("en", "ru"):
         for form, viewport in MANIFEST_SHOTS.items():
-            save(browser, f"{url}/{lang}/", viewport, "light", False, folder / f"home-{lang}-{form}.png",
-                 full_page=False)
+            save(
+                browser, f"{url}/{lang}/", viewport, "light", False, folder / f"home-{lang}-{form}.png", full_page=False
+            )
     return len(MANIFEST_SHOTS) * 2
 
 

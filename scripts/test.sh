@@ -6,7 +6,7 @@
 #                                         of their own, installing nothing (under a minute)
 #   bash scripts/test.sh unit|app|storage|browser [pytest arguments]
 #                                         one folder of tests/, installing nothing
-#   bash scripts/test.sh lint             ruff check
+#   bash scripts/test.sh lint             ruff check and ruff format --check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,7 @@ installed() {
 
 lint() {
   .venv/bin/ruff check .
+  .venv/bin/ruff format --check --quiet .
 }
 
 # Three workers (pytest-xdist) on the 2-core CI machine: the tests wait more than they compute

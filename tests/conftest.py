@@ -72,8 +72,13 @@ def server_storage(storage_settings, tmp_path):
         return {}, lambda n: tmp_path / "data"
     key = Vapid()
     key.generate_keys()
-    return ({"KNEEAID_DATABASE_URL": storage_settings["DATABASE_URL"],
-             "KNEEAID_VAPID_PRIVATE_KEY": key.private_pem().decode()}, lambda n: tmp_path / f"data-{n}")
+    return (
+        {
+            "KNEEAID_DATABASE_URL": storage_settings["DATABASE_URL"],
+            "KNEEAID_VAPID_PRIVATE_KEY": key.private_pem().decode(),
+        },
+        lambda n: tmp_path / f"data-{n}",
+    )
 
 
 @pytest.fixture

@@ -14,16 +14,30 @@ def pain(pain_level=5, at="2026-11-20T10:00:00Z", **fields):
 
 
 def session(**fields):
-    return {"id": new_id(), "kind": "session", "startedAt": "2026-11-20T10:00:00Z",
-            "endedAt": "2026-11-20T10:30:00Z", "outcome": "completed",
-            "cold": {"plannedMinutes": 15, "actualSeconds": 900},
-            "elevation": {"plannedMinutes": 15, "actualSeconds": 900}, **fields}
+    return {
+        "id": new_id(),
+        "kind": "session",
+        "startedAt": "2026-11-20T10:00:00Z",
+        "endedAt": "2026-11-20T10:30:00Z",
+        "outcome": "completed",
+        "cold": {"plannedMinutes": 15, "actualSeconds": 900},
+        "elevation": {"plannedMinutes": 15, "actualSeconds": 900},
+        **fields,
+    }
 
 
 def check(symptoms=("swelling",), tier="doctor", rules=("D3",), **fields):
     """A check made under the current rules (version 4)."""
-    return {"id": new_id(), "kind": "check", "at": "2026-11-20T10:00:00Z", "rulesVersion": 4,
-            "symptoms": list(symptoms), "tier": tier, "rules": list(rules), **fields}
+    return {
+        "id": new_id(),
+        "kind": "check",
+        "at": "2026-11-20T10:00:00Z",
+        "rulesVersion": 4,
+        "symptoms": list(symptoms),
+        "tier": tier,
+        "rules": list(rules),
+        **fields,
+    }
 
 
 def old_check(symptoms, tier, rules, version=1):
@@ -35,8 +49,7 @@ def old_check(symptoms, tier, rules, version=1):
 
 
 def sync(client, entries=(), deleted=(), headers=ORIGIN):
-    return client.post("/api/diary/sync", json={"entries": list(entries), "deleted": list(deleted)},
-                       headers=headers)
+    return client.post("/api/diary/sync", json={"entries": list(entries), "deleted": list(deleted)}, headers=headers)
 
 
 def stored(client):

@@ -26,7 +26,8 @@ class Subscription:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         self.auth = os.urandom(16)
         public = self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         self.path = f"/push/{name}"
         self.endpoint = service.origin + self.path
         self.json = {"endpoint": self.endpoint, "keys": {"p256dh": base64url(public), "auth": base64url(self.auth)}}
@@ -51,8 +52,9 @@ class FakePushService:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = service.answers.get(self.path, 201)  # decided on arrival: a test may change it after
                 with service._arrived:
-                    service.received.append({"path": self.path, "headers": dict(self.headers),
-                                             "body": body, "at": time.time()})
+                    service.received.append(
+                        {"path": self.path, "headers": dict(self.headers), "body": body, "at": time.time()}
+                    )
                     service._arrived.notify_all()
                 time.sleep(service.delays.get(self.path, 0))
                 self.send_response(status)
@@ -67,8 +69,7 @@ class FakePushService:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.origin = f"http://127.0.0.1:{self._server.server_port}"
         # shutdown() waits for the loop's next look: every 0.5 s by default, at each test's end.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         self._count = 0
 

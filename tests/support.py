@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import jinja2
+from flask.testing import FlaskClient
 
 from kneeaid import create_app
 
@@ -12,14 +13,18 @@ def in_russian(text):
     from babel.support import Translations
 
     from kneeaid.i18n.catalogs import TRANSLATIONS_DIR
+
     return Translations.load(TRANSLATIONS_DIR, ["ru"]).gettext(text)
 
 
 def answer_parts(response):
     """An answer as a person gets it, less the clock: Date and a cookie's Expires
     name the second it was made (two answers a second apart are the same)."""
-    headers = [(n, re.sub(r"Expires=[^;]*; ", "", v) if n == "Set-Cookie" else v)
-               for n, v in response.headers.items() if n != "Date"]
+    headers = [
+        (n, re.sub(r"Expires=[^;]*; ", "", v) if n == "Set-Cookie" else v)
+        for n, v in response.headers.items()
+        if n != "Date"
+    ]
     return response.status, sorted(headers), response.data
 
 
@@ -51,13 +56,31 @@ class SharedBytecode(jinja2.BytecodeCache):
 SHARED_BYTECODE = SharedBytecode()
 
 
+class ClosingClient(FlaskClient):
+    """Flask's test client, reading each answer whole and closing it, as a WSGI server does
+    (a static file's answer left open would only be closed, with a ResourceWarning, by the
+    garbage collector). A test that reads a stream as it comes passes buffered=False."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_test_app(tmp_path, **settings):
     """The app with its data in tmp_path. Every test client comes from one
     address, so the limits per address on new diaries, summaries and exports
     are lifted unless a test sets them."""
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "NEW_PROFILES_PER_HOUR": 1_000_000,
-                      "SUMMARIES_PER_MINUTE": 1_000_000, "EXPORTS_PER_MINUTE": 1_000_000, **settings})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "data"),
+            "NEW_PROFILES_PER_HOUR": 1_000_000,
+            "SUMMARIES_PER_MINUTE": 1_000_000,
+            "EXPORTS_PER_MINUTE": 1_000_000,
+            **settings,
+        }
+    )
     app.jinja_env.bytecode_cache = SHARED_BYTECODE
+    app.test_client_class = ClosingClient
     return app
 
 

@@ -34,8 +34,9 @@ def start_sending(app):
     """Start this process's sending thread; returns it (stop() ends it)."""
     parts = app.extensions["kneeaid.alarms"]
     if parts["subject"] == DEVELOPMENT_SUBJECT:
-        log.warning("KNEEAID_VAPID_SUBJECT is not set: some push services refuse alarms without a real "
-                    "mailto: or https: address (docs/operations.md, Deploying)")
+        log.warning(
+            "KNEEAID_VAPID_SUBJECT is not set: some push services refuse alarms without a real "
+            "mailto: or https: address (docs/operations.md, Deploying)"
+        )
     parts["sender"] = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
     return parts["sender"]
-

@@ -29,8 +29,11 @@ def alarms():
 
 
 def no_key():
-    return json_error("push alarms are off on this server: it cannot keep its key (the timer still rings "
-                      "on the phone)", 503, [("Retry-After", "300")])
+    return json_error(
+        "push alarms are off on this server: it cannot keep its key (the timer still rings on the phone)",
+        503,
+        [("Retry-After", "300")],
+    )
 
 
 def alarms_per_minute():
@@ -67,16 +70,19 @@ def schedule():
         alarms()["key"].get()  # the key that will sign it exists before the alarm is promised
     except OSError:
         return no_key()
-    limits = Limits(current_app.config["MAX_ALARMS_PER_SUBSCRIPTION"], current_app.config["MAX_ALARMS_PER_ADDRESS"],
-                    current_app.config["MAX_ALARMS_WAITING"])
+    limits = alarm_limits()
     try:
-        alarm_id = alarms()["queue"].add(record, record["due"], limits.per_subscriber,
-                                         client=request.remote_addr or "", limits=limits)
+        alarm_id = alarms()["queue"].add(
+            record, record["due"], limits.per_subscriber, client=request.remote_addr or "", limits=limits
+        )
     except TooManyAlarms as beyond:
         return too_many(beyond.which, limits)
     except StorageUnavailable:
-        return json_error("the alarm cannot be saved on the server right now: the timer still rings "
-                          "on the phone", 503, [("Retry-After", "60")])
+        return json_error(
+            "the alarm cannot be saved on the server right now: the timer still rings on the phone",
+            503,
+            [("Retry-After", "60")],
+        )
     if alarms()["sender"] is not None:
         alarms()["sender"].wake()
     response = jsonify(id=alarm_id, at=alarm["at"].isoformat())
@@ -85,17 +91,29 @@ def schedule():
     return response
 
 
+def alarm_limits():
+    config = current_app.config
+    return Limits(config["MAX_ALARMS_PER_SUBSCRIPTION"], config["MAX_ALARMS_PER_ADDRESS"], config["MAX_ALARMS_WAITING"])
+
+
 def too_many(which, limits):
     """The answer to an alarm beyond a limit: the subscription's is the phone's to mend (400),
     the address's is a 429, everyone's a 503 (the timer still rings on the phone)."""
     if which == "subscriber":
-        return json_error(f"this subscription already has {limits.per_subscriber} waiting alarms: cancel one first",
-                          400)
+        return json_error(
+            f"this subscription already has {limits.per_subscriber} waiting alarms: cancel one first", 400
+        )
     if which == "client":
-        return json_error(f"this address already has {limits.per_client} waiting alarms: wait for some to be sent",
-                          429, [("Retry-After", "300")])
-    return json_error("the server is holding as many alarms as it can: the timer still rings on the phone", 503,
-                      [("Retry-After", "300")])
+        return json_error(
+            f"this address already has {limits.per_client} waiting alarms: wait for some to be sent",
+            429,
+            [("Retry-After", "300")],
+        )
+    return json_error(
+        "the server is holding as many alarms as it can: the timer still rings on the phone",
+        503,
+        [("Retry-After", "300")],
+    )
 
 
 @api.route("/api/timer/alarms/<alarm_id>", methods=["DELETE"])

@@ -19,15 +19,14 @@ TEXTS = {
     ),
     "elevation-over": (
         _l("You can lower the leg"),
-        _l("%(time)s: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often "
-           "as you can. How is the knee now?"),
+        _l(
+            "%(time)s: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often "
+            "as you can. How is the knee now?"
+        ),
     ),
     # Two days after first aid (issue 22). It names no symptom (a locked screen is seen by
     # others) and opens the home page, where the question waits.
-    "follow-up": (
-        _l("How is your knee?"),
-        _l("Tap to note your pain."),
-    ),
+    "follow-up": (_l("How is your knee?"), _l("Tap to note your pain.")),
 }
 OPENS = {"follow-up": "guide.home"}  # the page a tap on the message opens; the timer's by default
 

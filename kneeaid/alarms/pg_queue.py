@@ -53,15 +53,19 @@ class PgAlarmQueue:
             # The counts (by the indexes) and the new row go together; locks taken in one order.
             for key in sorted({f"s:{subscriber}", f"c:{client}"}):
                 connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
-            for column, key, most, which in (("subscriber", subscriber, limits.per_subscriber, "subscriber"),
-                                             ("client", client, limits.per_client, "client")):
+            for column, key, most, which in (
+                ("subscriber", subscriber, limits.per_subscriber, "subscriber"),
+                ("client", client, limits.per_client, "client"),
+            ):
                 [count] = connection.execute(f"SELECT count(*) FROM alarms WHERE {column} = %s", (key,)).fetchone()
                 if count >= most:
                     raise TooManyAlarms(which)
             if self._counted_total(connection) >= limits.total:
                 raise TooManyAlarms("total")
-            connection.execute("INSERT INTO alarms (id, subscriber, client, due, alarm) VALUES (%s, %s, %s, %s, %s)",
-                               (alarm_id, subscriber, client, due, Json({**alarm, "id": alarm_id})))
+            connection.execute(
+                "INSERT INTO alarms (id, subscriber, client, due, alarm) VALUES (%s, %s, %s, %s, %s)",
+                (alarm_id, subscriber, client, due, Json({**alarm, "id": alarm_id})),
+            )
         with self._total_lock:
             self._total = (self._total[0], self._total[1] + 1)
         return alarm_id
@@ -77,8 +81,12 @@ class PgAlarmQueue:
     def waiting(self):
         """[(due in seconds, alarm id)] of the waiting alarms, soonest first."""
         with unavailable_as_storage_error(), self.pool.connection() as connection:
-            return [(due, alarm_id) for due, alarm_id in connection.execute(
-                "SELECT due, id FROM alarms ORDER BY due, id LIMIT %s", (WAITING_AT_ONCE,))]
+            return [
+                (due, alarm_id)
+                for due, alarm_id in connection.execute(
+                    "SELECT due, id FROM alarms ORDER BY due, id LIMIT %s", (WAITING_AT_ONCE,)
+                )
+            ]
 
     @contextlib.contextmanager
     def claimed(self, name):
@@ -86,8 +94,9 @@ class PgAlarmQueue:
         or None: another server is sending it, or it is gone. The caller
         removes (``remove``) or postpones it within the block."""
         with unavailable_as_storage_error(), self.pool.connection() as connection:
-            row = connection.execute("SELECT alarm FROM alarms WHERE id = %s FOR UPDATE SKIP LOCKED",
-                                     (name,)).fetchone()
+            row = connection.execute(
+                "SELECT alarm FROM alarms WHERE id = %s FOR UPDATE SKIP LOCKED", (name,)
+            ).fetchone()
             self._held()[name] = connection
             try:
                 yield None if row is None else row[0]

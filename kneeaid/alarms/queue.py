@@ -112,9 +112,18 @@ class AlarmQueue:
                     client = client_key("")
                     for folder in (f"subscribers/{parts['subscriber']}", f"clients/{client}"):
                         (self.folder / folder).mkdir(parents=True, exist_ok=True)
-                    write_atomically(self._file(parts["id"]), json.dumps(
-                        {**alarm, "due": int(parts["due"]) / 1000, "subscriber": parts["subscriber"],
-                         "client": client}, ensure_ascii=False))
+                    write_atomically(
+                        self._file(parts["id"]),
+                        json.dumps(
+                            {
+                                **alarm,
+                                "due": int(parts["due"]) / 1000,
+                                "subscriber": parts["subscriber"],
+                                "client": client,
+                            },
+                            ensure_ascii=False,
+                        ),
+                    )
                     self._touch(f"subscribers/{parts['subscriber']}/{parts['id']}")
                     self._touch(f"clients/{client}/{parts['id']}")
                     self._touch(f"due/{parts['due']}-{parts['id']}", durable=True)
@@ -132,14 +141,21 @@ class AlarmQueue:
         client = client_key(client)
         alarm_id = new_alarm_id()
         try:
-            for folder in (self.folder / "due", self.folder / "subscribers" / subscriber,
-                           self.folder / "clients" / client):
+            for folder in (
+                self.folder / "due",
+                self.folder / "subscribers" / subscriber,
+                self.folder / "clients" / client,
+            ):
                 folder.mkdir(parents=True, exist_ok=True)
             with self._adding_lock():
                 self._refuse_beyond(limits, subscriber, client)
-                write_atomically(self._file(alarm_id), json.dumps(
-                    {**alarm, "id": alarm_id, "due": due, "subscriber": subscriber, "client": client},
-                    ensure_ascii=False))
+                write_atomically(
+                    self._file(alarm_id),
+                    json.dumps(
+                        {**alarm, "id": alarm_id, "due": due, "subscriber": subscriber, "client": client},
+                        ensure_ascii=False,
+                    ),
+                )
                 self._touch(f"subscribers/{subscriber}/{alarm_id}")
                 self._touch(f"clients/{client}/{alarm_id}")
                 self._touch(f"due/{due_name(due, alarm_id)}", durable=True)  # now it can be sent

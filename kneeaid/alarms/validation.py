@@ -36,6 +36,7 @@ def window(kind):
     """The window of an alarm's kind (a kind not known to this version: the timer's, the strictest)."""
     return WINDOWS.get(kind, TIMER_WINDOW)
 
+
 MAX_ENDPOINT_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
@@ -111,7 +112,10 @@ def endpoint_origin(url):
         return None
     host = (sent.host or "").lower()
     if not HOST_NAME.match(host) or (read.scheme, (read.hostname or "").lower(), read_port) != (
-            sent.scheme, host, sent.port):
+        sent.scheme,
+        host,
+        sent.port,
+    ):
         return None
     return sent.scheme, host, sent.port or DEFAULT_PORTS[sent.scheme]
 
@@ -121,9 +125,12 @@ def origin_allowed(origin, services):
     if origin is None:
         return False
     scheme, host, port = origin
-    return any(scheme == allowed_scheme and port == allowed_port
-               and (host == allowed_host or (allowed_host.startswith("*.") and host.endswith(allowed_host[1:])))
-               for allowed_scheme, allowed_host, allowed_port in services)
+    return any(
+        scheme == allowed_scheme
+        and port == allowed_port
+        and (host == allowed_host or (allowed_host.startswith("*.") and host.endswith(allowed_host[1:])))
+        for allowed_scheme, allowed_host, allowed_port in services
+    )
 
 
 def endpoint_allowed(endpoint, services):

@@ -54,6 +54,7 @@ SHOWN = {
 
 # The template helpers that depend on the answers: holes in the pages' skeletons.
 
+
 @hole(answers_of)
 def hidden_unless(answered, part, *ids):
     """' hidden' for a part of the result that these answers do not show."""
@@ -121,5 +122,6 @@ def page():
 def result():
     """The whole result page, or for the live preview (htmx) its fragment."""
     refuse_unless_accepted()
-    return page_or_fragment("check/result.html", "check/_result.html", render=render_filled,
-                            accepts=accepted, **_content())
+    return page_or_fragment(
+        "check/result.html", "check/_result.html", render=render_filled, accepts=accepted, **_content()
+    )

@@ -34,8 +34,9 @@ def symptoms_of(version):
 
 def rules_of(version):
     """The rules evaluated under this rules version."""
-    return tuple(rule for rule in ALL_RULES
-                 if rule["since"] <= version and version < rule.get("retiredIn", VERSION + 1))
+    return tuple(
+        rule for rule in ALL_RULES if rule["since"] <= version and version < rule.get("retiredIn", VERSION + 1)
+    )
 
 
 SYMPTOMS = symptoms_of(VERSION)
@@ -143,9 +144,7 @@ SYMPTOM_LABELS = {
 # A label whose words changed with a rules version: a check saved before that
 # version shows what the person ticked then ("swollen" meant any swelling
 # before version 3 added "badly swollen"). symptom: (the version that changed it, the words before)
-LABELS_BEFORE = {
-    "swelling": (3, _l("The knee is swollen")),
-}
+LABELS_BEFORE = {"swelling": (3, _l("The knee is swollen"))}
 
 
 def symptom_label(symptom, version):
@@ -153,13 +152,16 @@ def symptom_label(symptom, version):
     changed_in, before = LABELS_BEFORE.get(symptom, (None, None))
     return before if changed_in and version < changed_in else SYMPTOM_LABELS[symptom]
 
+
 RULE_REASONS = {
     "E1": _l("The knee may be broken or out of its joint."),
     "E4": _l("Blood may not be getting through to the foot."),
     "E5": _l("A blood clot may have reached the lungs."),
     "U1": _l("A torn piece of meniscus can jam the joint."),
-    "U3": _l("After an injury, these signs mean an X-ray may be needed today (the Ottawa Knee Rules, "
-             "as you checked them yourself)."),
+    "U3": _l(
+        "After an injury, these signs mean an X-ray may be needed today (the Ottawa Knee Rules, "
+        "as you checked them yourself)."
+    ),
     "U4": _l("A ligament or meniscus may be torn."),
     "U5": _l("Severe pain needs a doctor's examination today."),
     "U6": _l("A knee that cannot take your weight must be examined today."),
@@ -176,9 +178,11 @@ RULE_REASONS = {
     "U18": _l("A red, hot knee can be an infected joint or bursa: see a doctor today."),
     "D1": _l("Knee pain that lasts more than 2 days should be examined by a doctor."),
     "D3": _l("Swelling after training can mean an injury, arthritis or inflammation."),
-    "D4": _l("A red or hot knee can be a sign of inflammation, for example bursitis (a swollen fluid sac): "
-             "do not treat it yourself. See a doctor today if the redness spreads, you feel unwell or you "
-             "have a temperature."),
+    "D4": _l(
+        "A red or hot knee can be a sign of inflammation, for example bursitis (a swollen fluid sac): "
+        "do not treat it yourself. See a doctor today if the redness spreads, you feel unwell or you "
+        "have a temperature."
+    ),
     "D7": _l("Pain at rest is not ordinary training soreness."),
     "D8": _l("Regular or growing pain: training through pain does harm."),
     "D9": _l("A child's knee pain should be examined, not treated at home."),
@@ -205,8 +209,10 @@ RULE_SIGNS = {
     "E4": _l("The foot or shin below the knee is cold, pale or bluish."),
     "E5": _l("You suddenly feel short of breath or have chest pain."),
     "U1": _l("The knee is stuck: it will not straighten or bend."),
-    "U3": _l("After an injury, any one of these: you are 55 or older; you cannot bend the knee to a right angle "
-             "or stand on it; pressing on the kneecap, or on the bony bump below the knee on the outer side, hurts."),
+    "U3": _l(
+        "After an injury, any one of these: you are 55 or older; you cannot bend the knee to a right angle "
+        "or stand on it; pressing on the kneecap, or on the bony bump below the knee on the outer side, hurts."
+    ),
     "U4": _l("You heard or felt a pop when you hurt the knee, or it swelled within 1-2 hours."),
     "U5": _l("The pain is severe, even at rest."),
     "U6": _l("You cannot put weight on the leg or take 4 steps."),
@@ -234,8 +240,10 @@ RULE_SIGNS = {
 }
 
 FIRST_AID_TEXTS = {
-    "keep_still": _l("Do not move or straighten the leg: support it as it lies, with rolled clothes or a pillow. "
-                     "Do not raise it. Do not walk on it."),
+    "keep_still": _l(
+        "Do not move or straighten the leg: support it as it lies, with rolled clothes or a pillow. "
+        "Do not raise it. Do not walk on it."
+    ),
     "no_ice_cold_foot": _l("No ice, and do not raise the leg. Keep it still and warm enough."),
     "sit_upright": _l("Sit upright and keep still. Do not walk about."),
     "dress_wound": _l("Cover the wound with a clean dressing. No ice on the wound."),
@@ -245,6 +253,7 @@ FIRST_AID_TEXTS = {
     "no_heat_no_training": _l("No heat, no training until a doctor has seen the knee."),
     "while_waiting": _l("While you wait: keep the leg still. An ice pack wrapped in a towel may ease the pain."),
 }
+
 
 def sources_of(items):
     """The source keys that rules or first-aid items name, each once, in their order."""
@@ -262,8 +271,13 @@ TIER_LABELS = {
     "selfcare": _l("Self-care"),
     "unanswered": _l("No answer yet"),
 }
-TIER_ICONS = {"emergency": "emergency", "urgent": "urgent", "doctor": "calendar", "selfcare": "selfcare",
-              "unanswered": "check"}
+TIER_ICONS = {
+    "emergency": "emergency",
+    "urgent": "urgent",
+    "doctor": "calendar",
+    "selfcare": "selfcare",
+    "unanswered": "check",
+}
 
 # The advice as the doctor's record reports it, never as an order to the reader
 # (diary/summary.html: "KneeAid advised: see a doctor today.").

@@ -33,7 +33,13 @@ def sync():
         return jsonify(acknowledged=[], rejected=rejected)  # nothing to store: no diary made for it
     acknowledged, full, profile_id, created = save(entries, deleted)
     limit = current_app.config["MAX_ENTRIES_PER_PROFILE"]
-    rejected += [{"id": entry_id, "error": f"the diary is full ({limit} entries): delete old entries to add new ones",
-                  "code": "full"} for entry_id in full]
+    rejected += [
+        {
+            "id": entry_id,
+            "error": f"the diary is full ({limit} entries): delete old entries to add new ones",
+            "code": "full",
+        }
+        for entry_id in full
+    ]
     response = jsonify(acknowledged=acknowledged, rejected=rejected)
     return remember_profile(response, profile_id) if created else response

@@ -167,8 +167,9 @@ def validate_check(entry, where, now):
     version = entry.get("rulesVersion", 1)
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= triage.VERSION:
         raise BadEntry(f"{where}.rulesVersion: must be a rules version from 1 to {triage.VERSION}", "check")
-    symptoms = ids_of(entry["symptoms"], triage.symptoms_of(version), f"{where}.symptoms",
-                      f"symptom ids of rules version {version}")
+    symptoms = ids_of(
+        entry["symptoms"], triage.symptoms_of(version), f"{where}.symptoms", f"symptom ids of rules version {version}"
+    )
     if version < triage.VERSION:
         if not isinstance(entry["tier"], str) or entry["tier"] not in triage.TIERS:
             raise BadEntry(f"{where}.tier: must be one of {', '.join(triage.TIERS)}", "check")

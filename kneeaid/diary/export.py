@@ -18,9 +18,26 @@ from .profiles import current_profile, store
 
 export = Blueprint("diary_export", __name__)
 
-CSV_COLUMNS = ("id", "kind", "at", "startedAt", "endedAt", "pain", "knee", "note", "source", "outcome",
-               "coldPlannedMinutes", "coldActualSeconds", "elevationPlannedMinutes",
-               "elevationActualSeconds", "tier", "symptoms", "rules", "rulesVersion")
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "at",
+    "startedAt",
+    "endedAt",
+    "pain",
+    "knee",
+    "note",
+    "source",
+    "outcome",
+    "coldPlannedMinutes",
+    "coldActualSeconds",
+    "elevationPlannedMinutes",
+    "elevationActualSeconds",
+    "tier",
+    "symptoms",
+    "rules",
+    "rulesVersion",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
 
 
@@ -46,8 +63,10 @@ def exports_per_minute():
 
 # The three exports read the whole diary: together, at most EXPORTS_PER_MINUTE from one address.
 exports_limit = limiter.shared_limit(
-    exports_per_minute, scope="diary-export",
-    error_message=lambda: _l("Too many exports from this address: wait a minute."))
+    exports_per_minute,
+    scope="diary-export",
+    error_message=lambda: _l("Too many exports from this address: wait a minute."),
+)
 
 
 def my_entries():
@@ -92,6 +111,7 @@ def check_in_words():
             "symptoms": [(symptom, symptom_label(symptom, version)) for symptom in entry["symptoms"]],
             "rules": [(rule, reason(rule)) for rule in entry["rules"]],
         }
+
     return describe
 
 

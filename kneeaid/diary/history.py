@@ -22,8 +22,9 @@ def local_day(moment, zone):
 def timeline(entries, zone):
     """Entries newest first, as (day, [(time, entry)]) groups in the person's time zone."""
     days = defaultdict(list)
-    for moment, entry in sorted(((moment_of(entry), entry) for entry in entries), key=lambda pair: pair[0],
-                                reverse=True):
+    for moment, entry in sorted(
+        ((moment_of(entry), entry) for entry in entries), key=lambda pair: pair[0], reverse=True
+    ):
         days[local_day(moment, zone)].append((moment, entry))
     return list(days.items())
 
@@ -43,10 +44,11 @@ def one_page(entries, zone, month, page):
     start = (page - 1) * ENTRIES_PER_VIEW
     older_months = [m for m in months if m < month] if month else []
     newer_months = [m for m in months if m > month] if month else []
-    older = ((month, page + 1) if len(shown) > start + ENTRIES_PER_VIEW
-             else (older_months[0], 1) if older_months else None)
+    older = (
+        (month, page + 1) if len(shown) > start + ENTRIES_PER_VIEW else (older_months[0], 1) if older_months else None
+    )
     newer = (month, page - 1) if page > 1 else (newer_months[-1], 1) if newer_months else None
-    return shown[start:start + ENTRIES_PER_VIEW], month, older, newer
+    return shown[start : start + ENTRIES_PER_VIEW], month, older, newer
 
 
 def next_month(year_month, step=1):
@@ -89,8 +91,11 @@ CURRENT = timedelta(days=14)
 def pain_points(entries, knee=None):
     """(moment, score) of the pain scores, oldest first; of one knee ("both" included) if named."""
     knees = KNEES_OF[knee] if knee else None
-    return sorted((datetime.fromisoformat(e["at"]), e["pain"]) for e in entries
-                  if e["kind"] == "pain" and (knees is None or e["knee"] in knees))
+    return sorted(
+        (datetime.fromisoformat(e["at"]), e["pain"])
+        for e in entries
+        if e["kind"] == "pain" and (knees is None or e["knee"] in knees)
+    )
 
 
 def run_is_known(points):
@@ -128,9 +133,11 @@ def knees_in_pain_for_more_than_two_days(entries):
     if not entries:
         return ()
     newest = max(map(moment_of, entries))
-    return tuple(knee for knee in KNEES_OF
-                 if (own := pain_points(entries, knee)) and newest - own[-1][0] <= CURRENT
-                 and pain_for_more_than_two_days(own))
+    return tuple(
+        knee
+        for knee in KNEES_OF
+        if (own := pain_points(entries, knee)) and newest - own[-1][0] <= CURRENT and pain_for_more_than_two_days(own)
+    )
 
 
 def pain_for_more_than_two_days(points):

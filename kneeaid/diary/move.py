@@ -38,11 +38,14 @@ def export_to(database_url):
         moved = move_profiles(DiaryStore(current_app.config["DATA_DIR"]), PgDiaryStore(pool))
     finally:
         pool.close()
-    click.echo(f"{moved['profiles']} profiles, {moved['entries']} entries and {moved['tombstones']} "
-               f"deletions are in the database")
+    click.echo(
+        f"{moved['profiles']} profiles, {moved['entries']} entries and {moved['tombstones']} "
+        f"deletions are in the database"
+    )
     if moved["missing"]:
-        raise click.ClickException(f"{len(moved['missing'])} profiles are not whole in the database: "
-                                   + ", ".join(moved["missing"][:10]))
+        raise click.ClickException(
+            f"{len(moved['missing'])} profiles are not whole in the database: " + ", ".join(moved["missing"][:10])
+        )
 
 
 def move_profiles(files, database):

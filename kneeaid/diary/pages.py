@@ -107,16 +107,24 @@ def view_context(profile_id, month=None, page=1):
     shown, month, older, newer = one_page(entries, zone, month, page)
     shown = [as_noted(entry) for entry in shown]  # an old follow-up answer: the field, not the question as a note
     return {
-        "has_entries": bool(stored), "days": timeline(shown, zone),
+        "has_entries": bool(stored),
+        "days": timeline(shown, zone),
         "chart": chart_of(entries, max(map(moment_of, shown))) if shown else None,
-        "month": date(*month, 1) if month else None, "older": month_link(older), "newer": month_link(newer),
+        "month": date(*month, 1) if month else None,
+        "older": month_link(older),
+        "newer": month_link(newer),
         "see_doctor": knees_in_pain_for_more_than_two_days(recent_entries(profile_id, stored)),
         "recovery_code": recovery_code(profile_id) if profile_id else None,
         "tier_headlines": triage.TIER_HEADLINES,
-        "symptom_label": triage.symptom_label, "rule_reasons": triage.RULE_REASONS,
-        "rules_version": triage.VERSION, "zone_unknown": current_timezone() is None,
-        "format_date": format_date, "format_time": format_time, "format_datetime": format_datetime,
-        "day_month": lambda moment: format_date(moment, "d MMM"), "parse": datetime.fromisoformat,
+        "symptom_label": triage.symptom_label,
+        "rule_reasons": triage.RULE_REASONS,
+        "rules_version": triage.VERSION,
+        "zone_unknown": current_timezone() is None,
+        "format_date": format_date,
+        "format_time": format_time,
+        "format_datetime": format_datetime,
+        "day_month": lambda moment: format_date(moment, "d MMM"),
+        "parse": datetime.fromisoformat,
     }
 
 
@@ -134,8 +142,7 @@ def summaries_per_minute():
 
 @bp.route("/diary/summary")
 @personal
-@limiter.limit(summaries_per_minute,
-               error_message=lambda: _l("Too many summaries from this address: wait a minute."))
+@limiter.limit(summaries_per_minute, error_message=lambda: _l("Too many summaries from this address: wait a minute."))
 def summary():
     """The summary for the doctor, of the last 30 days (?days=7 to 365): a page made for printing."""
     return render_template("diary/summary.html", **summary_context())
@@ -163,9 +170,13 @@ def summary_pdf():
     if not slots.acquire(blocking=False):
         raise ServiceUnavailable(PDF_BUSY, retry_after=10)
     try:
-        made = pdf.render(html, stylesheet, seconds=current_app.config["PDF_SECONDS"],
-                          memory_bytes=current_app.config["PDF_MEMORY_MB"] * 1024 * 1024,
-                          client_gone=request.environ.get("waitress.client_disconnected", lambda: False))
+        made = pdf.render(
+            html,
+            stylesheet,
+            seconds=current_app.config["PDF_SECONDS"],
+            memory_bytes=current_app.config["PDF_MEMORY_MB"] * 1024 * 1024,
+            client_gone=request.environ.get("waitress.client_disconnected", lambda: False),
+        )
     except pdf.PdfNotMade as reason:
         current_app.logger.warning("No PDF for %s: %s", request.path, reason)
         raise ServiceUnavailable(PDF_NOT_MADE, retry_after=60) from None
@@ -201,9 +212,13 @@ def summary_context():
     zone_unknown = current_timezone() is None
     lang = current_language()
     return {
-        **report(entries, start, end, get_timezone()), "days_offered": DAYS_OFFERED,
-        "tier_advised": triage.TIER_ADVISED, "symptom_label": triage.symptom_label,
-        "rules_version": triage.VERSION, "made_on": end, "zone_unknown": zone_unknown,
+        **report(entries, start, end, get_timezone()),
+        "days_offered": DAYS_OFFERED,
+        "tier_advised": triage.TIER_ADVISED,
+        "symptom_label": triage.symptom_label,
+        "rules_version": triage.VERSION,
+        "made_on": end,
+        "zone_unknown": zone_unknown,
         "when": lambda moment: format_datetime(moment, SUMMARY_TIME[lang]) + (" UTC" if zone_unknown else ""),
         "parse": datetime.fromisoformat,
         "format_date": lambda moment: format_date(moment, SUMMARY_DATE[lang]),
@@ -238,10 +253,14 @@ def time_from_form(text, now):
 def entry_from_form(form, now):
     """The pain entry a form without JavaScript sends, not yet checked."""
     pain = form.get("pain", "")
-    return {"id": form.get("id") or str(uuid.uuid4()), "kind": "pain", "at": time_from_form(form.get("at", ""), now),
-            "pain": int(pain) if pain.isascii() and pain.isdigit() and len(pain) <= 2 else pain,
-            "knee": form.get("knee"),
-            "note": form.get("note", "").strip()}
+    return {
+        "id": form.get("id") or str(uuid.uuid4()),
+        "kind": "pain",
+        "at": time_from_form(form.get("at", ""), now),
+        "pain": int(pain) if pain.isascii() and pain.isdigit() and len(pain) <= 2 else pain,
+        "knee": form.get("knee"),
+        "note": form.get("note", "").strip(),
+    }
 
 
 @bp.route("/diary/entries", methods=["POST"])
@@ -256,8 +275,13 @@ def add_entry():
         entry = entry_from_form(request.form, now)
         validate_entry(entry, "entry", now)
     except BadEntry as problem:
-        return render_template("diary/page.html", max_note=MAX_NOTE_LENGTH,
-                               reasons=REASONS, typed=request.form, problem=REASONS[problem.code]), 400
+        return render_template(
+            "diary/page.html",
+            max_note=MAX_NOTE_LENGTH,
+            reasons=REASONS,
+            typed=request.form,
+            problem=REASONS[problem.code],
+        ), 400
     _, full, profile_id, created = save([entry], [])
     if full:
         abort(409, description=REASONS["full"])

@@ -41,21 +41,25 @@ class PgDiaryStore:
 
     def exists(self, profile_id):
         return self.is_profile_id(profile_id) and bool(
-            self._rows("SELECT 1 FROM profiles WHERE id = %s", (profile_id,)))
+            self._rows("SELECT 1 FROM profiles WHERE id = %s", (profile_id,))
+        )
 
     def entries(self, profile_id):
         """Every entry of a profile, in the order they were first stored (an unknown profile has none)."""
         if not self.is_profile_id(profile_id):
             return []
-        return [entry for [entry] in self._rows(
-            "SELECT entry FROM entries WHERE profile_id = %s ORDER BY month, added", (profile_id,))]
+        return [
+            entry
+            for [entry] in self._rows(
+                "SELECT entry FROM entries WHERE profile_id = %s ORDER BY month, added", (profile_id,)
+            )
+        ]
 
     def tombstones(self, profile_id):
         """The ids of a profile's deleted entries."""
         if not self.is_profile_id(profile_id):
             return set()
-        return {entry_id for [entry_id] in self._rows("SELECT id FROM tombstones WHERE profile_id = %s",
-                                                      (profile_id,))}
+        return {entry_id for [entry_id] in self._rows("SELECT id FROM tombstones WHERE profile_id = %s", (profile_id,))}
 
     def profile_ids(self):
         """Every profile's id."""
@@ -65,16 +69,24 @@ class PgDiaryStore:
         """The "YYYY-MM" UTC months holding at least one entry, in order."""
         if not self.is_profile_id(profile_id):
             return []
-        return [month for [month] in self._rows(
-            "SELECT DISTINCT month FROM entries WHERE profile_id = %s ORDER BY month", (profile_id,))]
+        return [
+            month
+            for [month] in self._rows(
+                "SELECT DISTINCT month FROM entries WHERE profile_id = %s ORDER BY month", (profile_id,)
+            )
+        ]
 
     def entries_in(self, profile_id, months):
         """The entries whose UTC month is one of ``months``."""
         if not self.is_profile_id(profile_id):
             return []
-        return [entry for [entry] in self._rows(
-            "SELECT entry FROM entries WHERE profile_id = %s AND month = ANY(%s) ORDER BY month, added",
-            (profile_id, list(months)))]
+        return [
+            entry
+            for [entry] in self._rows(
+                "SELECT entry FROM entries WHERE profile_id = %s AND month = ANY(%s) ORDER BY month, added",
+                (profile_id, list(months)),
+            )
+        ]
 
     def save(self, profile_id, entries, deleted_ids, now, writes_per_minute=None, new=False, max_entries=None):
         """Store entries and delete entries by id, by the rule of merge.py, in one
@@ -90,13 +102,15 @@ class PgDiaryStore:
             if writes_per_minute is not None:
                 writes = count_write(writes, now, writes_per_minute)
             known, tombstones = named_rows(connection, profile_id, sorted(named_ids(entries, deleted_ids)))
-            stored, removed, refused = merge(known, tombstones, entries, deleted_ids,
-                                             None if max_entries is None else max_entries - count)
+            stored, removed, refused = merge(
+                known, tombstones, entries, deleted_ids, None if max_entries is None else max_entries - count
+            )
             count += entries_added(known, stored, removed)
             with connection.pipeline():  # the writes go in one round trip
                 write_outcome(connection, profile_id, stored, removed)
-                connection.execute("UPDATE profiles SET writes = %s, entry_count = %s WHERE id = %s",
-                                   (writes, count, profile_id))
+                connection.execute(
+                    "UPDATE profiles SET writes = %s, entry_count = %s WHERE id = %s", (writes, count, profile_id)
+                )
         return acknowledged(entries, deleted_ids, refused), refused
 
     def delete_profile(self, profile_id):
@@ -113,8 +127,9 @@ def lock_profile(connection, profile_id, new):
     it has no row (deleted)."""
     if new:
         connection.execute("INSERT INTO profiles (id) VALUES (%s) ON CONFLICT DO NOTHING", (profile_id,))
-    row = connection.execute("SELECT writes, entry_count FROM profiles WHERE id = %s FOR UPDATE",
-                             (profile_id,)).fetchone()
+    row = connection.execute(
+        "SELECT writes, entry_count FROM profiles WHERE id = %s FOR UPDATE", (profile_id,)
+    ).fetchone()
     if row is None:
         raise ProfileGone()
     return row
@@ -125,9 +140,10 @@ def named_rows(connection, profile_id, ids):
     entry}, {ids deleted before}), in one query."""
     known, tombstones = {}, set()
     for entry_id, entry, deleted in connection.execute(
-            "SELECT id, entry, false FROM entries WHERE profile_id = %(profile)s AND id = ANY(%(ids)s) "
-            "UNION ALL SELECT id, NULL, true FROM tombstones WHERE profile_id = %(profile)s AND id = ANY(%(ids)s)",
-            {"profile": profile_id, "ids": ids}):
+        "SELECT id, entry, false FROM entries WHERE profile_id = %(profile)s AND id = ANY(%(ids)s) "
+        "UNION ALL SELECT id, NULL, true FROM tombstones WHERE profile_id = %(profile)s AND id = ANY(%(ids)s)",
+        {"profile": profile_id, "ids": ids},
+    ):
         if deleted:
             tombstones.add(entry_id)
         else:
@@ -142,8 +158,11 @@ def write_outcome(connection, profile_id, stored, removed):
         cursor.executemany(
             "INSERT INTO entries (profile_id, id, month, entry) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (profile_id, id) DO UPDATE SET month = EXCLUDED.month, entry = EXCLUDED.entry",
-            [(profile_id, entry_id, month_of(entry), Json(entry)) for entry_id, entry in stored.items()])
+            [(profile_id, entry_id, month_of(entry), Json(entry)) for entry_id, entry in stored.items()],
+        )
         if removed:
             cursor.execute("DELETE FROM entries WHERE profile_id = %s AND id = ANY(%s)", (profile_id, list(removed)))
-            cursor.executemany("INSERT INTO tombstones (profile_id, id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                               [(profile_id, entry_id) for entry_id in removed])
+            cursor.executemany(
+                "INSERT INTO tombstones (profile_id, id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                [(profile_id, entry_id) for entry_id in removed],
+            )

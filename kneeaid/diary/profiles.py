@@ -30,8 +30,9 @@ def current_profile():
 
 
 def remember_profile(response, profile_id):
-    response.set_cookie(PROFILE_COOKIE, profile_id, max_age=FIVE_YEARS, httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+    response.set_cookie(
+        PROFILE_COOKIE, profile_id, max_age=FIVE_YEARS, httponly=True, samesite="Lax", secure=request.is_secure
+    )
     return response
 
 
@@ -41,14 +42,16 @@ def forget_profile(response):
 
 
 def recovery_code(profile_id):
-    return "-".join(profile_id[i:i + 4] for i in range(0, 32, 4))
+    return "-".join(profile_id[i : i + 4] for i in range(0, 32, 4))
 
 
 def storage_unavailable():
     """The data folder cannot take writes now (read-only or full): nothing was
     changed, the phone keeps its entries and tries again later."""
-    return ServiceUnavailable(_l("The diary cannot be saved on the server right now. Your entries stay on "
-                                 "this phone and are sent later."), retry_after=300)
+    return ServiceUnavailable(
+        _l("The diary cannot be saved on the server right now. Your entries stay on this phone and are sent later."),
+        retry_after=300,
+    )
 
 
 def save(entries, deleted):
@@ -62,12 +65,18 @@ def save(entries, deleted):
     now = datetime.now(UTC).timestamp()
     try:
         acknowledged, full = store().save(
-            profile_id, entries, deleted, now, new=created,
+            profile_id,
+            entries,
+            deleted,
+            now,
+            new=created,
             writes_per_minute=current_app.config["WRITES_PER_MINUTE"],
-            max_entries=current_app.config["MAX_ENTRIES_PER_PROFILE"])
+            max_entries=current_app.config["MAX_ENTRIES_PER_PROFILE"],
+        )
     except TooManyWrites:
-        raise TooManyRequests(_l("Too many changes in a minute: wait a little and try again."),
-                              retry_after=60) from None
+        raise TooManyRequests(
+            _l("Too many changes in a minute: wait a little and try again."), retry_after=60
+        ) from None
     except ProfileGone:
         abort(409, description=_l("This diary was deleted a moment ago."))
     except StorageUnavailable:
@@ -108,8 +117,11 @@ def has_a_diary_or_storage_is_down():
 # pass), and given back after one that made no diary (give_back_unused_reservation).
 NEW_PROFILES_SCOPE = "new-profiles"
 limit_new_profiles = limiter.shared_limit(
-    new_profiles_per_hour, scope=NEW_PROFILES_SCOPE, exempt_when=has_a_diary_or_storage_is_down,
-    error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."))
+    new_profiles_per_hour,
+    scope=NEW_PROFILES_SCOPE,
+    exempt_when=has_a_diary_or_storage_is_down,
+    error_message=lambda: _l("Too many new diaries from this address in an hour: try again later."),
+)
 
 
 def give_back_unused_reservation(response):

@@ -55,17 +55,20 @@ def report(entries, start, end, zone):
     episode = episode_of(shown, zone)
     two_days = knees_in_pain_for_more_than_two_days(by_kind["pain"])  # the knees, each on its own
     return {
-        "start": start, "end": end, "days": round((end - start) / timedelta(days=1)),
+        "start": start,
+        "end": end,
+        "days": round((end - start) / timedelta(days=1)),
         "episode": episode,
         "knees": {knee: knee_in_brief(by_kind["pain"], knee, knee in two_days) for knee in KNEES_OF},
         "highest_check": highest_check(by_kind["check"]),
         "sessions_in_brief": sessions_in_brief(by_kind["session"]),
         "counts": {kind: len(of_kind) for kind, of_kind in by_kind.items()},
-        "pains": by_kind["pain"][-MOST_LISTED["pain"]:],
-        "sessions": by_kind["session"][-MOST_LISTED["session"]:],
-        "checks": by_kind["check"][-MOST_LISTED["check"]:],
+        "pains": by_kind["pain"][-MOST_LISTED["pain"] :],
+        "sessions": by_kind["session"][-MOST_LISTED["session"] :],
+        "checks": by_kind["check"][-MOST_LISTED["check"] :],
         "chart": knee_chart(by_kind["pain"], episode["start"], episode["end"], (episode["first"], episode["last"]))
-        if episode else None,
+        if episode
+        else None,
     }
 
 
@@ -82,8 +85,13 @@ def episode_of(entries, zone):
     if not entries:
         return None
     first, last = local_day(moment_of(entries[0]), zone), local_day(moment_of(entries[-1]), zone)
-    return {"first": first, "last": last, "days": (last - first).days + 1,
-            "start": local_midnight(first, zone), "end": local_midnight(last + timedelta(days=1), zone)}
+    return {
+        "first": first,
+        "last": last,
+        "days": (last - first).days + 1,
+        "start": local_midnight(first, zone),
+        "end": local_midnight(last + timedelta(days=1), zone),
+    }
 
 
 TREND_DAYS = 7  # a knee's trend: its latest score against its first of the week before
@@ -106,9 +114,14 @@ def knee_in_brief(pains, knee, in_pain_for_more_than_two_days):
     highest = max(pain for _, pain in points)
     week = [point for point in points if latest_moment - point[0] <= timedelta(days=TREND_DAYS)]
     return {
-        "scores": len(points), "latest": latest, "latest_at": latest_moment,
-        "highest": highest, "highest_at": next(moment for moment, pain in points if pain == highest),
-        "hurts": latest > 0, "ever_hurt": highest > 0, "since": run_began,
+        "scores": len(points),
+        "latest": latest,
+        "latest_at": latest_moment,
+        "highest": highest,
+        "highest_at": next(moment for moment, pain in points if pain == highest),
+        "hurts": latest > 0,
+        "ever_hurt": highest > 0,
+        "since": run_began,
         "trend_from": week[0] if len(week) > 1 else None,
         # D1 as the data holds it: no 0 in the whole days since the painful scores began.
         "days_without_0": (latest_moment - run_began).days if in_pain_for_more_than_two_days else None,
@@ -128,8 +141,11 @@ def sessions_in_brief(sessions):
         return None
     cold_minutes = [round(entry["cold"]["actualSeconds"] / 60) for entry in sessions if entry["cold"]]
     return {
-        "count": len(sessions), "first": moment_of(sessions[0]), "last": moment_of(sessions[-1]),
-        "cold": len(cold_minutes), "cold_least": min(cold_minutes, default=0),
+        "count": len(sessions),
+        "first": moment_of(sessions[0]),
+        "last": moment_of(sessions[-1]),
+        "cold": len(cold_minutes),
+        "cold_least": min(cold_minutes, default=0),
         "cold_most": max(cold_minutes, default=0),
         "raised": sum(1 for entry in sessions if entry["elevation"]),
         "stopped": sum(1 for entry in sessions if entry["outcome"] == "stopped"),
@@ -156,22 +172,36 @@ def knee_chart(pains, start, end, days=None):
     span = max((end - start).total_seconds(), 1)
     plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    lines = knee_lines(pains, start, span, plot_width, plot_height)
+    return {
+        "ticks": week_ticks(start, end, span, plot_width),
+        "lines": [line for line in lines if line["points"]],
+        "dots": len(pains) <= MOST_DOTS,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "right": CHART_WIDTH - CHART_RIGHT,
+        "top": CHART_TOP,
+        "plot_height": plot_height,
+        "start": start,
+        "end": end,
+        "first_day": (days or (start, end))[0],
+        "last_day": (days or (start, end))[1],
+        "lowest": min(entry["pain"] for entry in pains),
+        "highest": max(entry["pain"] for entry in pains),
+        "latest": pains[-1]["pain"],
+    }
+
+
+def knee_lines(pains, start, span, plot_width, plot_height):
+    """The chart's line of each knee: its points, at most one a pixel or so (at_most)."""
 
     def point(entry):
         x = CHART_LEFT + (moment_of(entry) - start).total_seconds() / span * plot_width
         return round(x, 1), round(CHART_TOP + (10 - entry["pain"]) / 10 * plot_height, 1)
 
-    lines = [{"knee": knee, "points": [point(entry) for entry in at_most(
-        [entry for entry in pains if entry["knee"] == knee], start, span)]} for knee in KNEES]
-    return {
-        "ticks": week_ticks(start, end, span, plot_width),
-        "lines": [line for line in lines if line["points"]], "dots": len(pains) <= MOST_DOTS,
-        "width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_WIDTH - CHART_RIGHT,
-        "top": CHART_TOP, "plot_height": plot_height, "start": start, "end": end,
-        "first_day": (days or (start, end))[0], "last_day": (days or (start, end))[1],
-        "lowest": min(entry["pain"] for entry in pains), "highest": max(entry["pain"] for entry in pains),
-        "latest": pains[-1]["pain"],
-    }
+    of_knee = {knee: [entry for entry in pains if entry["knee"] == knee] for knee in KNEES}
+    return [{"knee": knee, "points": [point(entry) for entry in at_most(of_knee[knee], start, span)]} for knee in KNEES]
 
 
 MOST_TICK_LABELS = 6  # dates under the chart: more would run into each other on a phone
@@ -186,11 +216,13 @@ def week_ticks(start, end, span, plot_width):
     while (tick := weeks_after(start, len(moments) + 1)) < end:
         moments.append(tick)
     every = math.ceil(len(moments) / MOST_TICK_LABELS) or 1
-    ticks = [{"x": round(CHART_LEFT + (tick - start).total_seconds() / span * plot_width, 1), "at": tick}
-             for tick in moments]
+    ticks = [
+        {"x": round(CHART_LEFT + (tick - start).total_seconds() / span * plot_width, 1), "at": tick} for tick in moments
+    ]
     for n, tick in enumerate(ticks):
-        tick["labelled"] = ((n + 1) % every == 0 and CHART_LEFT + TICK_LABEL_ROOM <= tick["x"]
-                            <= CHART_WIDTH - CHART_RIGHT - TICK_LABEL_ROOM)
+        tick["labelled"] = (n + 1) % every == 0 and CHART_LEFT + TICK_LABEL_ROOM <= tick[
+            "x"
+        ] <= CHART_WIDTH - CHART_RIGHT - TICK_LABEL_ROOM
     return ticks
 
 

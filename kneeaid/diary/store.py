@@ -131,9 +131,13 @@ def write_table(path, name, rows):
 
 def read_shards(folder, entry_ids):
     """{shard: {id: months or DELETED}}, every row of each shard these ids fall in."""
-    return {shard: {row["id"]: DELETED if row.get("deleted") else set(row["months"])
-                    for row in read_table(folder / f"ids-{shard}.json", "ids")}
-            for shard in {shard_of(entry_id) for entry_id in entry_ids}}
+    return {
+        shard: {
+            row["id"]: DELETED if row.get("deleted") else set(row["months"])
+            for row in read_table(folder / f"ids-{shard}.json", "ids")
+        }
+        for shard in {shard_of(entry_id) for entry_id in entry_ids}
+    }
 
 
 def shard_row(entry_id, listed):
@@ -262,8 +266,12 @@ class DiaryStore:
             in_one_file = self._one_file_entries(profile_id)
             if in_one_file is not None:
                 return [entry for entry in in_one_file if wanted(month_of(entry))]
-            return newest_versions(entry for month in self._months_in(folder) if wanted(month)
-                                   for entry in read_table(folder / f"{month}.json", "entries"))
+            return newest_versions(
+                entry
+                for month in self._months_in(folder)
+                if wanted(month)
+                for entry in read_table(folder / f"{month}.json", "entries")
+            )
 
     def tombstones(self, profile_id):
         """The ids of the profile's deleted entries."""
@@ -273,8 +281,12 @@ class DiaryStore:
             _, _, one_file = self._paths(profile_id)
             if one_file.exists():
                 return {row["id"] for row in read_table(one_file, "deleted")}
-            return {row["id"] for shard in SHARDS
-                    for row in read_table(folder / f"ids-{shard}.json", "ids") if row.get("deleted")}
+            return {
+                row["id"]
+                for shard in SHARDS
+                for row in read_table(folder / f"ids-{shard}.json", "ids")
+                if row.get("deleted")
+            }
 
     # Writing --------------------------------------------------------------
 
@@ -318,13 +330,19 @@ class DiaryStore:
             named = named_ids(entries, deleted_ids)
             shards = read_shards(folder, named)
             where = {entry_id: shards[shard_of(entry_id)].get(entry_id, set()) for entry_id in named}
-            months = {month: {entry["id"]: entry for entry in read_table(folder / f"{month}.json", "entries")}
-                      for month in set().union(*(m for m in where.values() if m is not DELETED))}
-            copies = {entry_id: [months[month][entry_id] for month in listed if entry_id in months[month]]
-                      for entry_id, listed in where.items() if listed is not DELETED}
+            months = {
+                month: {entry["id"]: entry for entry in read_table(folder / f"{month}.json", "entries")}
+                for month in set().union(*(m for m in where.values() if m is not DELETED))
+            }
+            copies = {
+                entry_id: [months[month][entry_id] for month in listed if entry_id in months[month]]
+                for entry_id, listed in where.items()
+                if listed is not DELETED
+            }
             known = {entry_id: newest_versions(found)[0] for entry_id, found in copies.items() if found}
-            stored, removed, full = merge(known, {i for i, listed in where.items() if listed is DELETED},
-                                          entries, deleted_ids, None if max_entries is None else max_entries - count)
+            gone = {i for i, listed in where.items() if listed is DELETED}
+            room = None if max_entries is None else max_entries - count
+            stored, removed, full = merge(known, gone, entries, deleted_ids, room)
             folder.mkdir(exist_ok=True)
             added = entries_added(known, stored, removed)
             if set(stored) - set(known) or set(removed) & set(known):
@@ -351,14 +369,21 @@ class DiaryStore:
             writes = count_write(writes, now, writes_per_minute)
         named = named_ids(entries, deleted_ids)
         known = {entry_id: kept[entry_id] for entry_id in named if entry_id in kept}
-        stored, removed, full = merge(known, gone & named, entries, deleted_ids,
-                                      None if max_entries is None else max_entries - len(kept))
+        stored, removed, full = merge(
+            known, gone & named, entries, deleted_ids, None if max_entries is None else max_entries - len(kept)
+        )
         kept = {entry_id: entry for entry_id, entry in kept.items() if entry_id not in removed} | stored
         if len(kept) > SMALL_DIARY:
             return None
         one_file.parent.mkdir(parents=True, exist_ok=True)
-        write_tables(one_file, {"entries": kept.values(), "deleted": ({"id": i} for i in sorted(gone | removed)),
-                                "writes": ({"at": at} for at in writes)})
+        write_tables(
+            one_file,
+            {
+                "entries": kept.values(),
+                "deleted": ({"id": i} for i in sorted(gone | removed)),
+                "writes": ({"at": at} for at in writes),
+            },
+        )
         return acknowledged(entries, deleted_ids, full), full
 
     def _change(self, folder, shards, months, stored, removed):
@@ -404,16 +429,21 @@ class DiaryStore:
         """Write the id shards that differ from ``before``."""
         for shard, ids in shards.items():
             if ids != before.get(shard):
-                write_table(folder / f"ids-{shard}.json", "ids", (shard_row(entry_id, listed)
-                                                                 for entry_id, listed in ids.items()))
+                write_table(
+                    folder / f"ids-{shard}.json",
+                    "ids",
+                    (shard_row(entry_id, listed) for entry_id, listed in ids.items()),
+                )
 
     @staticmethod
     def _write_profile(folder, writes, count, pending=False):
         """The recent writes and the number of entries (for the cap); ``pending``: a change
         that alters the number is under way, and a crash before its end leaves the number
         unknown (the next write counts again)."""
-        write_tables(folder / PROFILE_FILE, {"writes": ({"at": at} for at in writes),
-                                             "count": [{"entries": count, "pending": pending}]})
+        write_tables(
+            folder / PROFILE_FILE,
+            {"writes": ({"at": at} for at in writes), "count": [{"entries": count, "pending": pending}]},
+        )
 
     @staticmethod
     def _entry_count(folder):
@@ -423,8 +453,13 @@ class DiaryStore:
         row = next(iter(read_table(folder / PROFILE_FILE, "count")), {"entries": 0})
         if not row.get("pending"):
             return row["entries"]
-        return len({entry["id"] for month in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")
-                    for entry in read_table(month, "entries")})
+        return len(
+            {
+                entry["id"]
+                for month in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")
+                for entry in read_table(month, "entries")
+            }
+        )
 
     def _move_to_months(self, profile_id, folder):
         """Move a diary kept in one file to a file per month, under the caller's

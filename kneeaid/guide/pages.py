@@ -28,8 +28,10 @@ HEAT_QUESTIONS = {
 
 HEAT_REASONS = {
     "three_days": _l("Less than 3 days have passed: heat can increase swelling."),
-    "skin_hot": _l("The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the "
-                   "knee is also swollen or you have a temperature."),
+    "skin_hot": _l(
+        "The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the "
+        "knee is also swollen or you have a temperature."
+    ),
     "fever": _l("A temperature can mean an infection, and heat makes it worse: see a doctor today."),
     "worse": _l("The knee is getting worse: see a doctor rather than warming it."),
 }
@@ -43,7 +45,6 @@ def reviewed():
 def source_list():
     """What _sources.html and _cite.html need on any page that names its sources."""
     return {"source_details": sources.SOURCES, "reviewed": reviewed()}
-
 
 
 @bp.route("/")
@@ -64,9 +65,14 @@ def about():
 def doctor():
     rules_by_tier = {tier: [rule for rule in triage.RULES if rule["tier"] == tier] for tier in triage.TIERS}
     return render_template(
-        "guide/doctor.html", sources=triage.sources_of(triage.RULES), tiers=triage.TIERS,
-        rules_by_tier=rules_by_tier, tier_headlines=triage.TIER_HEADLINES, rule_signs=triage.RULE_SIGNS,
-        tier_labels=triage.TIER_LABELS, tier_icons=triage.TIER_ICONS,
+        "guide/doctor.html",
+        sources=triage.sources_of(triage.RULES),
+        tiers=triage.TIERS,
+        rules_by_tier=rules_by_tier,
+        tier_headlines=triage.TIER_HEADLINES,
+        rule_signs=triage.RULE_SIGNS,
+        tier_labels=triage.TIER_LABELS,
+        tier_icons=triage.TIER_ICONS,
     )
 
 
@@ -81,8 +87,7 @@ def heat_verdict(answers):
 
 def doctor_today(answers):
     """A temperature: see a doctor today (rule U17), whatever else is answered."""
-    return all(answers.get(question) == answer
-               for question, answer in triage.TRIAGE["heat"]["doctorTodayWhen"].items())
+    return all(answers.get(question) == answer for question, answer in triage.TRIAGE["heat"]["doctorTodayWhen"].items())
 
 
 @bp.route("/heat")
@@ -91,8 +96,14 @@ def heat():
     answers = {question: request.args.get(question) for question in HEAT_QUESTIONS}
     verdict, against = heat_verdict(answers)
     return render_template(
-        "guide/heat.html", sources=HEAT_SOURCES, questions=HEAT_QUESTIONS, reasons=HEAT_REASONS,
-        answers=answers, verdict=verdict, against=against, doctor_today=doctor_today(answers),
+        "guide/heat.html",
+        sources=HEAT_SOURCES,
+        questions=HEAT_QUESTIONS,
+        reasons=HEAT_REASONS,
+        answers=answers,
+        verdict=verdict,
+        against=against,
+        doctor_today=doctor_today(answers),
         heat_rules=triage.TRIAGE["heat"],
     )
 
@@ -118,6 +129,6 @@ def offline():
 
 @bp.app_template_filter("lower_first")
 def lower_first(text):
-    """"The knee is swollen" -> "the knee is swollen", to use inside a sentence."""
+    """ "The knee is swollen" -> "the knee is swollen", to use inside a sentence."""
     text = str(text)
     return text[:1].lower() + text[1:]

@@ -41,8 +41,16 @@ def pybabel(*args):
 def extract_messages(pot_file=POT_FILE):
     """Collect every translatable string of the code and templates."""
     pybabel(
-        "extract", "-F", PROJECT_ROOT / "babel.cfg", "-k", "_l", "--no-location",
-        "--sort-output", "-o", pot_file, PROJECT_ROOT,
+        "extract",
+        "-F",
+        PROJECT_ROOT / "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        pot_file,
+        PROJECT_ROOT,
     )
 
 
@@ -70,8 +78,17 @@ def update():
     catalog whose strings did not change is left as it was (no new date)."""
     before = {po: po.read_text(encoding="utf-8") for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po")}
     extract_messages(POT_FILE)
-    pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS_DIR, "--no-fuzzy-matching", "--ignore-obsolete",
-            "-w", CATALOG_WIDTH)
+    pybabel(
+        "update",
+        "-i",
+        POT_FILE,
+        "-d",
+        TRANSLATIONS_DIR,
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "-w",
+        CATALOG_WIDTH,
+    )
     POT_FILE.unlink()
     for po, text in before.items():
         if _without_creation_date(po.read_text(encoding="utf-8")) == _without_creation_date(text):

@@ -5,7 +5,6 @@ page being shown; the ``lang`` cookie remembers the person's last choice so
 that ``/`` can send them back to it.
 """
 
-
 from flask import Blueprint, current_app, g, redirect, request, url_for
 
 from ..speed.contract import LANGUAGE_COOKIE, personal
@@ -45,10 +44,7 @@ def _remember_language(response):
     navigating = request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
     if lang and navigating and response.mimetype == "text/html":
         if request.cookies.get(LANGUAGE_COOKIE) != lang:
-            response.set_cookie(
-                LANGUAGE_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax",
-                secure=request.is_secure,
-            )
+            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure)
     return response
 
 

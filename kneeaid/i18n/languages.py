@@ -56,8 +56,10 @@ PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z")  # what percent-encoding leaves as it 
 
 def query_string(items):
     """``?name=value&…`` for (name, value) pairs, as url_for writes it; "" for none."""
-    encoded = "&".join(f"{name}={value}" if PLAIN.match(name) and PLAIN.match(value)
-                       else urlencode([(name, value)], safe=QUERY_SAFE) for name, value in items)
+    encoded = "&".join(
+        f"{name}={value}" if PLAIN.match(name) and PLAIN.match(value) else urlencode([(name, value)], safe=QUERY_SAFE)
+        for name, value in items
+    )
     return f"?{encoded}" if encoded else ""
 
 
@@ -76,8 +78,12 @@ def carried_query(query):
     """The query's parameters that the page in another language carries: all
     but the language and the private ones (``_…``), grouped by name as
     url_for groups them; and their query string, worked out once per page."""
-    pairs = tuple((name, value) for name, values in query.lists()
-                  if name != "lang" and not name.startswith("_") for value in values)
+    pairs = tuple(
+        (name, value)
+        for name, values in query.lists()
+        if name != "lang" and not name.startswith("_")
+        for value in values
+    )
     return pairs, query_string(pairs)
 
 

@@ -70,8 +70,9 @@ def page_urls(app):
 def build_precache_list(app):
     """[{url, revision}] for every static file and every page of both languages."""
     with app.test_request_context():
-        entries = [{"url": url_for("static", filename=name), "revision": static_version(name)}
-                   for name in static_files(app)]
+        entries = [
+            {"url": url_for("static", filename=name), "revision": static_version(name)} for name in static_files(app)
+        ]
         urls = page_urls(app)
     for url in urls:
         entries.append({"url": url, "revision": hashlib.sha256(_render_page(app, url)).hexdigest()[:12]})
@@ -111,16 +112,26 @@ def service_worker():
 
 
 def _icon(filename, size, purpose="any"):
-    return {"src": url_for("static", filename=f"icons/{filename}"),
-            "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+    return {
+        "src": url_for("static", filename=f"icons/{filename}"),
+        "sizes": f"{size}x{size}",
+        "type": "image/png",
+        "purpose": purpose,
+    }
 
 
 def _screenshots():
     """What the install dialog shows, in the page's language (scripts/screenshots.py --manifest)."""
-    return [{"src": url_for("static", filename=f"screenshots/home-{current_language()}-{form}.png"),
-             "sizes": size, "type": "image/png", "form_factor": form,
-             "label": _("KneeAid's home page: the emergency signs, the call button and the first-aid timer")}
-            for form, size in SCREENSHOTS.items()]
+    return [
+        {
+            "src": url_for("static", filename=f"screenshots/home-{current_language()}-{form}.png"),
+            "sizes": size,
+            "type": "image/png",
+            "form_factor": form,
+            "label": _("KneeAid's home page: the emergency signs, the call button and the first-aid timer"),
+        }
+        for form, size in SCREENSHOTS.items()
+    ]
 
 
 @bp.route(LANGUAGE_PREFIX + "/manifest.webmanifest")
@@ -131,8 +142,10 @@ def manifest():
         "id": "/",
         "name": _("KneeAid: first aid for a sore knee"),
         "short_name": _("KneeAid"),
-        "description": _("First aid for knees that hurt during or after exercise: "
-                         "cold and elevation timer, symptom check, when to see a doctor."),
+        "description": _(
+            "First aid for knees that hurt during or after exercise: "
+            "cold and elevation timer, symptom check, when to see a doctor."
+        ),
         "lang": current_language(),
         "dir": "ltr",
         "start_url": home,
@@ -150,16 +163,28 @@ def manifest():
             _icon("icon-maskable-512.png", 512, purpose="maskable"),
         ],
         "screenshots": _screenshots(),
-        "shortcuts": [
-            {"name": _("First-aid timer"), "short_name": _("Timer"),
-             "url": url_for("timer.page"), "icons": [_icon("shortcut-timer-96.png", 96)]},
-            {"name": _("Symptom check"), "short_name": _("Check"),
-             "url": url_for("check.page"), "icons": [_icon("shortcut-check-96.png", 96)]},
-        ],
+        "shortcuts": _shortcuts(),
     }
     response = current_app.json.response(manifest)
     response.mimetype = "application/manifest+json"
     return response
+
+
+def _shortcuts():
+    return [
+        {
+            "name": _("First-aid timer"),
+            "short_name": _("Timer"),
+            "url": url_for("timer.page"),
+            "icons": [_icon("shortcut-timer-96.png", 96)],
+        },
+        {
+            "name": _("Symptom check"),
+            "short_name": _("Check"),
+            "url": url_for("check.page"),
+            "icons": [_icon("shortcut-check-96.png", 96)],
+        },
+    ]
 
 
 def init_app(app):

@@ -36,13 +36,24 @@ def gzipped_etag(etag):
 
 
 COMPRESSIBLE = {
-    "text/html", "text/css", "text/javascript", "application/javascript",
-    "application/json", "application/manifest+json", "image/svg+xml", "text/csv",
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+    "text/csv",
 }
 
 
-CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                       "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE")
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+)
 
 
 def answer_304_if_unchanged(response):
@@ -71,7 +82,10 @@ def compress(response):
     ):
         return response
     response.direct_passthrough = False
+    read = response.response  # a static file's wrapper: closed once read, whoever closes the response
     body = response.get_data()
+    if hasattr(read, "close"):
+        read.close()
     if len(body) < SMALLEST_WORTH_COMPRESSING:
         return response
     tag, weak = response.get_etag()
@@ -91,4 +105,3 @@ def gzip_level(response):
     (kneeaid/speed/front_cache.py fills it in for other answers, as fast)."""
     kept_whole = SHARED in response.headers and ENVIRON_KEY not in request.environ
     return ONCE if kept_whole else FAST
-

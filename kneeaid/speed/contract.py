@@ -52,6 +52,7 @@ def key_reader(parts):
 
     def key_of(environ):
         return tuple([read(environ) for read in readers])
+
     return key_of
 
 
@@ -66,9 +67,11 @@ def without_query(key):
 def caching(policy):
     """Marks a view's caching for set_caching: "personal" (an answer for one
     person: no cache may keep it) or "revalidate" (ask the server every time)."""
+
     def mark(view):
         view.caching = policy
         return view
+
     return mark
 
 
@@ -90,8 +93,12 @@ def is_shared(response):
     view = current_app.view_functions.get(request.endpoint)
     shared_view = getattr(view, "shared", False) or request.endpoint == "static" and "v" in request.args
     cookies = response.headers.getlist("Set-Cookie")
-    return (shared_view and response.status_code == 200 and request.method == "GET"
-            and all(cookie.startswith(f"{LANGUAGE_COOKIE}=") for cookie in cookies))
+    return (
+        shared_view
+        and response.status_code == 200
+        and request.method == "GET"
+        and all(cookie.startswith(f"{LANGUAGE_COOKIE}=") for cookie in cookies)
+    )
 
 
 def wants_fragment():

@@ -50,7 +50,8 @@ class Answer:
     def not_modified_for(self, environ):
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         return bool(self.etag and if_none_match) and parse_etags(if_none_match).contains_weak(
-            unquote_etag(self.etag)[0])
+            unquote_etag(self.etag)[0]
+        )
 
     def send(self, environ, start_response):
         if self.not_modified_for(environ):
@@ -128,8 +129,10 @@ class KeptAnswers(OrderedDict):
 
 def without_the_mark(start_response):
     """start_response, never sending the app's SHARED mark (an answer not kept here has it too)."""
+
     def start(status, headers, exc_info=None):
         return start_response(status, [(name, value) for name, value in headers if name != SHARED], exc_info)
+
     return start
 
 
@@ -188,8 +191,7 @@ class FrontCache:
             return
         recipe = Recipe(answer.status, answer.headers, skeleton)
         mine = recipe.answer(query_of(environ))
-        if mine is not None and (mine.status, mine.headers, mine.body) == (answer.status, answer.headers,
-                                                                          answer.body):
+        if mine is not None and (mine.status, mine.headers, mine.body) == (answer.status, answer.headers, answer.body):
             with self.lock:
                 self.answers().keep_recipe(key, recipe)
 

@@ -40,6 +40,7 @@ def hole(state=the_query):
     a function of the query (a MultiDict, the request's args) that the helper
     reads first, worked out once per page (the check's answers); by default
     the query itself."""
+
     def mark(helper):
         @functools.wraps(helper)
         def value_or_hole(*args, **kwargs):
@@ -48,7 +49,9 @@ def hole(state=the_query):
                 return escape(helper(state_of_request(state), *args, **kwargs))
             holes.append((helper, state, args, kwargs))
             return Markup(f"{MARK}{len(holes) - 1}{MARK}")
+
         return value_or_hole
+
     return mark
 
 

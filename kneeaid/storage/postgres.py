@@ -72,11 +72,17 @@ def open_pool(url, size):
     so a restarted database costs one failed check, not a failed request. A lost
     connection is retried for a few seconds; after that the next request that
     needs one connects again, so the pool heals by itself when the server is back."""
-    return ConnectionPool(url, min_size=1, max_size=size, open=True, name="kneeaid",
-                          timeout=WAIT_FOR_A_CONNECTION_SECONDS, check=ConnectionPool.check_connection,
-                          reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
-                          kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS,
-                                  "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
+    return ConnectionPool(
+        url,
+        min_size=1,
+        max_size=size,
+        open=True,
+        name="kneeaid",
+        timeout=WAIT_FOR_A_CONNECTION_SECONDS,
+        check=ConnectionPool.check_connection,
+        reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
+        kwargs={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"},
+    )
 
 
 @contextlib.contextmanager
@@ -127,8 +133,11 @@ def warn_if_behind(pool):
         log.error("KneeAid cannot reach its database yet: %s", error)
         return
     if version < len(MIGRATIONS):
-        log.error("KneeAid's database schema is at version %d, this code needs %d: run `flask db upgrade`",
-                  version, len(MIGRATIONS))
+        log.error(
+            "KneeAid's database schema is at version %d, this code needs %d: run `flask db upgrade`",
+            version,
+            len(MIGRATIONS),
+        )
 
 
 def start(app):
@@ -158,7 +167,6 @@ def upgrade_command():
     """Create the schema, or bring it up to date; safe to run again."""
     pool = current_app.extensions.get("kneeaid.database")
     if pool is None:
-        raise click.ClickException("KNEEAID_DATABASE_URL is not set: the diary is kept in files, "
-                                   "which need no upgrade")
+        raise click.ClickException("KNEEAID_DATABASE_URL is not set: the diary is kept in files, which need no upgrade")
     before, after = upgrade(pool)
     click.echo(f"The database's schema is at version {after}" + (f" (was {before})" if before != after else ""))

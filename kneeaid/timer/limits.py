@@ -7,8 +7,7 @@ import json
 from ..extensions import PROJECT_ROOT
 
 LIMITS_FILE = PROJECT_ROOT / "static" / "data" / "timer.json"
-LIMITS = {key: value for key, value in json.loads(LIMITS_FILE.read_text(encoding="utf-8")).items()
-          if key != "about"}
+LIMITS = {key: value for key, value in json.loads(LIMITS_FILE.read_text(encoding="utf-8")).items() if key != "about"}
 
 COLD_CHOICES = tuple(LIMITS["coldChoices"])  # minutes; never longer than COLD_MAX
 COLD_DEFAULT = LIMITS["coldDefault"]

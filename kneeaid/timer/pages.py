@@ -41,25 +41,63 @@ def texts_in(language):
 
 def texts_for_script():
     """Every string timer.js shows, in the page's language, from the catalog."""
+    return {**counted_texts(), **counted_announcements(), **plain_texts(), **whether_the_alarm_reaches_a_locked_phone()}
+
+
+def counted_texts():
+    """The strings with a count in them: one form per plural category of the language."""
     return {
-        "minutesLeft": by_plural_category(lambda n: ngettext(
-            "%(count)s minute left", "%(count)s minutes left", n, count="{n}")),
-        "coldEndedAgo": by_plural_category(lambda n: ngettext(
-            "The ice pack should have come off %(count)s minute ago: take it off now.",
-            "The ice pack should have come off %(count)s minutes ago: take it off now.", n, count="{n}")),
-        "coldClamped": by_plural_category(lambda n: ngettext(
-            "A saved timer asked for %(count)s minute with the ice pack. It must never stay on for more "
-            "than 15 minutes, so the time was shortened.",
-            "A saved timer asked for %(count)s minutes with the ice pack. It must never stay on for more "
-            "than 15 minutes, so the time was shortened.", n, count="{n}")),
-        "sessionsToday": by_plural_category(lambda n: ngettext(
-            "%(count)s session done today.", "%(count)s sessions done today.", n, count="{n}")),
-        "coldStarted": by_plural_category(lambda n: ngettext(
-            "Ice pack on: timer set for %(count)s minute.", "Ice pack on: timer set for %(count)s minutes.",
-            n, count="{n}")),
-        "elevationStarted": by_plural_category(lambda n: ngettext(
-            "Leg raised: timer set for %(count)s minute.", "Leg raised: timer set for %(count)s minutes.",
-            n, count="{n}")),
+        "minutesLeft": by_plural_category(
+            lambda n: ngettext("%(count)s minute left", "%(count)s minutes left", n, count="{n}")
+        ),
+        "coldEndedAgo": by_plural_category(
+            lambda n: ngettext(
+                "The ice pack should have come off %(count)s minute ago: take it off now.",
+                "The ice pack should have come off %(count)s minutes ago: take it off now.",
+                n,
+                count="{n}",
+            )
+        ),
+        "coldClamped": by_plural_category(
+            lambda n: ngettext(
+                "A saved timer asked for %(count)s minute with the ice pack. It must never stay on for more "
+                "than 15 minutes, so the time was shortened.",
+                "A saved timer asked for %(count)s minutes with the ice pack. It must never stay on for more "
+                "than 15 minutes, so the time was shortened.",
+                n,
+                count="{n}",
+            )
+        ),
+        "sessionsToday": by_plural_category(
+            lambda n: ngettext("%(count)s session done today.", "%(count)s sessions done today.", n, count="{n}")
+        ),
+    }
+
+
+def counted_announcements():
+    """What the live region says as a phase starts, with its minutes (one form per plural category)."""
+    return {
+        "coldStarted": by_plural_category(
+            lambda n: ngettext(
+                "Ice pack on: timer set for %(count)s minute.",
+                "Ice pack on: timer set for %(count)s minutes.",
+                n,
+                count="{n}",
+            )
+        ),
+        "elevationStarted": by_plural_category(
+            lambda n: ngettext(
+                "Leg raised: timer set for %(count)s minute.",
+                "Leg raised: timer set for %(count)s minutes.",
+                n,
+                count="{n}",
+            )
+        ),
+    }
+
+
+def plain_texts():
+    return {
         "coldOver": gettext("Time is up: take the ice pack off now."),
         "skinCheck": gettext("Look at the skin now."),
         "done": gettext("Done: first aid finished."),
@@ -74,10 +112,11 @@ def texts_for_script():
         "stopYes": gettext("Yes, stop"),
         "againQuestion": gettext("The last ice pack came off less than 2 hours ago. Start another one anyway?"),
         "againYes": gettext("Start anyway"),
-        "whyNotifications": gettext("So that the alarm can also show as a notification, KneeAid asks once "
-                                    "whether it may send notifications. The timer works either way."),
+        "whyNotifications": gettext(
+            "So that the alarm can also show as a notification, KneeAid asks once "
+            "whether it may send notifications. The timer works either way."
+        ),
         "badSavedTimer": gettext("A saved timer could not be read, so it was cleared."),
-        **whether_the_alarm_reaches_a_locked_phone(),
     }
 
 
@@ -101,15 +140,20 @@ def push_status_texts():
     pushStatus(). Nothing is promised before the server has accepted the
     alarms of a running timer (then the "lock" line says so)."""
     return {
-        "refused": gettext("Notifications are refused on this phone: the alarm rings only while a KneeAid "
-                           "page is open. Keep it open."),
-        "offline": gettext("No network now: the alarm rings only while a KneeAid page is open. Keep it open "
-                           "and the screen on."),
-        "ios-home-screen": gettext("On an iPhone the alarm reaches a locked screen only when KneeAid is on "
-                                   "the home screen (Share, then Add to Home Screen). Until then, keep this "
-                                   "page open."),
-        "unsupported": gettext("This browser cannot get the alarm with the screen locked: keep this page "
-                               "open and the screen on."),
+        "refused": gettext(
+            "Notifications are refused on this phone: the alarm rings only while a KneeAid page is open. Keep it open."
+        ),
+        "offline": gettext(
+            "No network now: the alarm rings only while a KneeAid page is open. Keep it open and the screen on."
+        ),
+        "ios-home-screen": gettext(
+            "On an iPhone the alarm reaches a locked screen only when KneeAid is on "
+            "the home screen (Share, then Add to Home Screen). Until then, keep this "
+            "page open."
+        ),
+        "unsupported": gettext(
+            "This browser cannot get the alarm with the screen locked: keep this page open and the screen on."
+        ),
     }
 
 

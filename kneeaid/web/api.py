@@ -14,8 +14,14 @@ def json_error(message, status, headers=()):
     return jsonify(error=str(message), status=status), status, list(headers)
 
 
-JSON_TYPES = {type(None): "null", bool: "true or false", int: "a number", float: "a number", str: "a string",
-              list: "an array"}
+JSON_TYPES = {
+    type(None): "null",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+}
 
 
 def json_body():

@@ -26,8 +26,9 @@ def error_page(error):
     if error.code == 429 and not any(name.lower() == "retry-after" for name, _ in headers):
         headers.append(("Retry-After", str(seconds_until_the_limit_resets())))
     # A JSON API answers JSON, whatever was asked (a 404, a 405, a 429 from the per-address limits).
-    wants_json = request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
-        or request.is_json
+    wants_json = (
+        request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
+    )
     if wants_json and not wants_fragment():
         return json_error(message or error.description, error.code, headers)
     return render_template("error.html", error=error, message=message), error.code, headers

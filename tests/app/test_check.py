@@ -17,14 +17,23 @@ RULE_CASES = {
     "E4": ([["cold_foot"]], [["numbness"]]),
     "E5": ([["breathless"]], [["calf"]]),
     "U1": ([["locked"]], [["cannot_bend_90"]]),
-    "U3": ([["injury", "kneecap_tender"], ["injury", "age_55_plus"], ["injury", "fibula_tender"],
-            ["injury", "cannot_bend_90"], ["injury", "cannot_bear_weight"]],
-           [["kneecap_tender"], ["age_55_plus", "fibula_tender", "cannot_bear_weight"], ["injury", "swelling"]]),
+    "U3": (
+        [
+            ["injury", "kneecap_tender"],
+            ["injury", "age_55_plus"],
+            ["injury", "fibula_tender"],
+            ["injury", "cannot_bend_90"],
+            ["injury", "cannot_bear_weight"],
+        ],
+        [["kneecap_tender"], ["age_55_plus", "fibula_tender", "cannot_bear_weight"], ["injury", "swelling"]],
+    ),
     "U4": ([["pop"], ["injury", "rapid_swelling"]], [["rapid_swelling"], ["injury", "swelling"]]),
     "U5": ([["severe_pain"]], [["night_or_rest_pain"]]),
     "U6": ([["cannot_bear_weight"]], [["cannot_bend_90"]]),
-    "U8": ([["hot", "swelling"], ["fever", "hot"], ["fever", "redness"], ["fever", "swelling"]],
-           [["fever"], ["hot", "redness"], ["swelling", "redness"]]),
+    "U8": (
+        [["hot", "swelling"], ["fever", "hot"], ["fever", "redness"], ["fever", "swelling"]],
+        [["fever"], ["hot", "redness"], ["swelling", "redness"]],
+    ),
     "U9": ([["child", "injury"], ["child", "fever"]], [["child"], ["child", "swelling"]]),
     "U10": ([["calf"]], [["swelling"]]),
     "U11": ([["open_wound"]], [["injury"]]),
@@ -43,8 +52,10 @@ RULE_CASES = {
     "D9": ([["child"]], [["age_55_plus"]]),
     "D10": ([["injury"]], [["pop"], ["first_time_load"]]),
     "D11": ([["cannot_bend_90"], ["kneecap_tender"], ["fibula_tender"]], [["age_55_plus"]]),
-    "D13": ([["morning_stiffness"], ["both_knees", "swelling"], ["both_knees", "pain_over_2_days"]],
-            [["both_knees"], ["both_knees", "first_time_load"], ["night_or_rest_pain"]]),
+    "D13": (
+        [["morning_stiffness"], ["both_knees", "swelling"], ["both_knees", "pain_over_2_days"]],
+        [["both_knees"], ["both_knees", "first_time_load"], ["night_or_rest_pain"]],
+    ),
     "D14": ([["numbness"]], [["cold_foot"]]),
 }
 TIER_OF = {"E": "emergency", "U": "urgent", "D": "doctor"}
@@ -56,7 +67,7 @@ REASONS = {
     "E5": "A blood clot may have reached the lungs.",
     "U1": "A torn piece of meniscus can jam the joint.",
     "U3": "After an injury, these signs mean an X-ray may be needed today (the Ottawa Knee Rules, as you checked "
-          "them yourself).",
+    "them yourself).",
     "U4": "A ligament or meniscus may be torn.",
     "U5": "Severe pain needs a doctor's examination today.",
     "U6": "A knee that cannot take your weight must be examined today.",
@@ -74,7 +85,7 @@ REASONS = {
     "D1": "Knee pain that lasts more than 2 days should be examined by a doctor.",
     "D3": "Swelling after training can mean an injury, arthritis or inflammation.",
     "D4": "A red or hot knee can be a sign of inflammation, for example bursitis (a swollen fluid sac): do not treat "
-          "it yourself. See a doctor today if the redness spreads, you feel unwell or you have a temperature.",
+    "it yourself. See a doctor today if the redness spreads, you feel unwell or you have a temperature.",
     "D7": "Pain at rest is not ordinary training soreness.",
     "D8": "Regular or growing pain: training through pain does harm.",
     "D9": "A child's knee pain should be examined, not treated at home.",
@@ -84,10 +95,18 @@ REASONS = {
     "D14": "Numbness or tingling in the leg can come from a nerve at the knee, hip or back.",
 }
 HEADLINES = {
-    "en": {"emergency": "Call an ambulance now", "urgent": "See a doctor today",
-           "doctor": "Book a doctor in the next few days", "selfcare": "First aid at home is enough for now"},
-    "ru": {"emergency": "Срочно вызовите скорую", "urgent": "К врачу сегодня",
-           "doctor": "Запишитесь к врачу в ближайшие дни", "selfcare": "Пока достаточно первой помощи дома"},
+    "en": {
+        "emergency": "Call an ambulance now",
+        "urgent": "See a doctor today",
+        "doctor": "Book a doctor in the next few days",
+        "selfcare": "First aid at home is enough for now",
+    },
+    "ru": {
+        "emergency": "Срочно вызовите скорую",
+        "urgent": "К врачу сегодня",
+        "doctor": "Запишитесь к врачу в ближайшие дни",
+        "selfcare": "Пока достаточно первой помощи дома",
+    },
 }
 
 
@@ -142,48 +161,60 @@ def test_each_rule_stays_quiet_on_a_near_miss(client, lang, rule):
         assert rule not in shown(result_page(client, lang, symptoms), "rule"), symptoms
 
 
-@pytest.mark.parametrize("symptoms", [["numbness"], ["injury", "cannot_bear_weight"], ["fever", "hot"],
-                                      ["child", "injury"], ["morning_stiffness"], ["both_knees"]])
+@pytest.mark.parametrize(
+    "symptoms",
+    [
+        ["numbness"],
+        ["injury", "cannot_bear_weight"],
+        ["fever", "hot"],
+        ["child", "injury"],
+        ["morning_stiffness"],
+        ["both_knees"],
+    ],
+)
 def test_retired_rules_never_fire(client, symptoms):
     assert not set(shown(result_page(client, "en", symptoms), "rule")) & RETIRED
 
 
-@pytest.mark.parametrize("symptoms, tier, rules", [
-    (["none"], "selfcare", []),
-    (["first_time_load"], "selfcare", []),
-    (["age_55_plus"], "selfcare", []),
-    (["both_knees"], "selfcare", []),
-    (["none", "swelling"], "doctor", ["D3"]),
-    (["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
-    (["numbness"], "doctor", ["D14"]),
-    (["hot", "swelling"], "urgent", ["U8", "D3", "D4"]),
-    (["fever", "redness", "swelling"], "urgent", ["U8", "U17", "D3", "D4"]),
-    (["child", "fever"], "urgent", ["U9", "U17", "D9"]),
-    (["pain_over_2_days", "both_knees"], "doctor", ["D1", "D13"]),
-    (["deformity", "pain_over_2_days"], "emergency", ["E1", "D1"]),
-    (["breathless", "calf"], "emergency", ["E5", "U10"]),
-    # Version 3: the NHS's same-day signs, and U8, D3 and D13 reading a badly swollen knee too.
-    (["gives_way"], "urgent", ["U14"]),
-    (["crunch_pain"], "urgent", ["U15"]),
-    (["bad_swelling"], "urgent", ["U16", "D3"]),
-    (["swelling"], "doctor", ["D3"]),
-    (["hot", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D4"]),
-    (["fever", "bad_swelling"], "urgent", ["U8", "U16", "U17", "D3"]),
-    (["both_knees", "bad_swelling"], "urgent", ["U16", "D3", "D13"]),
-    (["swelling", "gives_way", "crunch_pain"], "urgent", ["U14", "U15", "D3"]),
-    (["none", "bad_swelling"], "urgent", ["U16", "D3"]),
-    # Version 4: a temperature alone, and a knee both red and hot, are seen today; either sign alone is not.
-    (["fever"], "urgent", ["U17"]),
-    (["none", "fever"], "urgent", ["U17"]),
-    (["hot"], "doctor", ["D4"]),
-    (["redness"], "doctor", ["D4"]),
-    (["hot", "redness"], "urgent", ["U18", "D4"]),
-    (["redness", "swelling"], "doctor", ["D3", "D4"]),
-    (["fever", "hot", "redness"], "urgent", ["U8", "U17", "U18", "D4"]),
-    (["deformity", "fever"], "emergency", ["E1", "U17"]),
-    (["cold_foot", "hot", "redness"], "emergency", ["E4", "U18", "D4"]),
-    (["breathless", "fever", "redness"], "emergency", ["E5", "U8", "U17", "D4"]),
-])
+@pytest.mark.parametrize(
+    "symptoms, tier, rules",
+    [
+        (["none"], "selfcare", []),
+        (["first_time_load"], "selfcare", []),
+        (["age_55_plus"], "selfcare", []),
+        (["both_knees"], "selfcare", []),
+        (["none", "swelling"], "doctor", ["D3"]),
+        (["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
+        (["numbness"], "doctor", ["D14"]),
+        (["hot", "swelling"], "urgent", ["U8", "D3", "D4"]),
+        (["fever", "redness", "swelling"], "urgent", ["U8", "U17", "D3", "D4"]),
+        (["child", "fever"], "urgent", ["U9", "U17", "D9"]),
+        (["pain_over_2_days", "both_knees"], "doctor", ["D1", "D13"]),
+        (["deformity", "pain_over_2_days"], "emergency", ["E1", "D1"]),
+        (["breathless", "calf"], "emergency", ["E5", "U10"]),
+        # Version 3: the NHS's same-day signs, and U8, D3 and D13 reading a badly swollen knee too.
+        (["gives_way"], "urgent", ["U14"]),
+        (["crunch_pain"], "urgent", ["U15"]),
+        (["bad_swelling"], "urgent", ["U16", "D3"]),
+        (["swelling"], "doctor", ["D3"]),
+        (["hot", "bad_swelling"], "urgent", ["U8", "U16", "D3", "D4"]),
+        (["fever", "bad_swelling"], "urgent", ["U8", "U16", "U17", "D3"]),
+        (["both_knees", "bad_swelling"], "urgent", ["U16", "D3", "D13"]),
+        (["swelling", "gives_way", "crunch_pain"], "urgent", ["U14", "U15", "D3"]),
+        (["none", "bad_swelling"], "urgent", ["U16", "D3"]),
+        # Version 4: a temperature alone, and a knee both red and hot, are seen today; either sign alone is not.
+        (["fever"], "urgent", ["U17"]),
+        (["none", "fever"], "urgent", ["U17"]),
+        (["hot"], "doctor", ["D4"]),
+        (["redness"], "doctor", ["D4"]),
+        (["hot", "redness"], "urgent", ["U18", "D4"]),
+        (["redness", "swelling"], "doctor", ["D3", "D4"]),
+        (["fever", "hot", "redness"], "urgent", ["U8", "U17", "U18", "D4"]),
+        (["deformity", "fever"], "emergency", ["E1", "U17"]),
+        (["cold_foot", "hot", "redness"], "emergency", ["E4", "U18", "D4"]),
+        (["breathless", "fever", "redness"], "emergency", ["E5", "U8", "U17", "D4"]),
+    ],
+)
 def test_the_highest_tier_wins_and_every_fired_rule_is_listed(client, symptoms, tier, rules):
     page = result_page(client, "en", symptoms)
     assert tier_of(page) == tier
@@ -206,7 +237,7 @@ def test_no_answer_gives_no_tier_and_asks_for_one(client, lang, query):
     assert tier_of(page) == "unanswered"
     assert shown(page, "tier-block") == ["unanswered"]
     assert shown(page, "rule") == [] and shown(page, "first-aid") == []
-    assert '<div data-answered hidden>' in page
+    assert "<div data-answered hidden>" in page
     block = unanswered_block(page)
     assert {"en": "</span>Tick what applies</h2>", "ru": "</span>Отметьте, что подходит</h2>"}[lang] in block
     assert {"en": "“None of these”", "ru": "«Ничего из перечисленного»"}[lang] in block
@@ -221,7 +252,7 @@ def test_the_empty_check_shows_no_tier(client, lang):
 # First aid, chosen by the rules that fired (the contract's table).
 FIRST_AID = {
     "keep_still": "Do not move or straighten the leg: support it as it lies, with rolled clothes or a pillow. "
-                  "Do not raise it. Do not walk on it.",
+    "Do not raise it. Do not walk on it.",
     "no_ice_cold_foot": "No ice, and do not raise the leg. Keep it still and warm enough.",
     "sit_upright": "Sit upright and keep still. Do not walk about.",
     "dress_wound": "Cover the wound with a clean dressing. No ice on the wound.",
@@ -233,25 +264,28 @@ FIRST_AID = {
 }
 
 
-@pytest.mark.parametrize("symptoms, first_aid", [
-    (["deformity"], ["keep_still"]),
-    (["cold_foot"], ["no_ice_cold_foot"]),
-    (["breathless"], ["sit_upright"]),
-    (["deformity", "cold_foot"], ["keep_still", "no_ice_cold_foot"]),
-    # Version 4: every urgent and doctor card says "no heat, no training", also beside a limit.
-    (["open_wound"], ["dress_wound", "no_heat_no_training"]),
-    (["calf"], ["no_calf_massage", "no_heat_no_training"]),
-    (["numbness", "injury"], ["no_ice_numb", "no_heat_no_training"]),
-    (["numbness"], ["no_ice_numb", "no_heat_no_training"]),
-    (["deformity", "open_wound", "numbness"], ["keep_still", "dress_wound", "no_ice_numb"]),
-    (["locked"], ["until_seen", "no_heat_no_training"]),
-    (["swelling"], ["until_seen", "no_heat_no_training"]),
-    (["fever"], ["until_seen", "no_heat_no_training"]),
-    (["deformity", "fever"], ["keep_still"]),
-    (["first_time_load"], []),
-    (["none"], []),
-    ([], []),
-])
+@pytest.mark.parametrize(
+    "symptoms, first_aid",
+    [
+        (["deformity"], ["keep_still"]),
+        (["cold_foot"], ["no_ice_cold_foot"]),
+        (["breathless"], ["sit_upright"]),
+        (["deformity", "cold_foot"], ["keep_still", "no_ice_cold_foot"]),
+        # Version 4: every urgent and doctor card says "no heat, no training", also beside a limit.
+        (["open_wound"], ["dress_wound", "no_heat_no_training"]),
+        (["calf"], ["no_calf_massage", "no_heat_no_training"]),
+        (["numbness", "injury"], ["no_ice_numb", "no_heat_no_training"]),
+        (["numbness"], ["no_ice_numb", "no_heat_no_training"]),
+        (["deformity", "open_wound", "numbness"], ["keep_still", "dress_wound", "no_ice_numb"]),
+        (["locked"], ["until_seen", "no_heat_no_training"]),
+        (["swelling"], ["until_seen", "no_heat_no_training"]),
+        (["fever"], ["until_seen", "no_heat_no_training"]),
+        (["deformity", "fever"], ["keep_still"]),
+        (["first_time_load"], []),
+        (["none"], []),
+        ([], []),
+    ],
+)
 def test_first_aid_follows_the_rules_that_fired(client, lang, symptoms, first_aid):
     page = result_page(client, lang, symptoms)
     assert shown(page, "first-aid") == first_aid
@@ -293,10 +327,14 @@ def test_selfcare_and_doctor_link_to_the_timer_and_doctor_says_what_to_tell(clie
     selfcare = tier_block(result_page(client, "en", ["none"]), "selfcare")
     assert 'href="/en/timer"' in selfcare
     doctor = result_page(client, "en", ["swelling"])
-    assert 'href="/en/timer"' in shown_text(doctor, "first-aid", "until_seen") or \
-        'data-first-aid="until_seen">' in doctor
-    assert re.search(r'data-first-aid="until_seen">[^<]*<span class="source">[^<]*</span> <a class="button" '
-                     r'href="/en/timer">', doctor)
+    assert (
+        'href="/en/timer"' in shown_text(doctor, "first-aid", "until_seen") or 'data-first-aid="until_seen">' in doctor
+    )
+    assert re.search(
+        r'data-first-aid="until_seen">[^<]*<span class="source">[^<]*</span> <a class="button" '
+        r'href="/en/timer">',
+        doctor,
+    )
     assert '<div data-for-tiers="urgent doctor">\n    <h3>Tell the doctor</h3>' in doctor
     assert '<div data-for-tiers="urgent doctor" hidden>' in result_page(client, "en", ["none"])
 
@@ -312,12 +350,12 @@ def test_answers_are_listed_in_words(client):
     assert "Колено опухло" in page
 
 
-@pytest.mark.parametrize("query", [
-    "s=bogus", "s=", "s=swelling&s=swelling", "s=" + "x" * 5000, "s=<script>", "s=swelling&s=%00",
-])
+@pytest.mark.parametrize(
+    "query", ["s=bogus", "s=", "s=swelling&s=swelling", "s=" + "x" * 5000, "s=<script>", "s=swelling&s=%00"]
+)
 def test_answers_not_understood_are_ignored_and_said(client, query):
     page = client.get(f"/en/check/result?{query}").get_data(as_text=True)
-    assert "<p class=\"warning\" data-not-understood>Some answers were not understood" in page
+    assert '<p class="warning" data-not-understood>Some answers were not understood' in page
     assert "<script>" not in page.split("<main")[1].split("</main>")[0].replace('<script src="/static', "")
 
 
@@ -329,8 +367,10 @@ def test_understood_answers_give_no_warning(client):
 def test_more_than_100_parameters_is_a_clear_400(client, lang):
     response = client.get(f"/{lang}/check/result?" + "&".join(["s=swelling"] * 101))
     assert response.status_code == 400
-    message = {"en": "Too many answers in one request: at most 100.",
-               "ru": "Слишком много ответов в одном запросе: не больше 100."}[lang]
+    message = {
+        "en": "Too many answers in one request: at most 100.",
+        "ru": "Слишком много ответов в одном запросе: не больше 100.",
+    }[lang]
     assert message in response.get_data(as_text=True)
     assert client.get("/en/check?" + "&".join(["x=1"] * 101)).status_code == 400
 
@@ -349,19 +389,21 @@ def test_htmx_preview_gets_a_fragment_and_the_page_stays_whole(client):
     assert "HX-Request" in fragment.headers["Vary"]
     boosted = client.get("/en/check/result?s=locked", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True)
-    restore = client.get("/en/check/result?s=locked",
-                         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    restore = client.get(
+        "/en/check/result?s=locked", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
     assert "<html" in restore.get_data(as_text=True)
 
 
 # The guides ---------------------------------------------------------------
 
-@pytest.mark.parametrize("page", ["doctor", "heat", "causes", "prevent", "about", "timer", "check",
-                                  "check/result?s=swelling"])
+
+@pytest.mark.parametrize(
+    "page", ["doctor", "heat", "causes", "prevent", "about", "timer", "check", "check/result?s=swelling"]
+)
 def test_content_pages_name_sources_and_review_date(client, lang, page):
     text = client.get(f"/{lang}/{page}").get_data(as_text=True)
-    assert {"en": "Content last reviewed: December 3, 2026",
-            "ru": "Материал проверен: 3 декабря 2026"}[lang] in text
+    assert {"en": "Content last reviewed: December 3, 2026", "ru": "Материал проверен: 3 декабря 2026"}[lang] in text
     assert {"en": "Sources", "ru": "Источники"}[lang] in text
 
 
@@ -382,19 +424,24 @@ def test_the_timer_cites_only_what_it_uses_and_says_what_peace_and_love_says(cli
 @pytest.mark.parametrize("url", ["/{lang}/timer", "/{lang}/about"])
 def test_the_timer_and_the_about_page_say_peace_and_loves_caution_on_anti_inflammatory_medicines(client, lang, url):
     page = html.unescape(client.get(url.format(lang=lang)).get_data(as_text=True))
-    said = ("In the first days after an injury, sports medicine advises against anti-inflammatory medicines: they "
-            "may hold back the healing of the injured tissue.")
+    said = (
+        "In the first days after an injury, sports medicine advises against anti-inflammatory medicines: they "
+        "may hold back the healing of the injured tissue."
+    )
     said = said if lang == "en" else in_russian(said)
     assert said in page
-    assert page.split(said)[1].startswith((' <span class="source">(source: PEACE & LOVE)',
-                                           ' <span class="source">(источник: PEACE & LOVE)'))
+    assert page.split(said)[1].startswith(
+        (' <span class="source">(source: PEACE & LOVE)', ' <span class="source">(источник: PEACE & LOVE)')
+    )
 
 
 def test_the_timer_says_not_to_use_ice_with_poor_circulation(client, lang):
     page = client.get(f"/{lang}/timer").get_data(as_text=True)
     circulation = page.split('value="poor_circulation">')[1].split("</label>")[0]
-    said = ("you have poor circulation in the legs, for example from diabetes or a disease of the blood vessels: "
-            "ask a health professional before using cold")
+    said = (
+        "you have poor circulation in the legs, for example from diabetes or a disease of the blood vessels: "
+        "ask a health professional before using cold"
+    )
     assert " ".join(circulation.split()) == (said if lang == "en" else in_russian(said))
 
 
@@ -431,13 +478,16 @@ def test_doctor_guide_lists_the_tests(client):
     assert "How to describe the pain to a doctor" in page
 
 
-@pytest.mark.parametrize("answers, verdict, against", [
-    ("three_days=yes&skin_hot=no&fever=no&worse=no", "warm", []),
-    ("three_days=no&skin_hot=no&fever=no&worse=no", "cold", ["three_days"]),
-    ("three_days=yes&skin_hot=yes&fever=yes&worse=yes", "cold", ["skin_hot", "fever", "worse"]),
-    ("three_days=yes&skin_hot=no", "unanswered", []),
-    ("three_days=maybe&skin_hot=no&fever=no&worse=no", "unanswered", []),
-])
+@pytest.mark.parametrize(
+    "answers, verdict, against",
+    [
+        ("three_days=yes&skin_hot=no&fever=no&worse=no", "warm", []),
+        ("three_days=no&skin_hot=no&fever=no&worse=no", "cold", ["three_days"]),
+        ("three_days=yes&skin_hot=yes&fever=yes&worse=yes", "cold", ["skin_hot", "fever", "worse"]),
+        ("three_days=yes&skin_hot=no", "unanswered", []),
+        ("three_days=maybe&skin_hot=no&fever=no&worse=no", "unanswered", []),
+    ],
+)
 def test_heat_or_cold_answers_with_reasons(client, answers, verdict, against):
     page = client.get(f"/en/heat?{answers}").get_data(as_text=True)
     assert f'data-verdict="{verdict}"' in page
@@ -445,15 +495,18 @@ def test_heat_or_cold_answers_with_reasons(client, answers, verdict, against):
     assert shown(page, "reason") == against
 
 
-@pytest.mark.parametrize("answers, today", [
-    ("fever=yes&skin_hot=yes", True),
-    ("three_days=yes&skin_hot=yes&fever=yes&worse=no", True),
-    # Version 4: a temperature alone is a doctor today (U17), hot skin or not.
-    ("fever=yes", True),
-    ("three_days=yes&skin_hot=no&fever=yes&worse=no", True),
-    ("three_days=yes&skin_hot=yes&fever=no&worse=no", False),
-    ("three_days=yes&skin_hot=no&fever=no&worse=no", False),
-])
+@pytest.mark.parametrize(
+    "answers, today",
+    [
+        ("fever=yes&skin_hot=yes", True),
+        ("three_days=yes&skin_hot=yes&fever=yes&worse=no", True),
+        # Version 4: a temperature alone is a doctor today (U17), hot skin or not.
+        ("fever=yes", True),
+        ("three_days=yes&skin_hot=no&fever=yes&worse=no", True),
+        ("three_days=yes&skin_hot=yes&fever=no&worse=no", False),
+        ("three_days=yes&skin_hot=no&fever=no&worse=no", False),
+    ],
+)
 def test_heat_page_with_a_temperature_says_see_a_doctor_today(client, lang, answers, today):
     page = client.get(f"/{lang}/heat?{answers}").get_data(as_text=True)
     block = page.split("data-doctor-today")[1].split("</div>")[0]
@@ -465,8 +518,10 @@ def test_heat_page_with_a_temperature_says_see_a_doctor_today(client, lang, answ
 def test_heat_page_sends_a_hot_knee_to_a_doctor_and_to_the_check(client, lang):
     page = client.get(f"/{lang}/heat?three_days=yes&skin_hot=yes&fever=no&worse=no").get_data(as_text=True)
     reason = shown_text(page, "reason", "skin_hot")
-    said = ("The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the knee is "
-            "also swollen or you have a temperature.")
+    said = (
+        "The skin is hot: a sign of inflammation, which heat makes worse. See a doctor; today if the knee is "
+        "also swollen or you have a temperature."
+    )
     assert reason.startswith(" ".join((said if lang == "en" else in_russian(said)).split()))
     assert f'href="/{lang}/check?s=hot"' in page.split('data-reason="skin_hot">')[1].split("</li>")[0]
 
@@ -481,13 +536,24 @@ def test_warming_comes_with_burn_safety(client):
 
 def test_causes_and_prevention_cover_the_sources(client):
     causes = client.get("/en/causes").get_data(as_text=True)
-    for cause in ("Overtraining", "Age", "Injuries", "Inflammation", "Overweight", "technique", "shoes",
-                  "Lifelong"):
+    for cause in ("Overtraining", "Age", "Injuries", "Inflammation", "Overweight", "technique", "shoes", "Lifelong"):
         assert cause in causes
     assert "With a fever, or a hot, swollen knee, see a doctor today." in causes
     prevent = client.get("/en/prevent").get_data(as_text=True)
-    for advice in ("10-20 minutes", "coach", "2-3 times a week", "shoes", "knee brace", "weight",
-                   "2 litres", "omega-3", "gelatin", "warm", "in one line", "steady pace"):
+    for advice in (
+        "10-20 minutes",
+        "coach",
+        "2-3 times a week",
+        "shoes",
+        "knee brace",
+        "weight",
+        "2 litres",
+        "omega-3",
+        "gelatin",
+        "warm",
+        "in one line",
+        "steady pace",
+    ):
         assert advice in prevent
 
 
@@ -514,10 +580,22 @@ RETIRED_PHRASINGS = [
     "Signs of arthritis.",
     "The person in pain is a child",  # no age
 ]
-RETIRED_RUSSIAN = ["ортопеду или своему врачу", "своему врачу", "Нельзя опереться", "Начать холод",
-                   "Холод никогда не", "возвышенное положение", "Возвышенное положение", "подворот",
-                   "завёрнутый холод", "физиотерапию", "До этого:", "ни шрифты", "не нормально",
-                   "большинстве стран"]
+RETIRED_RUSSIAN = [
+    "ортопеду или своему врачу",
+    "своему врачу",
+    "Нельзя опереться",
+    "Начать холод",
+    "Холод никогда не",
+    "возвышенное положение",
+    "Возвышенное положение",
+    "подворот",
+    "завёрнутый холод",
+    "физиотерапию",
+    "До этого:",
+    "ни шрифты",
+    "не нормально",
+    "большинстве стран",
+]
 
 
 def test_no_retired_phrasing_is_left_in_any_catalog_or_page(client, page_urls):
@@ -550,13 +628,13 @@ def test_none_of_these_is_dropped_when_anything_else_is_ticked(client):
 
 # From the contract's "Sources", written out by hand: what the about page must cite.
 CITATIONS = [
-    "Stiell IG, Greenberg GH, Wells GA, et al. <cite lang=\"en\">Derivation of a decision rule for the use of "
+    'Stiell IG, Greenberg GH, Wells GA, et al. <cite lang="en">Derivation of a decision rule for the use of '
     "radiography in acute knee injuries.</cite> Ann Emerg Med. 1995;26(4):405-413",
     'href="https://doi.org/10.1016/S0196-0644(95)70106-0"',
-    "<cite lang=\"en\">Prospective validation of a decision rule for the use of radiography in acute knee "
+    '<cite lang="en">Prospective validation of a decision rule for the use of radiography in acute knee '
     "injuries.</cite> JAMA. 1996;275(8):611-615",
     'href="https://doi.org/10.1001/jama.1996.03530320035031"',
-    "Dubois B, Esculier JF. <cite lang=\"en\">Soft-tissue injuries simply need PEACE and LOVE.</cite> "
+    'Dubois B, Esculier JF. <cite lang="en">Soft-tissue injuries simply need PEACE and LOVE.</cite> '
     "Br J Sports Med. 2020;54(2):72-73 (BMJ)",
     'href="https://doi.org/10.1136/bjsports-2019-101253"',
     'href="https://www.nhs.uk/symptoms/knee-pain/"',
@@ -578,11 +656,27 @@ def test_the_about_page_cites_every_source_in_full(client, lang):
     for citation in CITATIONS:
         assert citation in page, citation
     assert "Implementation of the Ottawa" not in page  # the 1997 paper's title with the 1996 paper's details
-    for key in ("000", "001", "nhs-knee", "nhs-sprains", "nhs-dvt", "nhs-septic", "nhs-gout", "nca", "mpft", "barnsley",
-                "ottawa", "peace", "aaos", "kneeaid"):
+    for key in (
+        "000",
+        "001",
+        "nhs-knee",
+        "nhs-sprains",
+        "nhs-dvt",
+        "nhs-septic",
+        "nhs-gout",
+        "nca",
+        "mpft",
+        "barnsley",
+        "ottawa",
+        "peace",
+        "aaos",
+        "kneeaid",
+    ):
         assert f'id="source-{key}"' in page, key
-    not_recorded = {"en": "its author, publisher, date and address were not recorded",
-                    "ru": "автор, издатель, дата публикации и адрес страницы не сохранились"}[lang]
+    not_recorded = {
+        "en": "its author, publisher, date and address were not recorded",
+        "ru": "автор, издатель, дата публикации и адрес страницы не сохранились",
+    }[lang]
     assert page.count(not_recorded) == 2
 
 
@@ -599,30 +693,35 @@ def test_every_source_a_rule_first_aid_or_page_names_is_cited(client, page_urls)
             assert f'id="source-{key}"' in about, (url, key)
 
 
-@pytest.mark.parametrize("symptoms, rule, sources", [
-    (["gives_way"], "U14", "source: NHS: knee pain"),
-    (["crunch_pain"], "U15", "source: NHS: knee pain"),
-    (["bad_swelling"], "U16", "source: NHS: knee pain"),
-    (["hot", "swelling"], "U8", "sources: NHS: septic arthritis, NHS: gout"),
-    (["injury", "age_55_plus"], "U3", "source: Ottawa Knee Rules"),
-    (["child", "fever"], "U9", "source: KneeAid's own caution"),
-    (["open_wound"], "U11", "source: KneeAid's own caution"),
-    (["numbness"], "D14", "source: KneeAid's own caution"),
-    (["fever"], "U17", "source: NHS: septic arthritis"),
-    (["hot", "redness"], "U18", "source: NHS: septic arthritis"),
-    (["hot"], "D4", "sources: article “The knees hurt after training”, NHS: septic arthritis"),
-    (["cannot_lift_leg"], "U13", "source: AAOS OrthoInfo: tendon tears"),
-])
+@pytest.mark.parametrize(
+    "symptoms, rule, sources",
+    [
+        (["gives_way"], "U14", "source: NHS: knee pain"),
+        (["crunch_pain"], "U15", "source: NHS: knee pain"),
+        (["bad_swelling"], "U16", "source: NHS: knee pain"),
+        (["hot", "swelling"], "U8", "sources: NHS: septic arthritis, NHS: gout"),
+        (["injury", "age_55_plus"], "U3", "source: Ottawa Knee Rules"),
+        (["child", "fever"], "U9", "source: KneeAid's own caution"),
+        (["open_wound"], "U11", "source: KneeAid's own caution"),
+        (["numbness"], "D14", "source: KneeAid's own caution"),
+        (["fever"], "U17", "source: NHS: septic arthritis"),
+        (["hot", "redness"], "U18", "source: NHS: septic arthritis"),
+        (["hot"], "D4", "sources: article “The knees hurt after training”, NHS: septic arthritis"),
+        (["cannot_lift_leg"], "U13", "source: AAOS OrthoInfo: tendon tears"),
+    ],
+)
 def test_each_reason_names_the_source_that_says_it(client, symptoms, rule, sources):
     assert shown_text(result_page(client, "en", symptoms), "rule", rule).endswith(f"({sources})")
 
 
 def test_first_aid_names_its_sources(client):
     page = result_page(client, "en", ["swelling"])
-    assert "(sources: article “The knees hurt after training”, NHS: sprains and strains)" in \
-        shown_text(page, "first-aid", "until_seen")
+    assert "(sources: article “The knees hurt after training”, NHS: sprains and strains)" in shown_text(
+        page, "first-aid", "until_seen"
+    )
     assert shown_text(page, "first-aid", "no_heat_no_training").endswith(
-        "(sources: article “What to do if your knees hurt”, article “The knees hurt after training”)")
+        "(sources: article “What to do if your knees hurt”, article “The knees hurt after training”)"
+    )
     page = result_page(client, "en", ["deformity"])
     assert shown_text(page, "first-aid", "keep_still").endswith("(source: KneeAid's own caution)")
 
@@ -631,12 +730,20 @@ def test_the_about_page_says_where_kneeaid_is_stricter_than_its_sources(client, 
     page = client.get(f"/{lang}/about").get_data(as_text=True)
     section = page.split('<section id="source-kneeaid"')[1].split("</section>")[0]
     expected = {
-        "en": ["Where KneeAid is stricter than its sources",
-               "the NHS says to see a GP if knee pain has not improved after 2 weeks of treating it at home",
-               "call an ambulance", "7 days",
-               "a child or teenager with an injured knee or a fever sees a doctor today"],
-        "ru": ["В чём KneeAid строже своих источников", "2\xa0недель", "вызвать скорую", "7\xa0дней",
-               "ребёнка или подростка с травмой колена или повышенной температурой нужно показать врачу"],
+        "en": [
+            "Where KneeAid is stricter than its sources",
+            "the NHS says to see a GP if knee pain has not improved after 2 weeks of treating it at home",
+            "call an ambulance",
+            "7 days",
+            "a child or teenager with an injured knee or a fever sees a doctor today",
+        ],
+        "ru": [
+            "В чём KneeAid строже своих источников",
+            "2\xa0недель",
+            "вызвать скорую",
+            "7\xa0дней",
+            "ребёнка или подростка с травмой колена или повышенной температурой нужно показать врачу",
+        ],
     }[lang]
     for words in expected:
         assert words in section, words
@@ -655,9 +762,13 @@ def test_advice_without_a_source_is_gone(client, lang):
 def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
     page = client.get("/en/doctor").get_data(as_text=True)
     today = page.split('<h2 id="tier-urgent">')[1].split("</section>")[0]
-    for sign in ("The knee gives way or feels unstable.", "The knee crunches or clicks, and it hurts.",
-                 "The knee is badly swollen: clearly bigger than the other knee.",
-                 "You have a raised temperature or chills.", "The skin over the knee is both red and hot."):
+    for sign in (
+        "The knee gives way or feels unstable.",
+        "The knee crunches or clicks, and it hurts.",
+        "The knee is badly swollen: clearly bigger than the other knee.",
+        "You have a raised temperature or chills.",
+        "The skin over the knee is both red and hot.",
+    ):
         assert sign in today, sign
     days = page.split('<h2 id="tier-doctor">')[1].split("</section>")[0]
     assert "temperature" not in days, "version 4: a temperature is never a matter of days"
@@ -665,8 +776,16 @@ def test_the_doctor_page_sends_the_new_same_day_signs_today(client):
     assert "gives way" not in days and "crunches" not in days
 
 
-@pytest.mark.parametrize("query", ["", "s=hot", "s=none&s=swelling", "s=injury&s=pop&s=rapid_swelling&s=x%26y&s=%C3%A9",
-                                   "s=first_time_load&s=first_time_load&_x=1&t=a+b"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "s=hot",
+        "s=none&s=swelling",
+        "s=injury&s=pop&s=rapid_swelling&s=x%26y&s=%C3%A9",
+        "s=first_time_load&s=first_time_load&_x=1&t=a+b",
+    ],
+)
 @pytest.mark.parametrize("path", ["/en/check/result", "/ru/check/result", "/ru/check"])
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
 def test_a_page_filled_in_from_its_skeleton_is_the_page_rendered_whole(app, path, query, headers):

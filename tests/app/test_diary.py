@@ -33,8 +33,12 @@ def test_the_first_write_makes_an_anonymous_profile(client):
 
 
 def test_the_profile_cookie_is_secure_under_https(client):
-    response = client.post("/api/diary/sync", json={"entries": [pain()]},
-                           base_url="https://localhost", headers={"Origin": "https://localhost"})
+    response = client.post(
+        "/api/diary/sync",
+        json={"entries": [pain()]},
+        base_url="https://localhost",
+        headers={"Origin": "https://localhost"},
+    )
     assert "Secure" in response.headers["Set-Cookie"]
 
 
@@ -82,8 +86,11 @@ def test_a_profile_sees_only_its_own_entries(app):
 NEVER_GIVEN = "3f2b8c1e9d7a4b6c8e0f1a2b3c4d5e6f"
 
 
-@pytest.mark.parametrize("forged", ["0" * 32, NEVER_GIVEN, "../../etc/passwd", "", "x" * 4000],
-                         ids=["zeros", "well-formed", "path", "empty", "long"])
+@pytest.mark.parametrize(
+    "forged",
+    ["0" * 32, NEVER_GIVEN, "../../etc/passwd", "", "x" * 4000],
+    ids=["zeros", "well-formed", "path", "empty", "long"],
+)
 def test_a_made_up_profile_id_reads_nothing_and_is_never_adopted(app, forged):
     alice = app.test_client()
     sync(alice, [pain(9)])
@@ -209,15 +216,15 @@ def test_an_entry_dated_1999_does_not_block_the_entries_after_it(client):
 
 @pytest.mark.parametrize("deleted", [["nope"], [None], "not a list"])
 def test_a_malformed_request_stores_none_of_its_valid_entries(client, deleted):
-    response = client.post("/api/diary/sync", json={"entries": [pain(), pain()], "deleted": deleted},
-                           headers=ORIGIN)
+    response = client.post("/api/diary/sync", json={"entries": [pain(), pain()], "deleted": deleted}, headers=ORIGIN)
     assert response.status_code == 400
     assert stored(client) == []
 
 
 def test_json_must_be_sent_as_json(client):
-    response = client.post("/api/diary/sync", data=json.dumps({"entries": [pain()]}),
-                           content_type="text/plain", headers=ORIGIN)
+    response = client.post(
+        "/api/diary/sync", data=json.dumps({"entries": [pain()]}), content_type="text/plain", headers=ORIGIN
+    )
     assert response.status_code == 400
     assert "send JSON" in response.get_json()["error"]
 
@@ -231,8 +238,12 @@ def test_more_than_a_thousand_entries_is_refused(client):
 
 
 def test_a_body_over_one_megabyte_is_refused(client):
-    response = client.post("/api/diary/sync", data='{"entries": [], "x": "' + "x" * (1024 * 1024) + '"}',
-                           content_type="application/json", headers=ORIGIN)
+    response = client.post(
+        "/api/diary/sync",
+        data='{"entries": [], "x": "' + "x" * (1024 * 1024) + '"}',
+        content_type="application/json",
+        headers=ORIGIN,
+    )
     assert response.status_code == 413
     assert response.is_json and response.get_json()["error"]
 
@@ -247,14 +258,20 @@ def test_more_than_60_writes_a_minute_is_429_and_not_stored(client):
     assert refused["id"] not in {e["id"] for e in stored(client)}
 
 
-@pytest.mark.parametrize("headers", [{}, {"Origin": "https://evil.example"},
-                                     {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
-                                     {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost"},
-                                     {"Origin": "http://localhost.evil.example"},
-                                     {"Origin": "http://evil.example/localhost"},
-                                     {"Origin": "http://evil-localhost"},
-                                     {"Referer": "https://evil.example/page"},
-                                     {"Referer": "https://evil.example/?http://localhost/"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost"},
+        {"Origin": "http://localhost.evil.example"},
+        {"Origin": "http://evil.example/localhost"},
+        {"Origin": "http://evil-localhost"},
+        {"Referer": "https://evil.example/page"},
+        {"Referer": "https://evil.example/?http://localhost/"},
+    ],
+)
 def test_writes_from_another_site_are_refused(client, headers):
     assert sync(client, [pain()], headers=headers).status_code == 403
     assert client.post("/en/diary/entries", data={"pain": "3", "knee": "left"}, headers=headers).status_code == 403
@@ -273,43 +290,75 @@ def test_forms_from_another_site_change_nothing(client):
 
 def test_the_bounds_themselves_are_kept(client):
     """Pain 0 and 10, the first moment of 2000 and a time 5 minutes ahead (a phone's clock a little fast)."""
-    edges = [pain(0), pain(10), pain(at="2000-01-01T00:00:00Z"), pain(at="2000-01-01T03:00:00+03:00"),
-             pain(at=(datetime.now(UTC) + timedelta(minutes=4, seconds=50)).isoformat())]
+    edges = [
+        pain(0),
+        pain(10),
+        pain(at="2000-01-01T00:00:00Z"),
+        pain(at="2000-01-01T03:00:00+03:00"),
+        pain(at=(datetime.now(UTC) + timedelta(minutes=4, seconds=50)).isoformat()),
+    ]
     answer = sync(client, edges).get_json()
     assert answer == {"acknowledged": [entry["id"] for entry in edges], "rejected": []}
 
 
 def test_just_past_the_bounds_is_refused(client):
     """Made when the test runs, not when it is collected: 5 minutes and 10 seconds ahead, a second before 2000."""
-    beyond = [pain(at=(datetime.now(UTC) + timedelta(minutes=5, seconds=10)).isoformat()),
-              pain(at="1999-12-31T23:59:59Z")]
+    beyond = [
+        pain(at=(datetime.now(UTC) + timedelta(minutes=5, seconds=10)).isoformat()),
+        pain(at="1999-12-31T23:59:59Z"),
+    ]
     answer = sync(client, beyond).get_json()
     assert answer["acknowledged"] == []
     assert [item["code"] for item in answer["rejected"]] == ["future", "before-2000"]
 
 
 def test_a_refused_entry_says_which_kind_of_problem_it_is_by_a_stable_code(client):
-    entries = [pain(at=future(2)), pain(at="1999-01-01T00:00:00Z"), pain(at="later"), pain(12), pain(knee="nose"),
-               pain(note="n" * 501), {**pain(), "mood": "sad"}, check(tier="selfcare"),
-               session(endedAt="2026-11-20T09:00:00Z")]
+    entries = [
+        pain(at=future(2)),
+        pain(at="1999-01-01T00:00:00Z"),
+        pain(at="later"),
+        pain(12),
+        pain(knee="nose"),
+        pain(note="n" * 501),
+        {**pain(), "mood": "sad"},
+        check(tier="selfcare"),
+        session(endedAt="2026-11-20T09:00:00Z"),
+    ]
     answer = sync(client, entries).get_json()
     assert [item["code"] for item in answer["rejected"]] == [
-        "future", "before-2000", "time", "pain", "knee", "note", "shape", "check", "session"]
+        "future",
+        "before-2000",
+        "time",
+        "pain",
+        "knee",
+        "note",
+        "shape",
+        "check",
+        "session",
+    ]
 
 
 def test_the_form_adds_an_entry_without_javascript(client):
-    response = client.post("/ru/diary/entries", data={"pain": "4", "knee": "right", "note": " sore "},
-                           headers=ORIGIN)
+    response = client.post("/ru/diary/entries", data={"pain": "4", "knee": "right", "note": " sore "}, headers=ORIGIN)
     assert response.status_code == 303
     assert response.headers["Location"] == "/ru/diary/view"
     [entry] = stored(client)
     assert (entry["pain"], entry["knee"], entry["note"]) == (4, "right", "sore")
 
 
-@pytest.mark.parametrize("form", [{"pain": "11", "knee": "left"}, {"pain": "x", "knee": "left"},
-                                  {"pain": "3", "knee": "nose"}, {"pain": "3", "knee": "left", "note": "n" * 501},
-                                  {"pain": "①", "knee": "left"}, {"pain": "٣", "knee": "left"},
-                                  {"pain": "³", "knee": "left"}, {"pain": "9" * 5000, "knee": "left"}])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"pain": "11", "knee": "left"},
+        {"pain": "x", "knee": "left"},
+        {"pain": "3", "knee": "nose"},
+        {"pain": "3", "knee": "left", "note": "n" * 501},
+        {"pain": "①", "knee": "left"},
+        {"pain": "٣", "knee": "left"},
+        {"pain": "³", "knee": "left"},
+        {"pain": "9" * 5000, "knee": "left"},
+    ],
+)
 def test_a_bad_form_entry_gets_a_clear_page_and_is_not_stored(client, form):
     response = client.post("/en/diary/entries", data=form, headers=ORIGIN)
     assert response.status_code == 400
@@ -317,11 +366,14 @@ def test_a_bad_form_entry_gets_a_clear_page_and_is_not_stored(client, form):
     assert stored(client) == []
 
 
-@pytest.mark.parametrize("zone, typed, kept", [
-    ("Europe%2FMoscow", "2026-11-20T21:30", "2026-11-20T21:30:00+03:00"),
-    ("America%2FNew_York", "2026-07-04T08:15", "2026-07-04T08:15:00-04:00"),  # summer time
-    (None, "2026-11-20T21:30", "2026-11-20T21:30:00+00:00"),  # no zone known: UTC
-])
+@pytest.mark.parametrize(
+    "zone, typed, kept",
+    [
+        ("Europe%2FMoscow", "2026-11-20T21:30", "2026-11-20T21:30:00+03:00"),
+        ("America%2FNew_York", "2026-07-04T08:15", "2026-07-04T08:15:00-04:00"),  # summer time
+        (None, "2026-11-20T21:30", "2026-11-20T21:30:00+00:00"),  # no zone known: UTC
+    ],
+)
 def test_the_form_keeps_the_time_the_person_entered_in_their_zone(client, zone, typed, kept):
     if zone:
         client.set_cookie("tz", zone)
@@ -331,17 +383,21 @@ def test_the_form_keeps_the_time_the_person_entered_in_their_zone(client, zone, 
     assert datetime.fromisoformat(entry["at"]) == datetime.fromisoformat(kept)
 
 
-@pytest.mark.parametrize("lang, typed, says", [
-    ("en", "0001-01-01T00:00", "The time is before the year 2000."),
-    ("en", "not a time", "The time could not be read."),
-    ("ru", "2999-01-01T10:00", "Указано время в будущем, а в дневник записывают то, что уже произошло."),
-    ("ru", "2026-13-40T25:00", "Не удалось распознать время."),
-    # Moscow has no daylight saving: a Berlin spring-forward hour is a test of its own below.
-])
+@pytest.mark.parametrize(
+    "lang, typed, says",
+    [
+        ("en", "0001-01-01T00:00", "The time is before the year 2000."),
+        ("en", "not a time", "The time could not be read."),
+        ("ru", "2999-01-01T10:00", "Указано время в будущем, а в дневник записывают то, что уже произошло."),
+        ("ru", "2026-13-40T25:00", "Не удалось распознать время."),
+        # Moscow has no daylight saving: a Berlin spring-forward hour is a test of its own below.
+    ],
+)
 def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_was_typed(client, lang, typed, says):
     client.set_cookie("tz", "Europe%2FMoscow")
-    response = client.post(f"/{lang}/diary/entries", data={"pain": "7", "knee": "right", "note": "stairs",
-                                                           "at": typed}, headers=ORIGIN)
+    response = client.post(
+        f"/{lang}/diary/entries", data={"pain": "7", "knee": "right", "note": "stairs", "at": typed}, headers=ORIGIN
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert says in page
@@ -351,22 +407,25 @@ def test_an_impossible_form_time_is_a_400_in_the_persons_language_keeping_what_w
     assert stored(client) == []
 
 
-@pytest.mark.parametrize("lang, typed, status", [
-    ("en", "2026-03-29T02:30", 400),  # Berlin: 02:00 became 03:00, so 02:30 never was
-    ("ru", "2026-03-29T02:00", 400),  # the first minute of the gap
-    ("en", "2026-03-29T01:59", 303),  # the last minute before it
-    ("en", "2026-03-29T03:00", 303),  # the first minute after it
-    ("en", "2026-10-25T02:30", 303),  # autumn: 02:30 was twice; the first of the two is kept
-])
+@pytest.mark.parametrize(
+    "lang, typed, status",
+    [
+        ("en", "2026-03-29T02:30", 400),  # Berlin: 02:00 became 03:00, so 02:30 never was
+        ("ru", "2026-03-29T02:00", 400),  # the first minute of the gap
+        ("en", "2026-03-29T01:59", 303),  # the last minute before it
+        ("en", "2026-03-29T03:00", 303),  # the first minute after it
+        ("en", "2026-10-25T02:30", 303),  # autumn: 02:30 was twice; the first of the two is kept
+    ],
+)
 def test_a_local_time_the_clocks_skipped_is_refused_with_a_clear_message(client, lang, typed, status):
     client.set_cookie("tz", "Europe%2FBerlin")
-    response = client.post(f"/{lang}/diary/entries", data={"pain": "4", "knee": "left", "at": typed},
-                           headers=ORIGIN)
+    response = client.post(f"/{lang}/diary/entries", data={"pain": "4", "knee": "left", "at": typed}, headers=ORIGIN)
     assert response.status_code == status
     if status == 400:
-        assert {"en": "This time did not exist where you are: the clocks moved forward an hour then.",
-                "ru": "Такого времени в вашем часовом поясе не было: в этот момент часы перевели на час вперёд."}[
-            lang] in response.get_data(as_text=True)
+        assert {
+            "en": "This time did not exist where you are: the clocks moved forward an hour then.",
+            "ru": "Такого времени в вашем часовом поясе не было: в этот момент часы перевели на час вперёд.",
+        }[lang] in response.get_data(as_text=True)
         assert stored(client) == []
     else:
         [entry] = stored(client)
@@ -397,6 +456,7 @@ def test_delete_all_leaves_nothing_on_the_server(client, app):
     assert not app.extensions["kneeaid.store"].exists(profile)
     data_dir = app.config["DATA_DIR"]
     import pathlib
+
     assert not [p for p in pathlib.Path(data_dir).rglob("*") if profile in p.name]
 
 
@@ -452,8 +512,10 @@ def test_the_view_lists_every_kind_in_both_languages(client):
 
 
 def test_the_chart_is_drawn_on_the_server(client):
-    sync(client, [pain(7, at="2026-11-18T10:00:00Z"), pain(5, at="2026-11-19T10:00:00Z"),
-                  pain(2, at="2026-11-20T10:00:00Z")])
+    sync(
+        client,
+        [pain(7, at="2026-11-18T10:00:00Z"), pain(5, at="2026-11-19T10:00:00Z"), pain(2, at="2026-11-20T10:00:00Z")],
+    )
     page = view(client)
     assert page.count('<circle class="knee-dot knee-left"') == 3
     assert "Latest pain 2 of 10; lowest 2, highest 7." in page
@@ -463,17 +525,20 @@ def at(day, hour=10):
     return f"2026-11-{day:02d}T{hour:02d}:00:00Z"
 
 
-@pytest.mark.parametrize("entries, banner", [
-    ([pain(5, at=at(17)), pain(4, at=at(20))], True),
-    ([pain(4, at=at(20)), pain(5, at=at(17))], True),  # sent in any order
-    ([pain(5, at=at(19)), pain(4, at=at(20))], False),  # not yet 2 days
-    ([pain(5, at=at(17)), pain(0, at=at(20))], False),  # the pain has gone
-    ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(19)), pain(4, at=at(20))], False),  # a new episode
-    ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(17)), pain(4, at=at(20))], True),
-    ([pain(6, at="2026-08-01T10:00:00Z"), pain(5, at=at(20))], True),  # no pain-free entry between
-    ([check(["pain_over_2_days"], "doctor", ["D1"])], False),  # a check is not the diary's pain
-    ([pain(4, at=at(17)), session(), pain(4, at=at(20))], True),
-])
+@pytest.mark.parametrize(
+    "entries, banner",
+    [
+        ([pain(5, at=at(17)), pain(4, at=at(20))], True),
+        ([pain(4, at=at(20)), pain(5, at=at(17))], True),  # sent in any order
+        ([pain(5, at=at(19)), pain(4, at=at(20))], False),  # not yet 2 days
+        ([pain(5, at=at(17)), pain(0, at=at(20))], False),  # the pain has gone
+        ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(19)), pain(4, at=at(20))], False),  # a new episode
+        ([pain(5, at=at(10)), pain(0, at=at(12)), pain(3, at=at(17)), pain(4, at=at(20))], True),
+        ([pain(6, at="2026-08-01T10:00:00Z"), pain(5, at=at(20))], True),  # no pain-free entry between
+        ([check(["pain_over_2_days"], "doctor", ["D1"])], False),  # a check is not the diary's pain
+        ([pain(4, at=at(17)), session(), pain(4, at=at(20))], True),
+    ],
+)
 def test_pain_for_more_than_two_days_in_the_current_episode_says_see_a_doctor(client, entries, banner):
     sync(client, entries)
     page = view(client)
@@ -494,36 +559,49 @@ def test_one_knees_zero_never_hides_the_others_two_weeks_of_pain(client, lang, m
     right = days_of_pain("right", [3, 5, 7, 6, 4, 5, 6, 7, 5, 4, 3, 5, 6, 4])
     sync(client, [*right, pain(0, at=at(20, 18), knee="left")])
     page = view(client, lang)
-    assert {"en": "Your diary shows knee pain for more than 2 days in a row (right knee): see a doctor.",
-            "ru": "По дневнику колено болит дольше 2\xa0дней подряд (правое колено): обратитесь к врачу."}[lang] in page
+    assert {
+        "en": "Your diary shows knee pain for more than 2 days in a row (right knee): see a doctor.",
+        "ru": "По дневнику колено болит дольше 2\xa0дней подряд (правое колено): обратитесь к врачу.",
+    }[lang] in page
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
     summary = client.get(f"/{lang}/diary/summary").get_data(as_text=True)
     right = re.sub(r"[ \n]+", " ", summary.split('<dd id="knee-right">')[1].split("</dd>")[0])
-    assert right.endswith({"en": "No score of 0 was noted in the 13 days since the painful scores began.",
-                           "ru": "За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0."}[lang]), right
+    assert right.endswith(
+        {
+            "en": "No score of 0 was noted in the 13 days since the painful scores began.",
+            "ru": "За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0.",
+        }[lang]
+    ), right
     left = re.sub(r"[ \n]+", " ", summary.split('<dd id="knee-left">')[1].split("</dd>")[0])
     assert "0" in left and "since the painful" not in left and "с появления" not in left, left
 
 
-@pytest.mark.parametrize("entries, knees", [
-    (days_of_pain("right", [3, 5, 7, 6]) + [pain(0, at=at(10, 18), knee="left")], ("right",)),
-    (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 2]), ("left", "right")),
-    (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 0]), ("left",)),
-    (days_of_pain("left", [3, 5, 7]) + days_of_pain("right", [2, 2, 2]), ()),  # exactly 2 days each
-    # "both" counts for each knee: the right knee's run began with it; the left knee's is one score.
-    ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="right")], ("right",)),
-    ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="both")], ("left", "right")),
-    ([pain(5, at=at(17), knee="both"), pain(0, at=at(20), knee="left"), pain(4, at=at(20), knee="right")],
-     ("right",)),
-    ([pain(5, at=at(17), knee="right"), pain(0, at=at(20), knee="both")], ()),
-    # More than 2 days: not exactly 48 hours, a minute more.
-    ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], ()),
-    ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:01:00Z")], ("left",)),
-    # A knee not scored in the 14 days before the diary's newest score is not in the current episode.
-    (days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:00:00Z", knee="right")],
-     ("left",)),  # exactly 14 days after the left knee's last score: still current
-    (days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:01:00Z", knee="right")], ()),
-])
+@pytest.mark.parametrize(
+    "entries, knees",
+    [
+        (days_of_pain("right", [3, 5, 7, 6]) + [pain(0, at=at(10, 18), knee="left")], ("right",)),
+        (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 2]), ("left", "right")),
+        (days_of_pain("left", [3, 5, 7, 6]) + days_of_pain("right", [2, 2, 2, 0]), ("left",)),
+        (days_of_pain("left", [3, 5, 7]) + days_of_pain("right", [2, 2, 2]), ()),  # exactly 2 days each
+        # "both" counts for each knee: the right knee's run began with it; the left knee's is one score.
+        ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="right")], ("right",)),
+        ([pain(5, at=at(17), knee="both"), pain(4, at=at(20), knee="both")], ("left", "right")),
+        (
+            [pain(5, at=at(17), knee="both"), pain(0, at=at(20), knee="left"), pain(4, at=at(20), knee="right")],
+            ("right",),
+        ),
+        ([pain(5, at=at(17), knee="right"), pain(0, at=at(20), knee="both")], ()),
+        # More than 2 days: not exactly 48 hours, a minute more.
+        ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:00:00Z")], ()),
+        ([pain(5, at="2026-11-18T10:00:00Z"), pain(4, at="2026-11-20T10:01:00Z")], ("left",)),
+        # A knee not scored in the 14 days before the diary's newest score is not in the current episode.
+        (
+            days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:00:00Z", knee="right")],
+            ("left",),
+        ),  # exactly 14 days after the left knee's last score: still current
+        (days_of_pain("left", [5, 5, 5, 5], first_day=1) + [pain(0, at="2026-11-18T09:01:00Z", knee="right")], ()),
+    ],
+)
 def test_the_two_day_rule_is_worked_out_knee_by_knee(entries, knees):
     from kneeaid.diary.history import episode_is_known, knees_in_pain_for_more_than_two_days
 
@@ -541,13 +619,17 @@ def test_a_diary_without_pain_scores_reads_a_few_months_for_its_warning(app, cli
     """No score to find: the view stops once it is 14 days back, not at the diary's first month."""
     store = app.extensions["kneeaid.store"]
     at = [f"{2023 + n // 12}-{n % 12 + 1:02d}-15T10:00:00Z" for n in range(40)]
-    entries = ([session(startedAt=moment, endedAt=moment) for moment in at] if kind is session
-               else [check(at=moment) for moment in at])
+    entries = (
+        [session(startedAt=moment, endedAt=moment) for moment in at]
+        if kind is session
+        else [check(at=moment) for moment in at]
+    )
     sync(client, entries)
     asked = []
     real_entries_in = store.entries_in
-    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
-                        or real_entries_in(profile, months))
+    monkeypatch.setattr(
+        store, "entries_in", lambda profile, months: asked.append(list(months)) or real_entries_in(profile, months)
+    )
     assert 'id="see-doctor"' not in view(client)
     assert sum(map(len, asked)) <= 8, asked
 
@@ -558,18 +640,21 @@ def test_a_one_knee_diary_reads_a_few_months_for_its_warning(app, client, monkey
     sync(client, [pain(5, at=f"{2023 + n // 12}-{n % 12 + 1:02d}-15T10:00:00Z", knee="right") for n in range(40)])
     asked = []
     real_entries_in = store.entries_in
-    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
-                        or real_entries_in(profile, months))
+    monkeypatch.setattr(
+        store, "entries_in", lambda profile, months: asked.append(list(months)) or real_entries_in(profile, months)
+    )
     assert "(right knee): see a doctor." in view(client)
     assert sum(map(len, asked)) <= 8, asked
 
 
 def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client, lang):
-    waited = [old_check(["injury", "cannot_bear_weight"], "emergency", ["E3", "U6", "D10"]),
-              old_check(["numbness"], "emergency", ["E2"]),
-              old_check(["fever", "hot"], "urgent", ["U2", "D4", "D12"]),
-              old_check(["child", "injury"], "urgent", ["U7", "D9", "D10"]),
-              old_check(["both_knees"], "doctor", ["D6"])]
+    waited = [
+        old_check(["injury", "cannot_bear_weight"], "emergency", ["E3", "U6", "D10"]),
+        old_check(["numbness"], "emergency", ["E2"]),
+        old_check(["fever", "hot"], "urgent", ["U2", "D4", "D12"]),
+        old_check(["child", "injury"], "urgent", ["U7", "D9", "D10"]),
+        old_check(["both_knees"], "doctor", ["D6"]),
+    ]
     response = sync(client, waited)
     assert response.status_code == 200
     assert response.get_json()["acknowledged"] == [entry["id"] for entry in waited]
@@ -577,11 +662,16 @@ def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client
     for entry in waited:
         assert kept[entry["id"]] == entry  # stored as recorded, not re-evaluated
     page = html.unescape(view(client, lang))  # the reasons as they read (child&#39;s: child's)
-    reasons = {"en": ["An X-ray is needed now.", "Possible nerve or blood-vessel damage.", "Possible joint infection.",
-                      "An injured child's knee must be examined by a doctor.",
-                      "Morning stiffness or both knees hurting can be a sign of arthritis."],
-               "ru": ["Рентген нужен сейчас же.", "Возможно повреждение нерва или сосуда.",
-                      "Возможна инфекция сустава."]}
+    reasons = {
+        "en": [
+            "An X-ray is needed now.",
+            "Possible nerve or blood-vessel damage.",
+            "Possible joint infection.",
+            "An injured child's knee must be examined by a doctor.",
+            "Morning stiffness or both knees hurting can be a sign of arthritis.",
+        ],
+        "ru": ["Рентген нужен сейчас же.", "Возможно повреждение нерва или сосуда.", "Возможна инфекция сустава."],
+    }
     for reason in reasons[lang]:
         assert reason in page, reason
     for entry in waited:
@@ -595,27 +685,33 @@ def test_a_check_of_version_1_synced_after_the_update_is_kept_as_recorded(client
 def test_a_check_of_version_2_synced_after_the_update_is_kept_with_its_old_tier_and_reasons(client, lang):
     """Version 3 made a knee that gives way or crunches painfully urgent; a check that waited in a
     phone's outbox keeps the tier and reasons it was shown, and the words the person ticked then."""
-    waited = [old_check(["gives_way"], "doctor", ["D2"], version=2),
-              old_check(["crunch_pain", "swelling"], "doctor", ["D3", "D5"], version=2),
-              old_check(["hot", "swelling"], "urgent", ["U8", "D3", "D4"], version=2)]
+    waited = [
+        old_check(["gives_way"], "doctor", ["D2"], version=2),
+        old_check(["crunch_pain", "swelling"], "doctor", ["D3", "D5"], version=2),
+        old_check(["hot", "swelling"], "urgent", ["U8", "D3", "D4"], version=2),
+    ]
     response = sync(client, waited)
     assert response.status_code == 200
     assert response.get_json() == {"acknowledged": [entry["id"] for entry in waited], "rejected": []}
     kept = {entry["id"]: entry for entry in stored(client)}
     assert [kept[entry["id"]] for entry in waited] == waited  # as recorded, not re-evaluated
     page = view(client, lang)
-    reasons = {"en": ["A knee that gives way may have a torn ligament.",
-                      "Painful crunching can mean damaged cartilage."],
-               "ru": ["Если колено подкашивается, возможно, порвана связка.",
-                      "Болезненный хруст может означать повреждение хряща."]}
+    reasons = {
+        "en": ["A knee that gives way may have a torn ligament.", "Painful crunching can mean damaged cartilage."],
+        "ru": [
+            "Если колено подкашивается, возможно, порвана связка.",
+            "Болезненный хруст может означать повреждение хряща.",
+        ],
+    }
     for reason in reasons[lang]:
         assert reason in page, reason
     for entry in waited:
         item = page.split(f'data-entry-id="{entry["id"]}"')[1].split("</li>\n  <li data-entry-id")[0]
         assert [f'<li data-rule="{rule}">' in item for rule in entry["rules"]] == [True] * len(entry["rules"])
         assert 'data-rules-version="2"' in item
-        assert {"en": "Book a doctor in the next few days", "ru": "Запишитесь к врачу в ближайшие дни"}[lang] in item \
-            or entry["tier"] == "urgent"
+        assert {"en": "Book a doctor in the next few days", "ru": "Запишитесь к врачу в ближайшие дни"}[
+            lang
+        ] in item or entry["tier"] == "urgent"
     # "swelling" read "swollen" (any swelling) before version 3 split it from "badly swollen".
     swollen = {"en": "the knee is swollen", "ru": "колено опухло"}[lang]
     assert swollen in page and {"en": "a little swollen", "ru": "немного опухло"}[lang] not in page
@@ -629,7 +725,9 @@ def test_a_check_of_version_3_with_a_temperature_keeps_its_tier_and_reason_acros
     waited = old_check(["fever"], "doctor", ["D12"], version=3)
     hot_and_red = old_check(["hot", "redness"], "doctor", ["D4"], version=3)
     assert sync(client, [waited, hot_and_red]).get_json() == {
-        "acknowledged": [waited["id"], hot_and_red["id"]], "rejected": []}
+        "acknowledged": [waited["id"], hot_and_red["id"]],
+        "rejected": [],
+    }
     kept = {entry["id"]: entry for entry in stored(client)}
     assert [kept[waited["id"]], kept[hot_and_red["id"]]] == [waited, hot_and_red]
     page = html.unescape(view(client, lang))
@@ -669,9 +767,15 @@ def test_csv_export_names_the_rules_version_of_each_check(client):
 
 def test_the_summary_is_one_printable_page(client, monkeypatch):
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
-    sync(client, [pain(6, at="2026-11-18T10:00:00Z", note="after squats"), session(),
-                  check(["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
-                  old_check(["numbness"], "emergency", ["E2"])])
+    sync(
+        client,
+        [
+            pain(6, at="2026-11-18T10:00:00Z", note="after squats"),
+            session(),
+            check(["injury", "cannot_bear_weight"], "urgent", ["U3", "U6", "D10"]),
+            old_check(["numbness"], "emergency", ["E2"]),
+        ],
+    )
     page = client.get("/en/diary/summary").get_data(as_text=True)
     assert "18 Nov 2026, 10:00 UTC · left knee · pain 6 of 10 · <q>after squats</q>" in page
     assert "1 session" in page
@@ -692,9 +796,20 @@ def test_diary_pages_never_fail_for_someone_without_a_diary(client):
     assert "No entries yet." in view(client)
 
 
-@pytest.mark.parametrize("body", ['{"entries": [null]}', '{"entries": [[]]}', '{"entries": [{"kind": null}]}',
-                                  '{"deleted": [null]}', '{"entries": [{"kind": "pain", "id": {}}]}',
-                                  "null", "1e999", '"\\ud800"', '{"entries": [' + "[" * 500 + "]" * 500 + "]}"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"entries": [null]}',
+        '{"entries": [[]]}',
+        '{"entries": [{"kind": null}]}',
+        '{"deleted": [null]}',
+        '{"entries": [{"kind": "pain", "id": {}}]}',
+        "null",
+        "1e999",
+        '"\\ud800"',
+        '{"entries": [' + "[" * 500 + "]" * 500 + "]}",
+    ],
+)
 def test_odd_bodies_never_cause_a_500_and_store_nothing(client, body):
     response = client.post("/api/diary/sync", data=body, content_type="application/json", headers=ORIGIN)
     assert 200 <= response.status_code < 500
@@ -728,27 +843,38 @@ def test_an_edit_to_an_entry_dated_later_today_is_kept(client):
 def canonical(text):
     """A time as the diary keeps it: UTC, RFC 3339, milliseconds when there are any."""
     moment = datetime.fromisoformat(text).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{moment.microsecond // 1000:03d}Z"
-                                                   if moment.microsecond // 1000 else "Z")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (
+        f".{moment.microsecond // 1000:03d}Z" if moment.microsecond // 1000 else "Z"
+    )
 
 
-@pytest.mark.parametrize("sent, kept", [
-    ("2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z"),
-    ("2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00Z"),
-    ("2026-12-01T10:00:00.250Z", "2026-12-01T10:00:00.250Z"),
-    ("2026-12-01T10:00:00.250999+00:00", "2026-12-01T10:00:00.250Z"),
-    ("20261201T100000Z", "2026-12-01T10:00:00Z"),
-    ("2026-12-01 15:00:00+05", "2026-12-01T10:00:00Z"),
-    ("2026-12-01T13:00+03:00", "2026-12-01T10:00:00Z"),
-    ("2026-12-01T10:00:00-00:00", "2026-12-01T10:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z"),
+        ("2026-12-01T10:00:00.000Z", "2026-12-01T10:00:00Z"),
+        ("2026-12-01T10:00:00.250Z", "2026-12-01T10:00:00.250Z"),
+        ("2026-12-01T10:00:00.250999+00:00", "2026-12-01T10:00:00.250Z"),
+        ("20261201T100000Z", "2026-12-01T10:00:00Z"),
+        ("2026-12-01 15:00:00+05", "2026-12-01T10:00:00Z"),
+        ("2026-12-01T13:00+03:00", "2026-12-01T10:00:00Z"),
+        ("2026-12-01T10:00:00-00:00", "2026-12-01T10:00:00Z"),
+    ],
+)
 def test_a_time_sent_in_any_form_is_kept_in_one(client, sent, kept):
     """Python reads many forms of a time; the diary keeps one (a FHIR dateTime among them)."""
-    entries = [pain(4, at=sent, updatedAt=sent), session(startedAt=sent, endedAt=sent),
-               check(["swelling"], "doctor", ["D3"], at=sent)]
+    entries = [
+        pain(4, at=sent, updatedAt=sent),
+        session(startedAt=sent, endedAt=sent),
+        check(["swelling"], "doctor", ["D3"], at=sent),
+    ]
     assert sync(client, entries).get_json()["rejected"] == []
-    times = {key: entry[key] for entry in stored(client) for key in ("at", "updatedAt", "startedAt", "endedAt")
-             if key in entry}
+    times = {
+        key: entry[key]
+        for entry in stored(client)
+        for key in ("at", "updatedAt", "startedAt", "endedAt")
+        if key in entry
+    }
     assert set(times.values()) == {kept}, times
 
 
@@ -839,8 +965,9 @@ def test_new_diaries_per_address_are_limited_and_writes_to_existing_ones_are_not
     for _ in range(5):
         assert sync(clients[0], [pain()]).status_code == 200
     elsewhere = app.test_client()
-    response = elsewhere.post("/api/diary/sync", json={"entries": [pain()]}, headers=ORIGIN,
-                              environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    response = elsewhere.post(
+        "/api/diary/sync", json={"entries": [pain()]}, headers=ORIGIN, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+    )
     assert response.status_code == 200
 
 
@@ -863,8 +990,10 @@ def test_a_refused_request_does_not_count_as_a_new_diary(tmp_path, make_app):
     client = app.test_client()
     for _ in range(3):
         assert sync(client, [pain(11)]).get_json()["acknowledged"] == []
-        assert client.post("/api/diary/sync", data="nonsense", content_type="application/json",
-                           headers=ORIGIN).status_code == 400
+        assert (
+            client.post("/api/diary/sync", data="nonsense", content_type="application/json", headers=ORIGIN).status_code
+            == 400
+        )
     assert sync(client, [pain()]).status_code == 200
 
 
@@ -894,8 +1023,9 @@ def small_disk(tmp_path):
 
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     assert mounted.returncode == 0, f"these tests mount a tmpfs, which needs root: {mounted.stderr}"
 
     def remount(mode):
@@ -945,8 +1075,9 @@ def test_a_full_data_folder_refuses_writes_with_503_and_loses_nothing(small_disk
     from kneeaid import create_app
 
     disk, _ = small_disk
-    app = create_app({"TESTING": True, "DATA_DIR": str(disk), "NEW_PROFILES_PER_HOUR": 1_000_000,
-                      "WRITES_PER_MINUTE": 1_000_000})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(disk), "NEW_PROFILES_PER_HOUR": 1_000_000, "WRITES_PER_MINUTE": 1_000_000}
+    )
     client = app.test_client()
     acknowledged = []
     for _ in range(200):
@@ -963,8 +1094,11 @@ def test_a_full_data_folder_refuses_writes_with_503_and_loses_nothing(small_disk
 
 def months_of_entries():
     """Three entries in each of September, October and November 2026."""
-    return [pain(level, at=f"2026-{month:02d}-{day:02d}T10:00:00Z")
-            for month in (9, 10, 11) for level, day in ((1, 3), (2, 12), (3, 20))]
+    return [
+        pain(level, at=f"2026-{month:02d}-{day:02d}T10:00:00Z")
+        for month in (9, 10, 11)
+        for level, day in ((1, 3), (2, 12), (3, 20))
+    ]
 
 
 def test_the_diary_shows_a_month_at_a_time_newest_first(client):
@@ -988,20 +1122,37 @@ def test_the_diary_shows_a_month_at_a_time_newest_first(client):
 def test_a_busy_month_is_shown_in_pages_of_at_most_200(client):
     busy = [pain(5, at=f"2026-11-{1 + n // 30:02d}T10:{n % 30:02d}:00Z") for n in range(450)]
     for start in range(0, 450, 150):
-        assert sync(client, busy[start:start + 150]).status_code == 200
+        assert sync(client, busy[start : start + 150]).status_code == 200
     pages = [view(client)]
     for page in (2, 3):
-        pages.append(client.get(f"/en/diary/view?month=2026-11&page={page}",
-                                headers={"HX-Request": "true"}).get_data(as_text=True))
+        pages.append(
+            client.get(f"/en/diary/view?month=2026-11&page={page}", headers={"HX-Request": "true"}).get_data(
+                as_text=True
+            )
+        )
     assert [page.count("<li data-entry-id=") for page in pages] == [200, 200, 50]
     shown = [re.findall(r'data-entry-id="([^"]+)"', page) for page in pages]
     assert len({entry_id for ids in shown for entry_id in ids}) == 450
     assert "page=2" in pages[0] and "Older entries" not in pages[2]
 
 
-@pytest.mark.parametrize("query", ["month=2026-13", "month=26-11", "month=2026-11&page=0", "page=x",
-                                   "month=2026-11&page=99999", "page=%C2%B3", "page=" + "9" * 5000, "page=%D9%A3",
-                                   "month=0000-01", "month=1999-12", "month=%D9%A2%D9%A0%D9%A2%D9%A6-11", "page=01"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "month=2026-13",
+        "month=26-11",
+        "month=2026-11&page=0",
+        "page=x",
+        "month=2026-11&page=99999",
+        "page=%C2%B3",
+        "page=" + "9" * 5000,
+        "page=%D9%A3",
+        "month=0000-01",
+        "month=1999-12",
+        "month=%D9%A2%D9%A0%D9%A2%D9%A6-11",
+        "page=01",
+    ],
+)
 def test_a_diary_page_that_cannot_exist_is_a_clear_400(client, query):
     sync(client, [pain()])
     response = client.get(f"/en/diary/view?{query}")
@@ -1011,8 +1162,10 @@ def test_a_diary_page_that_cannot_exist_is_a_clear_400(client, query):
 
 def test_a_month_is_the_persons_month_across_the_edge_of_a_utc_month(client):
     client.set_cookie("tz", "Europe/Moscow")
-    sync(client, [pain(2, at="2026-10-31T22:30:00Z"), pain(4, at="2026-10-31T20:00:00Z"),
-                  pain(6, at="2026-09-30T21:30:00Z")])  # Moscow: 1 Nov 01:30, 31 Oct 23:00, 1 Oct 00:30
+    sync(
+        client,
+        [pain(2, at="2026-10-31T22:30:00Z"), pain(4, at="2026-10-31T20:00:00Z"), pain(6, at="2026-09-30T21:30:00Z")],
+    )  # Moscow: 1 Nov 01:30, 31 Oct 23:00, 1 Oct 00:30
     november = view(client)
     assert "November 2026</h3>" in november and november.count("<li data-entry-id=") == 1
     october = client.get("/en/diary/view?month=2026-10", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -1033,8 +1186,9 @@ def test_the_view_reads_a_few_months_of_a_long_diary(app, client, monkeypatch):
     sync(client, long_diary)
     asked = []
     real_entries_in = store.entries_in
-    monkeypatch.setattr(store, "entries_in", lambda profile, months: asked.append(list(months))
-                        or real_entries_in(profile, months))
+    monkeypatch.setattr(
+        store, "entries_in", lambda profile, months: asked.append(list(months)) or real_entries_in(profile, months)
+    )
     monkeypatch.setattr(store, "entries", lambda profile: pytest.fail("the view read the whole diary"))
     page = view(client)
     assert "April 2026</h3>" in page and page.count("<li data-entry-id=") == 1
@@ -1046,8 +1200,9 @@ def test_the_view_reads_a_few_months_of_a_long_diary(app, client, monkeypatch):
 
 def test_the_views_chart_shows_the_month_before_its_newest_entry_not_a_calendar_month(client):
     """A two-week episode from 25 October to 7 November: November's page charts all of it."""
-    episode = [pain(n % 8 + 1, at=(datetime(2026, 10, 25, 10, tzinfo=UTC) + timedelta(days=n)).isoformat())
-               for n in range(14)]
+    episode = [
+        pain(n % 8 + 1, at=(datetime(2026, 10, 25, 10, tzinfo=UTC) + timedelta(days=n)).isoformat()) for n in range(14)
+    ]
     sync(client, [pain(9, at="2026-09-20T10:00:00Z"), *episode])  # September: more than 30 days before
     page = view(client)
     assert "November 2026</h3>" in page

@@ -16,18 +16,30 @@ from kneeaid.check import triage
 from kneeaid.speed import front_cache
 from tests.support import answer_parts, make_test_app
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 PATHS = ["/en/check/result", "/ru/check/result", "/en/check", "/ru/check"]
-WAYS_OF_ASKING = [{}, {"Accept-Encoding": "gzip"}, {"HX-Request": "true"},
-                  {"Accept-Encoding": "gzip", "HX-Request": "true"},
-                  {"Cookie": "lang=ru", "Sec-Fetch-Mode": "navigate"}, {"Sec-Fetch-Mode": "cors"}]
+WAYS_OF_ASKING = [
+    {},
+    {"Accept-Encoding": "gzip"},
+    {"HX-Request": "true"},
+    {"Accept-Encoding": "gzip", "HX-Request": "true"},
+    {"Cookie": "lang=ru", "Sec-Fetch-Mode": "navigate"},
+    {"Sec-Fetch-Mode": "cors"},
+]
 
 # Queries as they come: ticked symptoms, unknown ones, other names, repeats,
 # percent-escapes (good and broken), bytes that are not UTF-8, empty parts.
 names = st.sampled_from(["s", "s", "s", "lang", "_x", "t", "s[]", "ü", "endpoint"]) | st.text(max_size=6)
-values = (st.sampled_from(triage.SYMPTOMS) | st.sampled_from(["50%", "a b", "x&y", "a+b", "ü", "=", "~._-", "'()*"])
-          | st.text(max_size=12))
+values = (
+    st.sampled_from(triage.SYMPTOMS)
+    | st.sampled_from(["50%", "a b", "x&y", "a+b", "ü", "=", "~._-", "'()*"])
+    | st.text(max_size=12)
+)
 encoded = st.lists(st.tuples(names, values), max_size=12).map(urlencode)
 raw = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF, exclude_characters="#"), max_size=60)
 queries = encoded | raw | st.tuples(encoded, raw).map("&".join)

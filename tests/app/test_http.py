@@ -21,10 +21,17 @@ def test_pages_carry_the_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     directives = {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
     assert directives == {
-        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"], "connect-src": ["'self'"], "manifest-src": ["'self'"],
-        "worker-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'self'"],
-        "form-action": ["'self'"], "frame-ancestors": ["'none'"],
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
     assert "Strict-Transport-Security" not in response.headers  # plain HTTP here
     secure = client.get("/en/", base_url="https://localhost")
@@ -46,8 +53,9 @@ def test_pages_say_they_differ_for_htmx_requests(client):
     assert "HX-Request" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("url", ["/en/", "/static/css/app.css", "/static/vendor/htmx-2.0.11.min.js",
-                                 "/ru/manifest.webmanifest", "/sw.js"])
+@pytest.mark.parametrize(
+    "url", ["/en/", "/static/css/app.css", "/static/vendor/htmx-2.0.11.min.js", "/ru/manifest.webmanifest", "/sw.js"]
+)
 def test_text_is_sent_compressed_to_browsers_that_accept_it(client, url):
     plain = client.get(url)
     packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
@@ -175,9 +183,16 @@ def test_a_page_kept_for_everyone_is_still_the_page_asked_for(client):
         assert "<html" not in fragment and 'data-tier="emergency"' in fragment
 
 
-@pytest.mark.parametrize("headers", [{}, {"Accept-Encoding": "gzip"}, {"HX-Request": "true"},
-                                     {"Accept-Encoding": "gzip", "Cookie": "lang=ru"},
-                                     {"Sec-Fetch-Mode": "cors"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Accept-Encoding": "gzip"},
+        {"HX-Request": "true"},
+        {"Accept-Encoding": "gzip", "Cookie": "lang=ru"},
+        {"Sec-Fetch-Mode": "cors"},
+    ],
+)
 def test_a_shared_page_is_answered_from_memory_exactly_as_flask_answered_it(app, headers):
     client = app.test_client(use_cookies=False)  # each request as the headers say
     first = client.get("/ru/check/result?s=swelling&s=hot", headers=headers)
@@ -186,8 +201,9 @@ def test_a_shared_page_is_answered_from_memory_exactly_as_flask_answered_it(app,
     again = client.get("/ru/check/result?s=swelling&s=hot", headers=headers)
     assert answer_parts(again) == answer_parts(first)
     assert "X-KneeAid-Shared" not in first.headers
-    assert ("Set-Cookie" in again.headers) is ("Cookie" not in headers and "Sec-Fetch-Mode" not in headers), \
+    assert ("Set-Cookie" in again.headers) is ("Cookie" not in headers and "Sec-Fetch-Mode" not in headers), (
         "the language is remembered on a navigation, from memory too"
+    )
 
 
 NAVIGATION = {"Sec-Fetch-Mode": "navigate"}
@@ -200,8 +216,10 @@ REQUEST_PARTS = {
     "Accept-Encoding": ({}, {"headers": {**NAVIGATION, "Accept-Encoding": "gzip"}}),
     "HX-Request": ({}, {"headers": {**NAVIGATION, "HX-Request": "true"}}),  # a fragment
     "HX-Boosted": ({"headers": {"HX-Request": "true"}}, {"headers": {"HX-Request": "true", "HX-Boosted": "true"}}),
-    "HX-History-Restore-Request": ({"headers": {"HX-Request": "true"}},
-                                   {"headers": {"HX-Request": "true", "HX-History-Restore-Request": "true"}}),
+    "HX-History-Restore-Request": (
+        {"headers": {"HX-Request": "true"}},
+        {"headers": {"HX-Request": "true", "HX-History-Restore-Request": "true"}},
+    ),
     "Sec-Fetch-Mode": ({}, {"headers": {"Sec-Fetch-Mode": "cors"}}),  # only a navigation sets the cookie
     "language cookie": ({}, {"headers": {**NAVIGATION, "Cookie": "lang=en"}}),  # remembered, or not needed
 }
@@ -253,10 +271,21 @@ def test_an_unchanged_page_is_a_304_from_memory(client):
 def test_one_persons_pages_and_errors_are_never_kept(app, client):
     for profile_pain in (3, 7):
         person = app.test_client()
-        person.post("/api/diary/sync", json={"entries": [{"id": str(uuid.uuid4()), "kind": "pain",
-                                                          "at": "2026-11-20T10:00:00Z", "pain": profile_pain,
-                                                          "knee": "left"}]},
-                    headers={"Origin": "http://localhost"})
+        person.post(
+            "/api/diary/sync",
+            json={
+                "entries": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "kind": "pain",
+                        "at": "2026-11-20T10:00:00Z",
+                        "pain": profile_pain,
+                        "knee": "left",
+                    }
+                ]
+            },
+            headers={"Origin": "http://localhost"},
+        )
         assert f"Pain {profile_pain} of 10" in person.get("/en/diary/view").get_data(as_text=True)
     assert client.get("/en/no-such-page").status_code == 404
     assert client.get("/en/").status_code == 200
@@ -286,10 +315,17 @@ def test_nothing_is_kept_in_debug_mode(tmp_path):
 
 # A JSON API answers JSON, whatever goes wrong ------------------------------
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/api/nothing", 404), ("POST", "/api/diary/nothing", 404), ("GET", "/api/diary/sync", 405),
-    ("PUT", "/api/timer/alarms", 405), ("DELETE", "/api/timer/alarms/not-an-id", 404),
-])
+
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/api/nothing", 404),
+        ("POST", "/api/diary/nothing", 404),
+        ("GET", "/api/diary/sync", 405),
+        ("PUT", "/api/timer/alarms", 405),
+        ("DELETE", "/api/timer/alarms/not-an-id", 404),
+    ],
+)
 def test_every_api_error_is_json(client, method, path, status):
     response = client.open(path, method=method, headers={"Accept": "text/html", "Sec-Fetch-Site": "same-origin"})
     assert response.status_code == status
@@ -304,22 +340,24 @@ def test_over_a_per_address_limit_an_api_answers_json_with_retry_after(make_app,
     client = app.test_client()
     for _ in range(2):
         client.post("/api/timer/alarms", data="{}", content_type=content_type, headers={"Accept": "text/html"})
-    response = client.post("/api/timer/alarms", data="{}", content_type=content_type,
-                           headers={"Accept": "text/html"})
+    response = client.post("/api/timer/alarms", data="{}", content_type=content_type, headers={"Accept": "text/html"})
     assert response.status_code == 429
     assert response.is_json and "too many alarm requests" in response.get_json()["error"]
     assert int(response.headers["Retry-After"]) > 0
 
 
-@pytest.mark.parametrize("body, says", [
-    ("null", "null"), ("[]", "an array"), ("3", "a number"), ('"x"', "a string"), ("true", "true or false"),
-])
+@pytest.mark.parametrize(
+    "body, says",
+    [("null", "null"), ("[]", "an array"), ("3", "a number"), ('"x"', "a string"), ("true", "true or false")],
+)
 def test_json_that_is_not_an_object_is_told_to_send_one_and_not_called_invalid(client, body, says):
     for api in ("/api/diary/sync", "/api/timer/alarms"):
-        response = client.post(api, data=body, content_type="application/json",
-                               headers={"Sec-Fetch-Site": "same-origin"})
+        response = client.post(
+            api, data=body, content_type="application/json", headers={"Sec-Fetch-Site": "same-origin"}
+        )
         assert response.status_code == 400
         assert response.get_json()["error"] == f"send a JSON object: this body is {says}"
-    broken = client.post("/api/diary/sync", data="{", content_type="application/json",
-                         headers={"Sec-Fetch-Site": "same-origin"})
+    broken = client.post(
+        "/api/diary/sync", data="{", content_type="application/json", headers={"Sec-Fetch-Site": "same-origin"}
+    )
     assert broken.get_json()["error"] == "the body is not valid JSON"

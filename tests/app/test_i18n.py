@@ -59,12 +59,15 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
     assert re.search(r'<a class="lang-switch" href="/ru/timer" hreflang="ru"', page)
 
 
-@pytest.mark.parametrize("path, other", [
-    ("/en/check/result?s=deformity&s=swelling", "/ru/check/result?s=deformity&s=swelling"),
-    ("/en/check?s=locked", "/ru/check?s=locked"),
-    ("/ru/heat?three_days=yes&fever=no", "/en/heat?three_days=yes&fever=no"),
-    ("/en/check/result?s=%3Cscript%3E&lang=xx&_external=1", "/ru/check/result?s=%3Cscript%3E"),
-])
+@pytest.mark.parametrize(
+    "path, other",
+    [
+        ("/en/check/result?s=deformity&s=swelling", "/ru/check/result?s=deformity&s=swelling"),
+        ("/en/check?s=locked", "/ru/check?s=locked"),
+        ("/ru/heat?three_days=yes&fever=no", "/en/heat?three_days=yes&fever=no"),
+        ("/en/check/result?s=%3Cscript%3E&lang=xx&_external=1", "/ru/check/result?s=%3Cscript%3E"),
+    ],
+)
 def test_the_switch_keeps_the_answers(client, path, other):
     page = client.get(path).get_data(as_text=True)
     link = re.search(r'<a class="lang-switch" href="([^"]+)"', page).group(1)
@@ -113,6 +116,7 @@ def test_every_error_page_under_ru_is_in_russian(client, path):
 
 
 # Catalogs ---------------------------------------------------------------
+
 
 def _catalog(lang):
     with (TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
@@ -228,11 +232,14 @@ def _catalog_with(tmp_path, replacements):
 
 def test_a_catalog_message_holding_markup_shows_as_text(make_app, tmp_path, monkeypatch):
     script = "<script>alert(1)</script>"
-    translations = _catalog_with(tmp_path, {
-        "Is the skin over the knee hot to the touch?": script + " lazy",  # _l() in guide.py
-        "Heat or cold?": script + " template",  # _() in the template
-        "Call %(number)s": script + " %(number)s",  # _() with a variable
-    })
+    translations = _catalog_with(
+        tmp_path,
+        {
+            "Is the skin over the knee hot to the touch?": script + " lazy",  # _l() in guide.py
+            "Heat or cold?": script + " template",  # _() in the template
+            "Call %(number)s": script + " %(number)s",  # _() with a variable
+        },
+    )
     app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(translations))
     with app.app_context():  # Flask-Babel keeps the catalogs it read across apps: not these
         monkeypatch.setattr(app.extensions["babel"].instance.domain_instance, "cache", {})
@@ -245,8 +252,20 @@ def test_a_catalog_message_holding_markup_shows_as_text(make_app, tmp_path, monk
 
 # Russian counts: 1 минута, 2 минуты, 5 минут, 11 минут, 21 минута, 22 минуты ----------------
 
-RUSSIAN_MINUTES = {1: "минута", 2: "минуты", 4: "минуты", 5: "минут", 11: "минут", 12: "минут", 15: "минут",
-                   21: "минута", 22: "минуты", 25: "минут", 101: "минута", 111: "минут"}
+RUSSIAN_MINUTES = {
+    1: "минута",
+    2: "минуты",
+    4: "минуты",
+    5: "минут",
+    11: "минут",
+    12: "минут",
+    15: "минут",
+    21: "минута",
+    22: "минуты",
+    25: "минут",
+    101: "минута",
+    111: "минут",
+}
 
 
 def timer_texts(client, lang):
@@ -271,10 +290,18 @@ def test_the_diary_writes_the_russian_form_of_each_count(client, monkeypatch):
     """The server's own counts (ngettext): minutes of a first-aid session (the leg up) in
     the diary, sessions in the summary for the doctor."""
     counts = [1, 2, 5, 21]
-    sessions = [{"id": str(uuid.uuid4()), "kind": "session", "startedAt": f"2026-11-{day:02d}T10:00:00Z",
-                 "endedAt": f"2026-11-{day:02d}T10:30:00Z", "outcome": "stopped",
-                 "cold": None, "elevation": {"plannedMinutes": 30, "actualSeconds": minutes * 60}}
-                for day, minutes in enumerate(counts, 1)]
+    sessions = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "session",
+            "startedAt": f"2026-11-{day:02d}T10:00:00Z",
+            "endedAt": f"2026-11-{day:02d}T10:30:00Z",
+            "outcome": "stopped",
+            "cold": None,
+            "elevation": {"plannedMinutes": 30, "actualSeconds": minutes * 60},
+        }
+        for day, minutes in enumerate(counts, 1)
+    ]
     response = client.post("/api/diary/sync", json={"entries": sessions}, headers={"Origin": "http://localhost"})
     assert response.get_json()["acknowledged"] == [session["id"] for session in sessions]
     month = client.get("/ru/diary/view?month=2026-11").get_data(as_text=True)
@@ -295,20 +322,25 @@ def test_app_processes_starting_together_on_a_fresh_clone_all_get_the_russian_ca
 
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
-    compile_once = ("import sys; from pathlib import Path; from kneeaid.i18n import compile_catalogs\n"
-                    "for _ in range(20):\n"
-                    "    for mo in Path(sys.argv[1]).glob('*/LC_MESSAGES/*.mo'): mo.unlink(missing_ok=True)\n"
-                    "    compile_catalogs(Path(sys.argv[1]))")
-    starts = [subprocess.Popen([sys.executable, "-c", compile_once, str(copy)], stderr=subprocess.PIPE, text=True)
-              for _ in range(4)]
+    compile_once = (
+        "import sys; from pathlib import Path; from kneeaid.i18n import compile_catalogs\n"
+        "for _ in range(20):\n"
+        "    for mo in Path(sys.argv[1]).glob('*/LC_MESSAGES/*.mo'): mo.unlink(missing_ok=True)\n"
+        "    compile_catalogs(Path(sys.argv[1]))"
+    )
+    starts = [
+        subprocess.Popen([sys.executable, "-c", compile_once, str(copy)], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     errors = [process.communicate()[1] for process in starts]
     assert [process.returncode for process in starts] == [0] * 4, errors
     from babel.messages.mofile import read_mo
 
     with (copy / "ru" / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
         assert read_mo(mo).get("How is your knee?").string == "Как ваше колено?"
-    assert sorted(path.name for path in (copy / "ru" / "LC_MESSAGES").iterdir()) == ["messages.mo", "messages.po"], \
+    assert sorted(path.name for path in (copy / "ru" / "LC_MESSAGES").iterdir()) == ["messages.mo", "messages.po"], (
         "no temporary file left"
+    )
 
 
 NUMBER_AND_UNIT = re.compile(r"(\d|%\(\w+\)s) (дн|день|недел|минут|час|год|сеанс|запис|провер|секунд)")
@@ -329,14 +361,21 @@ REVIEW_3 = json.loads((Path(__file__).parent / "russian_review_3.json").read_tex
 
 
 # The summary's counts that page one's lines replaced (issue 37): gone from the catalog, not changed.
-RETIRED_BY_PAGE_ONE = {"%(num)s check", "%(num)s entry", "Pain for more than 2 days in a row",
-                       "lowest %(lowest)s, highest %(highest)s, latest %(latest)s"}
+RETIRED_BY_PAGE_ONE = {
+    "%(num)s check",
+    "%(num)s entry",
+    "Pain for more than 2 days in a row",
+    "lowest %(lowest)s, highest %(highest)s, latest %(latest)s",
+}
 
 
 def test_the_russian_editors_fixes_stay():
     catalog = _catalog("ru")
     assert [msgid for msgid in RETIRED_BY_PAGE_ONE if catalog[msgid] is not None] == []
-    changed = {msgid: catalog[msgid].string for msgid, expected in REVIEW_3.items()
-               if msgid not in RETIRED_BY_PAGE_ONE
-               and catalog[msgid].string != (tuple(expected) if isinstance(expected, list) else expected)}
+    changed = {
+        msgid: catalog[msgid].string
+        for msgid, expected in REVIEW_3.items()
+        if msgid not in RETIRED_BY_PAGE_ONE
+        and catalog[msgid].string != (tuple(expected) if isinstance(expected, list) else expected)
+    }
     assert changed == {}

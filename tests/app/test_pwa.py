@@ -64,8 +64,9 @@ def test_service_worker_is_served_from_the_root_and_always_revalidated(client):
 
 def test_precache_holds_every_static_file_and_every_page(client, app, page_urls):
     urls = {entry["url"] for entry in _precache(client)}
-    static = {p.relative_to(PROJECT_ROOT / "static").as_posix()
-              for p in (PROJECT_ROOT / "static").rglob("*") if p.is_file()}
+    static = {
+        p.relative_to(PROJECT_ROOT / "static").as_posix() for p in (PROJECT_ROOT / "static").rglob("*") if p.is_file()
+    }
     static = {name for name in static if not name.startswith("screenshots/")}  # only the install dialog shows them
     cached_static = {url.split("?")[0].removeprefix("/static/") for url in urls if url.startswith("/static/")}
     assert cached_static == static
@@ -106,8 +107,9 @@ def test_a_changed_translation_changes_the_service_worker(tmp_path, fresh_catalo
     before = make_app().test_client().get("/sw.js").data
 
     catalog = translations_copy / "ru" / "LC_MESSAGES" / "messages.po"
-    catalog.write_text(catalog.read_text().replace('msgstr "Болит колено: что делать?"',
-                                                   'msgstr "Колено болит: что делать?"'))
+    catalog.write_text(
+        catalog.read_text().replace('msgstr "Болит колено: что делать?"', 'msgstr "Колено болит: что делать?"')
+    )
     babel.domain_instance.cache.clear()
     app = create_app_with_translations(tmp_path, translations_copy)
     after = app.test_client().get("/sw.js").data
@@ -117,5 +119,6 @@ def test_a_changed_translation_changes_the_service_worker(tmp_path, fresh_catalo
 def create_app_with_translations(tmp_path, translations):
     from kneeaid import create_app
 
-    return create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
-                       "BABEL_TRANSLATION_DIRECTORIES": str(translations)})
+    return create_app(
+        {"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "BABEL_TRANSLATION_DIRECTORIES": str(translations)}
+    )

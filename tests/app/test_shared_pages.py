@@ -17,14 +17,24 @@ from tests.support import answer_parts
 RESULT_QUERIES = ("", "?s=swelling&s=hot", "?s=deformity", "?s=none")
 # Parts of a request the contract does not name: none of them may change a shared page. (A
 # conditional request may: its 304 says the browser's copy of the same version is still right.)
-OTHER_HEADERS = {"Accept-Language": "ru-RU,ru;q=0.9", "User-Agent": "Another/1.0 (phone)",
-                 "Referer": "http://localhost/en/diary", "X-Forwarded-For": "203.0.113.9", "DNT": "1",
-                 "Authorization": "Basic b3RoZXI6b3RoZXI=",
-                 "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document", "Cache-Control": "no-cache"}
+OTHER_HEADERS = {
+    "Accept-Language": "ru-RU,ru;q=0.9",
+    "User-Agent": "Another/1.0 (phone)",
+    "Referer": "http://localhost/en/diary",
+    "X-Forwarded-For": "203.0.113.9",
+    "DNT": "1",
+    "Authorization": "Basic b3RoZXI6b3RoZXI=",
+    "Sec-Fetch-Site": "same-origin",
+    "Sec-Fetch-Dest": "document",
+    "Cache-Control": "no-cache",
+}
 # Each part the contract names, as a request may send it: the same in both answers compared.
-NAMED_PARTS = {"as a page": {}, "as a fragment": {"HX-Request": "true"},
-               "boosted": {"HX-Request": "true", "HX-Boosted": "true"},
-               "navigating, gzip": {"Sec-Fetch-Mode": "navigate", "Accept-Encoding": "gzip"}}
+NAMED_PARTS = {
+    "as a page": {},
+    "as a fragment": {"HX-Request": "true"},
+    "boosted": {"HX-Request": "true", "HX-Boosted": "true"},
+    "navigating, gzip": {"Sec-Fetch-Mode": "navigate", "Accept-Encoding": "gzip"},
+}
 
 
 def shared_endpoints(app):
@@ -37,6 +47,7 @@ def shared_urls(app):
     urls = []
     with app.test_request_context():
         from flask import url_for
+
         for endpoint in shared_endpoints(app):
             for lang in sorted(LANGUAGES):
                 url = url_for(endpoint, lang=lang)
@@ -74,8 +85,11 @@ def test_every_shared_page_is_the_same_for_anyone_asking_the_same_parts(make_app
         anyone.set_cookie(LANGUAGE_COOKIE, lang_cookie)
         someone.set_cookie(LANGUAGE_COOKIE, lang_cookie)
     other_parts = {**parts, **OTHER_HEADERS}
-    differing = [url for url in urls
-                 if answer_parts(anyone.get(url, headers=parts)) != answer_parts(someone.get(url, headers=other_parts))]
+    differing = [
+        url
+        for url in urls
+        if answer_parts(anyone.get(url, headers=parts)) != answer_parts(someone.get(url, headers=other_parts))
+    ]
     assert differing == []
 
 

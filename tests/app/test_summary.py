@@ -58,14 +58,18 @@ def pdf_info(data, tmp_path, program="pdfinfo"):
 
 
 LINES = {
-    "en": ["29 Nov 2026, 11:05 · left knee · pain 2 of 10 · stairs hurt",
-           "1 Dec 2026, 14:21 · both knees · pain 5 of 10 · после бега «колено» & <b>",
-           "2 Dec 2026, 20:45 · right knee · pain 4 of 10",
-           "20 Nov 2026, 12:00 · right knee · pain 3 of 10 · thirteen days ago"],
-    "ru": ["29 нояб. 2026 г., 11:05 · левое колено · боль 2 из 10 · stairs hurt",
-           "1 дек. 2026 г., 14:21 · оба колена · боль 5 из 10 · после бега «колено» & <b>",
-           "2 дек. 2026 г., 20:45 · правое колено · боль 4 из 10",
-           "20 нояб. 2026 г., 12:00 · правое колено · боль 3 из 10 · thirteen days ago"],
+    "en": [
+        "29 Nov 2026, 11:05 · left knee · pain 2 of 10 · stairs hurt",
+        "1 Dec 2026, 14:21 · both knees · pain 5 of 10 · после бега «колено» & <b>",
+        "2 Dec 2026, 20:45 · right knee · pain 4 of 10",
+        "20 Nov 2026, 12:00 · right knee · pain 3 of 10 · thirteen days ago",
+    ],
+    "ru": [
+        "29 нояб. 2026 г., 11:05 · левое колено · боль 2 из 10 · stairs hurt",
+        "1 дек. 2026 г., 14:21 · оба колена · боль 5 из 10 · после бега «колено» & <b>",
+        "2 дек. 2026 г., 20:45 · правое колено · боль 4 из 10",
+        "20 нояб. 2026 г., 12:00 · правое колено · боль 3 из 10 · thirteen days ago",
+    ],
 }
 QUOTES = {"en": "“”", "ru": "«»"}
 
@@ -158,9 +162,13 @@ def test_the_fhir_export_is_a_valid_bundle_holding_every_entry(diary):
     assert checked["valueCodeableConcept"]["coding"][0]["code"] == "doctor"
     assert checked["code"]["coding"][0]["system"] == "https://kneeaid.invalid/fhir/CodeSystem/observation"
     assert checked["method"]["coding"][0]["code"] == "kneeaid-rules-4", "the app's rules made it: its method"
-    parts = [(part["code"]["coding"][0]["code"],
-              part.get("valueInteger") or part["valueCodeableConcept"]["coding"][0]["code"])
-             for part in checked["component"]]
+    parts = [
+        (
+            part["code"]["coding"][0]["code"],
+            part.get("valueInteger") or part["valueCodeableConcept"]["coding"][0]["code"],
+        )
+        for part in checked["component"]
+    ]
     assert parts == [("symptom", "swelling"), ("rule", "D3"), ("rules-version", 4)]
 
 
@@ -168,10 +176,22 @@ SELF_REPORTED = "Self-reported in the KneeAid app; not a diagnosis."
 
 
 def test_every_fhir_resource_is_marked_as_the_persons_own_report_with_one_code_per_knee(diary, app):
-    diary.post("/api/diary/sync", headers={"Origin": "http://localhost"}, json={"entries": [
-        pain(6, at="2026-12-02T08:00:00Z", knee="left"),
-        session(startedAt="2026-12-02T09:00:00Z", endedAt="2026-12-02T09:08:00Z", outcome="stopped",
-                cold={"plannedMinutes": 15, "actualSeconds": 480}, elevation=None)]})
+    diary.post(
+        "/api/diary/sync",
+        headers={"Origin": "http://localhost"},
+        json={
+            "entries": [
+                pain(6, at="2026-12-02T08:00:00Z", knee="left"),
+                session(
+                    startedAt="2026-12-02T09:00:00Z",
+                    endedAt="2026-12-02T09:08:00Z",
+                    outcome="stopped",
+                    cold={"plannedMinutes": 15, "actualSeconds": 480},
+                    elevation=None,
+                ),
+            ]
+        },
+    )
     document = fhir_of(diary)
     subject = f"urn:uuid:{resources(document, 'Patient')[0]['id']}"
     sides = {}
@@ -196,11 +216,13 @@ def test_two_exports_of_one_diary_through_two_host_names_have_the_same_code_syst
     phone = app.test_client(use_cookies=False)  # the same diary, reached through another address
 
     def systems(host):
-        answer = phone.get("/diary/export.fhir.json", base_url=f"https://{host}",
-                           headers={"Cookie": f"kneeaid_profile={profile}"})
+        answer = phone.get(
+            "/diary/export.fhir.json", base_url=f"https://{host}", headers={"Cookie": f"kneeaid_profile={profile}"}
+        )
         document = json.loads(answer.data)
-        return sorted({coding["system"] for coding in _codings(document)}), \
-            resources(document, "Patient")[0]["identifier"]
+        return sorted({coding["system"] for coding in _codings(document)}), resources(document, "Patient")[0][
+            "identifier"
+        ]
 
     first, second = systems("kneeaid.example.org"), systems("127.0.0.1:8766")
     assert first == second
@@ -236,13 +258,15 @@ def test_a_diary_of_10000_entries_gives_the_period_and_reads_only_its_months(app
     sync(client, [pain(1, at="2026-12-02T10:00:00Z", note="the newest")])
     profile = client.get_cookie("kneeaid_profile").value
     start = NOW - timedelta(days=365)
-    long_diary = [pain(n % 11, at=(start + timedelta(minutes=52 * n)).isoformat(), note=f"entry {n}")
-                  for n in range(9_999)]
+    long_diary = [
+        pain(n % 11, at=(start + timedelta(minutes=52 * n)).isoformat(), note=f"entry {n}") for n in range(9_999)
+    ]
     store.save(profile, long_diary, [], NOW.timestamp())
     asked = []
     real_entries_in = store.entries_in
-    monkeypatch.setattr(store, "entries_in", lambda who, months: asked.append(list(months))
-                        or real_entries_in(who, months))
+    monkeypatch.setattr(
+        store, "entries_in", lambda who, months: asked.append(list(months)) or real_entries_in(who, months)
+    )
     monkeypatch.setattr(store, "entries", lambda who: pytest.fail("the summary read the whole diary"))
     text = text_of_pdf(client.get("/en/diary/summary.pdf?days=7").data, tmp_path)
     assert "the newest" in text and "entry 9998" in text and "entry 100 " not in text
@@ -275,8 +299,10 @@ def a_large_diary(client, app, entries=1_200):
     start = NOW - timedelta(days=364)
     at = [(start + timedelta(minutes=364 * 24 * 60 // entries * n)).isoformat() for n in range(entries - 1)]
     every_sign = triage.evaluate([s for s in triage.SYMPTOMS if s != triage.NONE])
-    kept = [pain(n % 11, at=at[n], knee=("left", "right", "both")[n % 3], note=f"{n} after the stairs")
-            for n in range(0, entries - 1, 3)]
+    kept = [
+        pain(n % 11, at=at[n], knee=("left", "right", "both")[n % 3], note=f"{n} after the stairs")
+        for n in range(0, entries - 1, 3)
+    ]
     kept += [session(startedAt=at[n], endedAt=at[n + 1]) for n in range(1, entries - 2, 3)]
     kept += [check(every_sign.symptoms, every_sign.tier, every_sign.rules, at=at[n]) for n in range(2, entries - 1, 3)]
     app.extensions["kneeaid.store"].save(profile, kept, [], NOW.timestamp())
@@ -323,7 +349,8 @@ def test_a_pdf_past_its_time_or_memory_is_stopped_with_a_clear_503(diary, app, l
     answer = diary.get("/ru/diary/summary.pdf?days=7")
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "60"
     assert "Не удалось создать PDF: распечатайте эту страницу или выберите период короче." in answer.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert [record.getMessage() for record in caplog.records if record.name == "kneeaid"], "the reason is logged"
     assert multiprocessing.active_children() == [], "its process is gone"
     app.config.update(PDF_SECONDS=20, PDF_MEMORY_MB=600)
@@ -337,10 +364,13 @@ def test_a_pdf_whose_client_has_gone_is_stopped(diary):
     assert multiprocessing.active_children() == []
 
 
-@pytest.mark.parametrize("note, boxes", [
-    ("膝が痛い 膝盖疼 무릎이 아파요 घुटने में दर्द", 0),  # Japanese, Chinese, Korean, Hindi: fonts of their own
-    ("เข่าเจ็บ", 8),  # Thai: no font here, eight boxes, one line in the log
-])
+@pytest.mark.parametrize(
+    "note, boxes",
+    [
+        ("膝が痛い 膝盖疼 무릎이 아파요 घुटने में दर्द", 0),  # Japanese, Chinese, Korean, Hindi: fonts of their own
+        ("เข่าเจ็บ", 8),  # Thai: no font here, eight boxes, one line in the log
+    ],
+)
 def test_characters_no_font_has_are_one_log_line_per_pdf(client, monkeypatch, tmp_path, caplog, note, boxes):
     monkeypatch.setattr(pages, "summary_end", lambda: NOW)
     sync(client, [pain(3, at="2026-12-01T10:00:00Z", note=note)])
@@ -381,8 +411,13 @@ EPISODE = [
     pain(0, at="2026-11-24T08:00:00Z", knee="right"),
     pain(0, at="2026-12-02T08:00:00Z", knee="right"),
     session(startedAt="2026-11-23T09:00:00Z", endedAt="2026-11-23T09:30:00Z"),
-    session(startedAt="2026-11-25T09:00:00Z", endedAt="2026-11-25T09:08:00Z", outcome="stopped",
-            cold={"plannedMinutes": 15, "actualSeconds": 480}, elevation=None),
+    session(
+        startedAt="2026-11-25T09:00:00Z",
+        endedAt="2026-11-25T09:08:00Z",
+        outcome="stopped",
+        cold={"plannedMinutes": 15, "actualSeconds": 480},
+        elevation=None,
+    ),
     check(["gives_way"], "urgent", ["U14"], at="2026-11-29T08:00:00Z"),
     check(["swelling"], "doctor", ["D3"], at="2026-12-01T08:30:00Z"),
 ]
@@ -392,13 +427,13 @@ PAGE_ONE = {  # Moscow time: UTC+3
         "patient-line": "Name / date of birth:",
         "episode": "23 Nov 2026 to 6 Dec 2026: 14 days",
         "knee-left": "5 scores; pain since 23\xa0Nov; highest 6 on 25\xa0Nov; latest 4 on 6\xa0Dec, "
-                     "down from 5 on 1\xa0Dec. "
-                     "No score of 0 was noted in the 13 days since the painful scores began.",
+        "down from 5 on 1\xa0Dec. "
+        "No score of 0 was noted in the 13 days since the painful scores began.",
         "knee-right": "no pain noted (2 scores, all 0)",
         "highest-advice": "see a doctor today, 29 Nov 2026, 11:00. Ticked: the knee gives way or feels unstable. "
-                          "2 checks in all.",
+        "2 checks in all.",
         "sessions-brief": "2 sessions, 23\xa0Nov to 25\xa0Nov · with an ice pack: 2 (8 to 15 minutes) · "
-                          "with the leg raised: 1 · stopped early: 1",
+        "with the leg raised: 1 · stopped early: 1",
         "made-with": "Made on 6 Dec 2026 with KneeAid, rules version 4.",
     },
     "ru": {
@@ -406,23 +441,25 @@ PAGE_ONE = {  # Moscow time: UTC+3
         "patient-line": "ФИО / дата рождения:",
         "episode": "с 23 нояб. 2026 г. по 6 дек. 2026 г.: 14\xa0дней",
         "knee-left": "5\xa0оценок; болит с 23\xa0нояб.; максимум 6 (25\xa0нояб.); последняя оценка 4 (6\xa0дек.), "
-                     "снизилась с 5 (1\xa0дек.). За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0.",
+        "снизилась с 5 (1\xa0дек.). За 13\xa0дней с появления оценок выше 0 не было ни одной оценки 0.",
         "knee-right": "боли не отмечено (2\xa0оценки, все 0)",
         "highest-advice": "обратиться к врачу сегодня, 29 нояб. 2026 г., 11:00. Отмечено: колено подкашивается, "
-                          "или в нём ощущается нестабильность. Всего 2\xa0проверки.",
+        "или в нём ощущается нестабильность. Всего 2\xa0проверки.",
         "sessions-brief": "2\xa0сеанса, с 23\xa0нояб. по 25\xa0нояб. · со льдом: 2 (от 8 до 15\xa0минут) · "
-                          "с ногой на возвышении: 1 · остановлено досрочно: 1",
+        "с ногой на возвышении: 1 · остановлено досрочно: 1",
         "made-with": "Составлено 6 дек. 2026 г. в KneeAid, правила версии 4.",
     },
 }
 ADVICE_LINES = {
-    "en": ["29 Nov 2026, 11:00 — KneeAid advised: see a doctor today. Ticked: the knee gives way or feels unstable.",
-           "1 Dec 2026, 11:30 — KneeAid advised: see a doctor within a few days. "
-           "Ticked: the knee is a little swollen."],
-    "ru": ["29 нояб. 2026 г., 11:00 — Совет KneeAid: обратиться к врачу сегодня. Отмечено: колено подкашивается, "
-           "или в нём ощущается нестабильность.",
-           "1 дек. 2026 г., 11:30 — Совет KneeAid: обратиться к врачу в ближайшие дни. "
-           "Отмечено: колено немного опухло."],
+    "en": [
+        "29 Nov 2026, 11:00 — KneeAid advised: see a doctor today. Ticked: the knee gives way or feels unstable.",
+        "1 Dec 2026, 11:30 — KneeAid advised: see a doctor within a few days. Ticked: the knee is a little swollen.",
+    ],
+    "ru": [
+        "29 нояб. 2026 г., 11:00 — Совет KneeAid: обратиться к врачу сегодня. Отмечено: колено подкашивается, "
+        "или в нём ощущается нестабильность.",
+        "1 дек. 2026 г., 11:30 — Совет KneeAid: обратиться к врачу в ближайшие дни. Отмечено: колено немного опухло.",
+    ],
 }
 FOLLOW_UP_LABEL = {"en": "answer to KneeAid's follow-up question", "ru": "ответ на вопрос KneeAid «Как ваше колено?»"}
 
@@ -482,8 +519,10 @@ def test_the_chart_spans_the_episode_with_a_tick_a_week(episode, lang):
     assert first in chart and last in chart
     left = re.search(r'class="knee-line knee-left"[^>]*points="([^"]+)"', chart)[1].split()
     # 23 Nov 11:00 Moscow is 11/336 of the way along; 6 Dec 11:00 is 323/336.
-    assert [float(point.split(",")[0]) for point in (left[0], left[-1])] == [round(40 + 588 * 11 / 336, 1),
-                                                                             round(40 + 588 * 323 / 336, 1)]
+    assert [float(point.split(",")[0]) for point in (left[0], left[-1])] == [
+        round(40 + 588 * 11 / 336, 1),
+        round(40 + 588 * 323 / 336, 1),
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -521,8 +560,12 @@ def brief_of(entries, knee, in_pain_for_more_than_two_days=False):
 
 
 def test_a_knees_line_counts_both_knees_for_each_and_reads_its_trend_at_the_edges():
-    both = [pain(4, at="2026-11-20T10:00:00Z", knee="both"), pain(6, at="2026-11-21T10:00:00Z", knee="right"),
-            pain(6, at="2026-11-22T10:00:00Z", knee="right"), pain(2, at="2026-11-23T10:00:00Z", knee="left")]
+    both = [
+        pain(4, at="2026-11-20T10:00:00Z", knee="both"),
+        pain(6, at="2026-11-21T10:00:00Z", knee="right"),
+        pain(6, at="2026-11-22T10:00:00Z", knee="right"),
+        pain(2, at="2026-11-23T10:00:00Z", knee="left"),
+    ]
     left, right = brief_of(both, "left"), brief_of(both, "right")
     assert (left["scores"], left["highest"], left["latest"], left["trend_from"][1]) == (2, 4, 2, 4)  # down
     assert (right["scores"], right["highest"], right["latest"], right["trend_from"][1]) == (3, 6, 6, 4)  # up
@@ -536,8 +579,11 @@ def test_a_knees_line_counts_both_knees_for_each_and_reads_its_trend_at_the_edge
 
 
 def test_a_knees_line_says_since_when_it_hurts_or_not_and_the_days_without_a_0():
-    healed = [pain(5, at="2026-11-18T10:00:00Z"), pain(0, at="2026-11-20T10:00:00Z"),
-              pain(0, at="2026-11-22T10:00:00Z")]
+    healed = [
+        pain(5, at="2026-11-18T10:00:00Z"),
+        pain(0, at="2026-11-20T10:00:00Z"),
+        pain(0, at="2026-11-22T10:00:00Z"),
+    ]
     brief = brief_of(healed, "left")
     healed_since = datetime(2026, 11, 20, 10, tzinfo=UTC)
     assert (brief["hurts"], brief["ever_hurt"], brief["since"]) == (False, True, healed_since)
@@ -557,11 +603,14 @@ def test_the_highest_advice_is_the_most_urgent_and_the_newest_of_equals():
     assert report.highest_check([mild]) is mild and report.highest_check([]) is None
 
 
-@pytest.mark.parametrize("zone, moments, days", [
-    ("Europe/Moscow", ["2026-11-20T20:59:00Z", "2026-11-20T21:00:00Z"], 2),  # 23:59 and 00:00 the next day
-    ("Europe/Moscow", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 1),  # one Moscow day
-    ("UTC", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 2),
-])
+@pytest.mark.parametrize(
+    "zone, moments, days",
+    [
+        ("Europe/Moscow", ["2026-11-20T20:59:00Z", "2026-11-20T21:00:00Z"], 2),  # 23:59 and 00:00 the next day
+        ("Europe/Moscow", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 1),  # one Moscow day
+        ("UTC", ["2026-11-20T21:00:00Z", "2026-11-21T20:59:00Z"], 2),
+    ],
+)
 def test_the_episode_is_counted_in_the_persons_calendar_days(zone, moments, days):
     entries = [pain(1, at=moment) for moment in moments]
     assert report.episode_of(entries, pytz.timezone(zone))["days"] == days
@@ -588,5 +637,6 @@ def test_a_follow_up_answer_is_a_field_the_exports_keep(client):
     assert [(row["source"], row["note"]) for row in rows] == [("follow-up", ""), ("follow-up", "")]
     observations = resources(fhir_of(client), "Observation")
     assert [[note["text"] for note in observation["note"]] for observation in observations] == [
-        [fhir.FOLLOW_UP_ANSWER, fhir.SELF_REPORTED]] * 2
+        [fhir.FOLLOW_UP_ANSWER, fhir.SELF_REPORTED]
+    ] * 2
     assert [entry.get("note") for entry in stored(client)] == [None, OLD_FOLLOW_UP_NOTE], "the JSON keeps what was sent"

@@ -36,12 +36,10 @@ class LiveServer:
 
     def __init__(self, app, port=0):
         self.app = app
-        self._server = make_server(
-            "127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         # stop() waits for the loop's next look: every 0.5 s by default.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     def stop(self):
@@ -101,8 +99,7 @@ def page(context):
 def persistent_context(playwright, tmp_path):
     """A non-incognito profile, as an installed app has."""
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-        viewport={"width": 390, "height": 844},
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport={"width": 390, "height": 844}
     )
     yield context
     context.close()

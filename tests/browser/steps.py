@@ -19,8 +19,10 @@ def drawn_phase(page, tries=50):
     """The phase once a page reached by a boosted link has run its script (the
     template's own data-phase is "ready" until then); the clock moves 0.1 s a try."""
     for _ in range(tries):
-        drawn = page.evaluate("() => { const timer = document.getElementById('timer');"
-                              " return timer && timer.dataset.drawn === 'yes' ? timer.dataset.phase : null; }")
+        drawn = page.evaluate(
+            "() => { const timer = document.getElementById('timer');"
+            " return timer && timer.dataset.drawn === 'yes' ? timer.dataset.phase : null; }"
+        )
         if drawn:
             return drawn
         page.clock.run_for(100)
@@ -44,8 +46,7 @@ def wait_until_offline_ready(page):
     """Wait until the service worker has installed (every precache write done)
     and controls the page."""
     page.wait_for_function(
-        "() => navigator.serviceWorker.controller !== null"
-        " && navigator.serviceWorker.controller.state === 'activated'",
+        "() => navigator.serviceWorker.controller !== null && navigator.serviceWorker.controller.state === 'activated'",
         timeout=20_000,
     )
 

@@ -97,6 +97,7 @@ def above_the_tabs(page, locator):
 
 # 1. The alarm can always sound -------------------------------------------------
 
+
 def test_the_start_tap_turns_the_sound_on_and_the_alarm_sounds(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     page.get_by_role("button", name="Start cooling").tap()
@@ -111,7 +112,8 @@ def test_the_start_tap_turns_the_sound_on_and_the_alarm_sounds(context, live_ser
 
 @pytest.mark.parametrize("how", ["reload", "language switch"])
 def test_after_a_reload_or_a_language_switch_the_page_asks_for_a_tap_and_then_the_alarm_sounds(
-        context, live_server, how):
+    context, live_server, how
+):
     page = open_timer(context.new_page(), live_server.url)
     page.get_by_role("button", name="Start cooling").tap()
     forward(page, "03:00")
@@ -207,6 +209,7 @@ def test_the_skin_check_reaches_another_page_too(context, live_server):
 
 # 2. A ringing alarm is a sheet in view on every page ---------------------------
 
+
 @pytest.mark.parametrize("path, lang", [("check", "en"), ("doctor", "ru"), ("timer", "en")])
 def test_a_ringing_alarm_is_a_sheet_in_view_with_the_focus_on_its_big_button(context, live_server, path, lang):
     page = open_timer(context.new_page(), live_server.url, lang)
@@ -266,6 +269,7 @@ def test_focus_never_lands_under_the_tab_bar(context, live_server):
 # 3. The lock-screen promise: only once the server has the alarms ----------------
 # (tests/browser/test_push.py: "on" with the test push service; never with a failed subscription)
 
+
 def test_while_the_timer_runs_one_line_says_whether_the_alarm_reaches_a_locked_phone(context, live_server):
     page = open_timer(context.new_page(), live_server.url)  # notifications not allowed here
     status = page.locator("#lock-status")
@@ -281,6 +285,7 @@ def test_while_the_timer_runs_one_line_says_whether_the_alarm_reaches_a_locked_p
 
 # 4. The first action is on the first screen ------------------------------------
 
+
 @pytest.mark.parametrize("lang, name", [("en", "Start the ice timer"), ("ru", "Запустить таймер: пакет со льдом")])
 def test_the_home_page_starts_with_the_ice_timer_above_the_tab_bar(browser, live_server, lang, name):
     context = browser.new_context(viewport=PHONE)
@@ -294,8 +299,9 @@ def test_the_home_page_starts_with_the_ice_timer_above_the_tab_bar(browser, live
         assert heading["y"] < start.bounding_box()["y"] < call["y"], "right under the heading, before the signs"
         lead = page.locator("main .lead")
         assert len(lead.inner_text().split()) <= 8, "one line of lead"
-        assert call["y"] + call["height"] <= page.locator("nav.tabbar").bounding_box()["y"], \
+        assert call["y"] + call["height"] <= page.locator("nav.tabbar").bounding_box()["y"], (
             "the call button on the first screen too"
+        )
         start.click()
         page.wait_for_url(f"**/{lang}/timer")
     finally:
@@ -323,6 +329,7 @@ def test_the_timers_start_is_visible_without_scrolling(browser, live_server, lan
 
 # 5. The check bar's call button -------------------------------------------------
 
+
 @pytest.mark.parametrize("lang, number", [("en", "112"), ("ru", "103")])
 def test_the_check_bars_call_button_is_solid_red_full_width_and_first(browser, live_server, lang, number):
     context = browser.new_context(viewport=PHONE)
@@ -347,6 +354,7 @@ def test_the_check_bars_call_button_is_solid_red_full_width_and_first(browser, l
 
 
 # 8. The smaller things --------------------------------------------------------
+
 
 def test_switching_language_on_the_check_opens_at_the_answer_last_changed(browser, live_server):
     context = browser.new_context(viewport=PHONE)

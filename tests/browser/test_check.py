@@ -25,10 +25,13 @@ def test_server_and_browser_evaluators_agree_on_every_set(page, live_server, cli
     count = len(triage.SYMPTOMS)
     assert len(answers) == 1 + count + count * (count - 1) // 2 + 300 + 4
     page.goto(live_server.url + "/en/check")
-    browser_results = page.evaluate("""async (answers) => {
+    browser_results = page.evaluate(
+        """async (answers) => {
         const rules = await window.KneeAidTriage.load();
         return answers.map((values) => window.KneeAidTriage.evaluate(rules, values));
-    }""", answers)
+    }""",
+        answers,
+    )
     for values, in_browser in zip(answers, browser_results, strict=True):
         on_server = triage.evaluate(values)
         assert (in_browser["tier"], in_browser["rules"]) == (on_server.tier, list(on_server.rules)), values
@@ -43,8 +46,7 @@ def test_server_and_browser_evaluators_agree_on_every_set(page, live_server, cli
 
 
 def wait_for_preview(page, tier):
-    page.wait_for_function(
-        "(tier) => document.querySelector('#check-preview #result').dataset.tier === tier", arg=tier)
+    page.wait_for_function("(tier) => document.querySelector('#check-preview #result').dataset.tier === tier", arg=tier)
 
 
 def tick(page, labels):
@@ -69,8 +71,9 @@ def preview(request, page):
     the phone's own evaluator (static/js/triage.js, drawn by check.js), which
     the server's answer would otherwise replace before a test looks."""
     if request.param == "the phone's own":
-        page.route("**/check/result?**", lambda route: None if route.request.headers.get("hx-request")
-                   else route.continue_())
+        page.route(
+            "**/check/result?**", lambda route: None if route.request.headers.get("hx-request") else route.continue_()
+        )
     yield request.param
     page.unroute_all(behavior="ignoreErrors")
 
@@ -115,11 +118,14 @@ def test_a_tick_made_before_the_rules_have_loaded_still_gets_its_answer(page, li
     assert page.locator("#check-preview").get_by_role("link", name=re.compile("^Call 112")).is_visible()
 
 
-@pytest.mark.parametrize("label", [
-    "The knee or leg suddenly looks out of shape: bent wrongly, or the kneecap out of place",
-    "The foot or shin below the knee is cold, pale or bluish",
-    "Sudden shortness of breath or chest pain",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "The knee or leg suddenly looks out of shape: bent wrongly, or the kneecap out of place",
+        "The foot or shin below the knee is cold, pale or bluish",
+        "Sudden shortness of breath or chest pain",
+    ],
+)
 def test_a_danger_sign_shows_the_call_button_at_once_without_scrolling(page, live_server, label):
     # The server's preview never arrives here (held, not failed): the numbers must not wait for it.
     held = []
@@ -145,8 +151,13 @@ def test_a_danger_sign_shows_the_call_button_at_once_without_scrolling(page, liv
 def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context, live_server, diary_of):
     page = context.new_page()
     page.goto(live_server.url + "/en/check")
-    tick(page, ["The pain began after an injury: a fall, a blow, a sharp twist of the knee",
-                "You cannot put weight on the leg or take 4 steps, even limping"])
+    tick(
+        page,
+        [
+            "The pain began after an injury: a fall, a blow, a sharp twist of the knee",
+            "You cannot put weight on the leg or take 4 steps, even limping",
+        ],
+    )
     page.get_by_role("button", name="Show the result").click()
     page.wait_for_url(re.compile(r".*/en/check/result\?s=injury&s=cannot_bear_weight$"))
     assert result_state(page) == ("urgent", "U3 U6 D10")
@@ -166,25 +177,31 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     assert kept["id"] and kept["at"]
 
 
-@pytest.mark.parametrize("lang, values, tier, headline", [
-    ("en", ["locked"], "urgent", "See a doctor today"),
-    ("ru", ["swelling", "child"], "doctor", "Запишитесь к врачу в ближайшие дни"),
-    ("ru", ["bad_swelling"], "urgent", "К врачу сегодня"),  # version 3's same-day signs
-    ("en", ["gives_way", "crunch_pain"], "urgent", "See a doctor today"),
-    # Version 4: a temperature alone, and a knee both red and hot, are today (each sign alone and every
-    # pair is compared with the server's answer above, offline included in the evaluator).
-    ("ru", ["fever"], "urgent", "К врачу сегодня"),
-    ("en", ["hot", "redness"], "urgent", "See a doctor today"),
-])
+@pytest.mark.parametrize(
+    "lang, values, tier, headline",
+    [
+        ("en", ["locked"], "urgent", "See a doctor today"),
+        ("ru", ["swelling", "child"], "doctor", "Запишитесь к врачу в ближайшие дни"),
+        ("ru", ["bad_swelling"], "urgent", "К врачу сегодня"),  # version 3's same-day signs
+        ("en", ["gives_way", "crunch_pain"], "urgent", "See a doctor today"),
+        # Version 4: a temperature alone, and a knee both red and hot, are today (each sign alone and every
+        # pair is compared with the server's answer above, offline included in the evaluator).
+        ("ru", ["fever"], "urgent", "К врачу сегодня"),
+        ("en", ["hot", "redness"], "urgent", "See a doctor today"),
+    ],
+)
 def test_the_check_works_offline_with_the_same_answers(
-        context, own_live_server, lang, values, tier, headline, go_offline):
+    context, own_live_server, lang, values, tier, headline, go_offline
+):
     page = go_offline(own_live_server, f"/{lang}/")
 
     page.goto(f"{own_live_server.url}/{lang}/check")
     tick_values(page, values)
     wait_for_preview(page, tier)
-    assert page.locator("#check-preview").get_by_role("heading").inner_text() == \
-        {"en": "So far: ", "ru": "Пока по отмеченному: "}[lang] + headline
+    assert (
+        page.locator("#check-preview").get_by_role("heading").inner_text()
+        == {"en": "So far: ", "ru": "Пока по отмеченному: "}[lang] + headline
+    )
     page.locator('button[type="submit"]').click()
     page.wait_for_url(re.compile(r".*/check/result\?s=.*"))
     page.wait_for_function(f"() => document.getElementById('result').dataset.tier === '{tier}'")
@@ -194,8 +211,10 @@ def test_the_check_works_offline_with_the_same_answers(
     for rule in expected.rules:
         assert page.locator(f'[data-rule="{rule}"]').is_visible()
     assert page.locator('[data-rule="E1"]').is_hidden()
-    no_heat = {"en": "No heat, no training until a doctor has seen the knee.",
-               "ru": "Никакого тепла и никаких тренировок, пока колено не осмотрит врач."}[lang]
+    no_heat = {
+        "en": "No heat, no training until a doctor has seen the knee.",
+        "ru": "Никакого тепла и никаких тренировок, пока колено не осмотрит врач.",
+    }[lang]
     assert page.get_by_text(no_heat).is_visible()
 
 
@@ -218,22 +237,28 @@ def test_heat_or_cold_answers_offline(context, own_live_server, go_offline):
 
     page.goto(f"{own_live_server.url}/en/heat")
     result = page.locator("#heat-result")
-    for name, answer in [("Have at least 3 days", "Yes"), ("Is the skin over the knee hot", "No"),
-                         ("Do you have a fever", "No"), ("Is the knee getting worse", "No")]:
+    for name, answer in [
+        ("Have at least 3 days", "Yes"),
+        ("Is the skin over the knee hot", "No"),
+        ("Do you have a fever", "No"),
+        ("Is the knee getting worse", "No"),
+    ]:
         page.get_by_role("group", name=re.compile(name)).get_by_label(answer).check()
     assert result.get_attribute("data-verdict") == "warm"
     assert page.get_by_role("heading", name="You may warm it").is_visible()
     page.get_by_role("group", name=re.compile("Do you have a fever")).get_by_label("Yes").check()
     assert result.get_attribute("data-verdict") == "cold"
-    assert page.get_by_text("A temperature can mean an infection, and heat makes it worse: see a doctor today.")\
-        .is_visible()
+    assert page.get_by_text(
+        "A temperature can mean an infection, and heat makes it worse: see a doctor today."
+    ).is_visible()
     assert page.get_by_role("heading", name="See a doctor today").is_visible(), "a temperature alone: today (U17)"
     page.get_by_role("group", name=re.compile("Do you have a fever")).get_by_label("No").check()
     assert not page.get_by_role("heading", name="See a doctor today").is_visible()
     page.get_by_role("group", name=re.compile("Is the skin over the knee hot")).get_by_label("Yes").check()
     assert not page.get_by_role("heading", name="See a doctor today").is_visible()
-    assert page.get_by_text("See a doctor; today if the knee is also swollen or you have a temperature.",
-                            exact=False).is_visible()
+    assert page.get_by_text(
+        "See a doctor; today if the knee is also swollen or you have a temperature.", exact=False
+    ).is_visible()
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
@@ -298,23 +323,34 @@ def test_switching_language_keeps_the_answer_offline(context, own_live_server, g
 # First aid chosen by the rules that fired, as a person sees it -------------
 
 OWN = "source: KneeAid's own caution"
-NO_ICE_NUMB = ("sources: Northern Care Alliance NHS trust: managing knee pain, "
-               "Midlands Partnership NHS trust: safe use of cold treatment")
+NO_ICE_NUMB = (
+    "sources: Northern Care Alliance NHS trust: managing knee pain, "
+    "Midlands Partnership NHS trust: safe use of cold treatment"
+)
 FIRST_AID_SEEN = {  # rule: (answers, the advice, its sources)
-    "E1": (["deformity"], "Do not move or straighten the leg: support it as it lies, with rolled clothes or a pillow. "
-                          "Do not raise it. Do not walk on it.", OWN),
+    "E1": (
+        ["deformity"],
+        "Do not move or straighten the leg: support it as it lies, with rolled clothes or a pillow. "
+        "Do not raise it. Do not walk on it.",
+        OWN,
+    ),
     "E4": (["cold_foot"], "No ice, and do not raise the leg. Keep it still and warm enough.", OWN),
     "E5": (["breathless"], "Sit upright and keep still. Do not walk about.", OWN),
     "U10": (["calf"], "Do not massage the calf.", OWN),
-    "U11": (["open_wound"], "Cover the wound with a clean dressing. No ice on the wound.",
-            "sources: KneeAid's own caution, Midlands Partnership NHS trust: safe use of cold treatment"),
+    "U11": (
+        ["open_wound"],
+        "Cover the wound with a clean dressing. No ice on the wound.",
+        "sources: KneeAid's own caution, Midlands Partnership NHS trust: safe use of cold treatment",
+    ),
     "U12": (["numbness", "injury"], "No ice on skin that cannot feel heat or cold.", NO_ICE_NUMB),
     "D14": (["numbness"], "No ice on skin that cannot feel heat or cold.", NO_ICE_NUMB),
 }
 
 
-NO_HEAT = ("No heat, no training until a doctor has seen the knee. (sources: article “What to do if your knees "
-           "hurt”, article “The knees hurt after training”)")
+NO_HEAT = (
+    "No heat, no training until a doctor has seen the knee. (sources: article “What to do if your knees "
+    "hurt”, article “The knees hurt after training”)"
+)
 
 
 def visible_first_aid(page):
@@ -343,8 +379,10 @@ def test_the_preview_holds_each_rules_first_aid_and_reason_as_the_result_page_do
     for rule, (values, text, sources) in FIRST_AID_SEEN.items():
         page.goto(f"{live_server.url}/en/check")
         tick_values(page, values)
-        page.wait_for_function("(rule) => document.querySelector('#check-preview #result')"
-                               ".dataset.rules.split(' ').includes(rule)", arg=rule)
+        page.wait_for_function(
+            "(rule) => document.querySelector('#check-preview #result').dataset.rules.split(' ').includes(rule)",
+            arg=rule,
+        )
         shown = page.locator("#check-preview")
         unhidden = [t.strip() for t in shown.locator("[data-first-aid]:not([hidden])").all_text_contents()]
         said = [f"{text} ({sources})"] + ([NO_HEAT] if rule[0] in "UD" else [])
@@ -375,8 +413,10 @@ def test_the_live_bar_says_so_far_in_its_tiers_colour_and_the_result_page_does_n
     for tier, (symptom, english, russian) in LIVE.items():
         page.goto(f"{live_server.url}/{lang}/check")
         assert bar.get_attribute("data-live-tier") == "unanswered"
-        assert page.locator("#check-preview").get_by_role("heading").inner_text() == \
-            {"en": "Tick what applies", "ru": "Отметьте, что подходит"}[lang], "no 'so far' before a tick"
+        assert (
+            page.locator("#check-preview").get_by_role("heading").inner_text()
+            == {"en": "Tick what applies", "ru": "Отметьте, что подходит"}[lang]
+        ), "no 'so far' before a tick"
         tick_values(page, [symptom])
         page.wait_for_function("(tier) => document.querySelector('.check-bar').dataset.liveTier === tier", arg=tier)
         card = page.locator(f"#check-preview [data-tier-block='{tier}']")
@@ -390,8 +430,7 @@ def test_the_live_bar_says_so_far_in_its_tiers_colour_and_the_result_page_does_n
     assert len(set(stripes.values())) == 4, stripes
 
 
-def test_a_running_timer_stays_in_sight_on_the_check_and_the_ticks_survive_a_visit_to_the_timer(
-        page, live_server):
+def test_a_running_timer_stays_in_sight_on_the_check_and_the_ticks_survive_a_visit_to_the_timer(page, live_server):
     page.clock.install()
     page.goto(f"{live_server.url}/en/timer")
     page.locator("#start-cold").click()

@@ -36,7 +36,11 @@ def test_one_call_button_on_the_first_screen_of_the_home_page(browser, live_serv
         assert not others.locator("a[href='tel:999']").is_visible(), "the others one tap away, not all at once"
         others.locator("summary").click()
         assert sorted(link.get_attribute("href") for link in others.locator("a").all()) == [
-            "tel:103", "tel:112", "tel:911", "tel:999"]
+            "tel:103",
+            "tel:112",
+            "tel:911",
+            "tel:999",
+        ]
     finally:
         context.close()
 
@@ -65,13 +69,19 @@ def test_each_tier_has_its_own_care_card_colour_icon_and_words(browser, live_ser
             head = page.locator(f".care-card[data-tier-block='{tier}'] .care-head")
             assert head.locator("svg.icon use").get_attribute("href").startswith("#icon-")
             assert head.get_by_role("heading", level=2).is_visible()
-            seen[tier] = (head.evaluate("(element) => getComputedStyle(element).backgroundColor"),
-                          head.locator(".care-label").inner_text().strip().lower())
+            seen[tier] = (
+                head.evaluate("(element) => getComputedStyle(element).backgroundColor"),
+                head.locator(".care-label").inner_text().strip().lower(),
+            )
     finally:
         context.close()
     assert len({colour for colour, _ in seen.values()}) == 4, seen
-    assert [label for _, label in seen.values()] == ["emergency", "urgent: today", "not urgent: within days",
-                                                     "self-care"]
+    assert [label for _, label in seen.values()] == [
+        "emergency",
+        "urgent: today",
+        "not urgent: within days",
+        "self-care",
+    ]
 
 
 def fixed_bars_height(page):
@@ -84,8 +94,12 @@ def fixed_bars_height(page):
 
 
 def overlap(first, second):
-    return not (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
-                or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+    return not (
+        first["x"] + first["width"] <= second["x"]
+        or second["x"] + second["width"] <= first["x"]
+        or first["y"] + first["height"] <= second["y"]
+        or second["y"] + second["height"] <= first["y"]
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])  # in parts, so the test workers share them
@@ -105,16 +119,19 @@ def test_every_page_is_usable_at_200_percent_text(browser, live_server, page_url
             # (its Start, fixed above the tab bar), two fifths.
             share = 0.4 if path.endswith("/timer") else 0.25
             assert fixed_bars_height(page) <= viewport["height"] * share, path
-            assert page.get_by_role("navigation", name=re.compile("Main|Главное")).get_by_role(
-                "link", name=re.compile("Diary|Дневник")).count() == 1, "the tabs keep their names"
+            assert (
+                page.get_by_role("navigation", name=re.compile("Main|Главное"))
+                .get_by_role("link", name=re.compile("Diary|Дневник"))
+                .count()
+                == 1
+            ), "the tabs keep their names"
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["412x915", "320x640"])
 @pytest.mark.parametrize("sign", [EMERGENCY_SIGN, DOCTOR_SIGN])
-def test_the_check_bar_covers_at_most_a_quarter_of_the_screen_at_200_percent_text(
-        browser, live_server, viewport, sign):
+def test_the_check_bar_covers_at_most_a_quarter_of_the_screen_at_200_percent_text(browser, live_server, viewport, sign):
     context, page = open_page(browser, f"{live_server.url}/en/check", viewport, large_text=True)
     try:
         page.get_by_label(sign).check()
@@ -174,7 +191,11 @@ def test_the_tab_bar_is_on_every_page_and_shows_the_running_timer(browser, live_
     try:
         tabs = page.get_by_role("navigation", name="Main")
         assert [link.inner_text().strip() for link in tabs.get_by_role("link").all()] == [
-            "Timer", "Check", "Diary", "Guides"]
+            "Timer",
+            "Check",
+            "Diary",
+            "Guides",
+        ]
         assert tabs.get_by_role("link", name="Timer").get_attribute("aria-current") == "page"
         page.get_by_role("button", name="Start cooling").click()
         tabs.get_by_role("link", name="Diary").click()
@@ -188,8 +209,10 @@ def test_the_tab_bar_is_on_every_page_and_shows_the_running_timer(browser, live_
         context.close()
 
 
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 
 
 def test_an_iphone_is_invited_to_add_kneeaid_to_the_home_screen_after_the_first_use(browser, live_server):
@@ -237,6 +260,7 @@ def test_where_the_browser_can_install_its_own_prompt_is_used(browser, live_serv
 
 # A person in pain on a small phone with large text (issue 41) --------------------------------------
 
+
 def lines_of(locator):
     """How many lines of text an element takes (its height over its line height)."""
     return locator.evaluate("""(element) => Math.round(element.getBoundingClientRect().height
@@ -252,7 +276,8 @@ def above_the_tab_bar(page, locator):
 
 @pytest.mark.parametrize("lang, number", [("en", "112"), ("ru", "103")])
 def test_at_200_percent_text_the_call_button_is_on_the_first_screen_in_two_lines_at_most(
-        browser, live_server, lang, number):
+    browser, live_server, lang, number
+):
     context, page = open_page(browser, f"{live_server.url}/{lang}/check/result?s=deformity", SMALL, large_text=True)
     try:
         page.wait_for_timeout(100)
@@ -302,7 +327,8 @@ def timer_at_large_text(context, base_url, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_at_200_percent_text_a_running_timer_shows_its_countdown_and_ice_off_time_first(
-        small_phone_with_large_text, live_server, lang):
+    small_phone_with_large_text, live_server, lang
+):
     page = timer_at_large_text(small_phone_with_large_text, live_server.url, lang)
     page.clock.fast_forward("06:00")
     page.clock.run_for(300)
@@ -313,7 +339,8 @@ def test_at_200_percent_text_a_running_timer_shows_its_countdown_and_ice_off_tim
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_at_200_percent_text_the_ringing_alarm_keeps_its_buttons_in_view_and_says_it_once(
-        small_phone_with_large_text, live_server, lang):
+    small_phone_with_large_text, live_server, lang
+):
     page = timer_at_large_text(small_phone_with_large_text, live_server.url, lang)
     page.clock.fast_forward("15:01")
     page.clock.run_for(500)
@@ -329,8 +356,7 @@ def test_at_200_percent_text_the_ringing_alarm_keeps_its_buttons_in_view_and_say
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_reads_as_lines(
-        browser, live_server, lang):
+def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_reads_as_lines(browser, live_server, lang):
     from tests.entries import pain, session
 
     context, page = open_page(browser, f"{live_server.url}/{lang}/diary", SMALL, large_text=True)
@@ -338,8 +364,11 @@ def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_rea
         tops = [box["y"] for box in (level.bounding_box() for level in page.locator("#pain-form .pain-level").all())]
         assert len(tops) == 11 and tops.count(tops[0]) >= 4, "at least four pain buttons a row"
         assert len(set(tops)) <= 3, "0 to 10 in three rows at most"
-        answer = page.request.post(f"{live_server.url}/api/diary/sync", headers={"Origin": live_server.url},
-                                   data={"entries": [pain(4, at="2026-12-01T10:00:00Z"), session()]})
+        answer = page.request.post(
+            f"{live_server.url}/api/diary/sync",
+            headers={"Origin": live_server.url},
+            data={"entries": [pain(4, at="2026-12-01T10:00:00Z"), session()]},
+        )
         assert answer.ok
         page.goto(f"{live_server.url}/{lang}/diary/summary?days=365")
         page.add_style_tag(content=LARGE_TEXT)
@@ -352,12 +381,16 @@ def test_at_200_percent_text_the_pain_scale_keeps_four_a_row_and_the_summary_rea
         context.close()
 
 
-@pytest.mark.parametrize("lang, go, call", [
-    ("en", "Go today to an emergency department", "call an ambulance"),
-    ("ru", "Сегодня же обратитесь", "вызовите скорую"),
-])
+@pytest.mark.parametrize(
+    "lang, go, call",
+    [
+        ("en", "Go today to an emergency department", "call an ambulance"),
+        ("ru", "Сегодня же обратитесь", "вызовите скорую"),
+    ],
+)
 def test_the_urgent_result_leads_with_go_today_and_keeps_the_ambulance_a_line_below(
-        browser, live_server, lang, go, call):
+    browser, live_server, lang, go, call
+):
     context, page = open_page(browser, f"{live_server.url}/{lang}/check/result?s=locked")
     try:
         card = page.locator(".care-card[data-tier-block='urgent']")

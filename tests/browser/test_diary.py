@@ -18,7 +18,8 @@ def pending(page):
 
 
 def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
-        context, own_live_server, diary_of, offline_ready):
+    context, own_live_server, diary_of, offline_ready
+):
     server = own_live_server
     page = context.new_page()
     # Half an hour ago: the session ends before the server's now, which refuses times ahead of it.
@@ -133,8 +134,11 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diar
         tab.goto(own_live_server.url + "/en/diary")
     # Both send their first entry at the same moment, before any profile exists.
     for tab, level in zip(tabs, (3, 6), strict=True):
-        tab.evaluate("""(level) => { window.KneeAid.keepInDiary({id: window.KneeAid.newId(), kind: "pain",
-            at: new Date().toISOString(), pain: level, knee: "left"}); }""", level)
+        tab.evaluate(
+            """(level) => { window.KneeAid.keepInDiary({id: window.KneeAid.newId(), kind: "pain",
+            at: new Date().toISOString(), pain: level, knee: "left"}); }""",
+            level,
+        )
     entries = diary_of(own_live_server)
     for _ in range(50):
         if len(entries) == 2:
@@ -147,18 +151,28 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diar
 
 
 WAITED_CHECKS = {  # a check as a phone's outbox kept it under an earlier rules version, and a reason it shows
-    1: ({"symptoms": ["injury", "cannot_bear_weight"], "tier": "emergency", "rules": ["E3", "U6", "D10"]},
-        "E3", "An X-ray is needed now."),
-    2: ({"symptoms": ["gives_way", "crunch_pain"], "tier": "doctor", "rules": ["D2", "D5"], "rulesVersion": 2},
-        "D2", "A knee that gives way may have a torn ligament."),
-    3: ({"symptoms": ["fever"], "tier": "doctor", "rules": ["D12"], "rulesVersion": 3},
-        "D12", "A temperature with knee pain can mean an infection: tell a doctor."),
+    1: (
+        {"symptoms": ["injury", "cannot_bear_weight"], "tier": "emergency", "rules": ["E3", "U6", "D10"]},
+        "E3",
+        "An X-ray is needed now.",
+    ),
+    2: (
+        {"symptoms": ["gives_way", "crunch_pain"], "tier": "doctor", "rules": ["D2", "D5"], "rulesVersion": 2},
+        "D2",
+        "A knee that gives way may have a torn ligament.",
+    ),
+    3: (
+        {"symptoms": ["fever"], "tier": "doctor", "rules": ["D12"], "rulesVersion": 3},
+        "D12",
+        "A temperature with knee pain can mean an infection: tell a doctor.",
+    ),
 }
 
 
 @pytest.mark.parametrize("version", sorted(WAITED_CHECKS))
 def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_old_reasons(
-        context, own_live_server, diary_of, offline_ready, version):
+    context, own_live_server, diary_of, offline_ready, version
+):
     """A phone saved a check under an earlier rules version (version 1 had no rulesVersion), went
     offline, and the app updated before it could send it: the check is kept, never refused, with
     the tier and reasons it was shown (version 3 made version 2's D2 and D5 urgent, version 4
@@ -170,8 +184,11 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
     offline_ready(page)
     server.stop()
     context.set_offline(True)
-    page.evaluate("""(fields) => window.KneeAid.keepInDiary({
-        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(), ...fields})""", fields)
+    page.evaluate(
+        """(fields) => window.KneeAid.keepInDiary({
+        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(), ...fields})""",
+        fields,
+    )
     server.restart()
     context.set_offline(False)
     page.reload()
@@ -261,7 +278,8 @@ def test_without_javascript_the_form_keeps_the_time_typed_in_the_persons_zone(br
     page.get_by_text("Pain 4 of 10", exact=True).wait_for()
     [entry] = live_server.app.extensions["kneeaid.store"].entries(profile_of(context))
     assert datetime.fromisoformat(entry["at"]) == datetime(
-        yesterday.year, yesterday.month, yesterday.day, 18, 30, tzinfo=UTC)
+        yesterday.year, yesterday.month, yesterday.day, 18, 30, tzinfo=UTC
+    )
     assert page.locator(".entries li time").inner_text() == "21:30", "one clock: 24-hour"
     context.close()
 
@@ -286,8 +304,9 @@ def test_without_javascript_an_impossible_time_is_said_and_what_was_typed_stays(
 def a_diary_with(live_server, entries):
     """The profile id of a new diary holding these entries, as another device made it."""
     client = live_server.app.test_client()
-    response = client.post("/api/diary/sync", json={"entries": entries, "deleted": []},
-                           headers={"Origin": "http://localhost"})
+    response = client.post(
+        "/api/diary/sync", json={"entries": entries, "deleted": []}, headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 200
     return client.get_cookie("kneeaid_profile").value
 
@@ -295,16 +314,27 @@ def a_diary_with(live_server, entries):
 def test_the_first_page_a_new_device_opens_shows_the_persons_times(browser, live_server, monkeypatch):
     """A new phone in Moscow, just joined, opens the summary first: no tz
     cookie yet, yet the person sees Moscow times, not UTC ones."""
-    profile = a_diary_with(live_server, [{"id": "5c0e8f7c-3d1e-4f55-9a43-1d2b8c1f0a11", "kind": "pain",
-                                          "at": "2026-11-20T22:30:00Z", "pain": 3, "knee": "left",
-                                          "note": "stairs"}])
+    profile = a_diary_with(
+        live_server,
+        [
+            {
+                "id": "5c0e8f7c-3d1e-4f55-9a43-1d2b8c1f0a11",
+                "kind": "pain",
+                "at": "2026-11-20T22:30:00Z",
+                "pain": 3,
+                "knee": "left",
+                "note": "stairs",
+            }
+        ],
+    )
     context = browser.new_context(timezone_id="Europe/Moscow", locale="ru-RU")
     context.add_cookies([{"name": "kneeaid_profile", "value": profile, "url": live_server.url}])
     page = context.new_page()
     monkeypatch.setattr(pages, "summary_end", lambda: datetime(2026, 12, 3, 12, 0, tzinfo=UTC))
     page.goto(live_server.url + "/ru/diary/summary")
-    page.locator("#pain-entries").get_by_text("21 нояб. 2026 г., 01:30 · левое колено · боль 3 из 10 · stairs")\
-        .wait_for()
+    page.locator("#pain-entries").get_by_text(
+        "21 нояб. 2026 г., 01:30 · левое колено · боль 3 из 10 · stairs"
+    ).wait_for()
     assert "UTC" not in page.locator("main").inner_text()
     assert page.locator("#zone-note").count() == 0
     context.close()
@@ -342,12 +372,14 @@ def test_the_summary_downloads_and_sends_its_pdf_and_offline_says_the_pdf_needs_
         page.get_by_role("button", name="Send to my doctor").click()
         page.wait_for_function("() => window.shared.length === 1")
         assert page.evaluate("window.shared") == [
-            {"name": f"kneeaid-{today}.pdf", "type": "application/pdf", "head": "%PDF-"}]
+            {"name": f"kneeaid-{today}.pdf", "type": "application/pdf", "head": "%PDF-"}
+        ]
 
         context.set_offline(True)
         page.locator("#pdf-offline").wait_for()
         assert page.locator("#pdf-offline").inner_text() == (
-            "The PDF needs a network. Printing this page works without one.")
+            "The PDF needs a network. Printing this page works without one."
+        )
         page.get_by_role("link", name="Download PDF").click()
         assert page.url == f"{live_server.url}/en/diary/summary"
         assert page.get_by_role("button", name="Print").is_visible()

@@ -22,11 +22,11 @@ TWO_DAYS = 48 * HOUR + 60_000  # just past the 2 days
 @pytest.fixture
 def context(browser, request):
     """A phone in Moscow (or in the zone a test asks for with indirect parametrisation)."""
-    context = browser.new_context(timezone_id=getattr(request, "param", "Europe/Moscow"),
-                                  viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        timezone_id=getattr(request, "param", "Europe/Moscow"), viewport={"width": 390, "height": 844}
+    )
     yield context
     context.close()
-
 
 
 def card(page):
@@ -60,14 +60,18 @@ def entries_of_kind(entries, kind):
 
 def advice_shown(page):
     """The answer's lines that show, top to bottom, by name (_followup.html)."""
-    return [line.get_attribute("data-advice") for line in card(page).locator("[data-advice]").all()
-            if line.is_visible()]
+    return [
+        line.get_attribute("data-advice") for line in card(page).locator("[data-advice]").all() if line.is_visible()
+    ]
 
 
-@pytest.mark.parametrize("lang, when, heading", [
-    ("en", "We will ask you on Monday at 10:00.", "How is your knee?"),
-    ("ru", "Мы спросим вас в понедельник в 10:00.", "Как ваше колено?"),
-])
+@pytest.mark.parametrize(
+    "lang, when, heading",
+    [
+        ("en", "We will ask you on Monday at 10:00.", "How is your knee?"),
+        ("ru", "Мы спросим вас в понедельник в 10:00.", "Как ваше колено?"),
+    ],
+)
 def test_first_aid_done_then_asked_two_days_later_on_another_page(context, live_server, lang, when, heading):
     page = open_timer(context.new_page(), live_server.url, lang)
     start(page, "Start cooling" if lang == "en" else "Запустить таймер")
@@ -113,8 +117,11 @@ def test_after_a_stop_with_the_ice_pack_on_the_follow_up_is_offered_too(context,
     page.get_by_role("button", name="Yes, stop").click()
     assert offer.is_visible()
     remind(page).click()
-    assert page.locator("#followup-after-stop [data-followup-when]").inner_text().startswith(
-        "We will ask you on Monday at 10:00.")
+    assert (
+        page.locator("#followup-after-stop [data-followup-when]")
+        .inner_text()
+        .startswith("We will ask you on Monday at 10:00.")
+    )
     page.reload()
     assert remind(page).get_attribute("aria-pressed") == "true", "still chosen after a reload"
 
@@ -130,21 +137,25 @@ def test_after_a_stop_with_the_ice_pack_on_the_follow_up_is_offered_too(context,
     assert page.evaluate("localStorage.getItem('kneeaid.followUp')") is None
 
 
-@pytest.mark.parametrize("symptoms, offered", [
-    ("s=first_time_load", True),   # selfcare
-    ("s=pain_over_2_days", True),  # doctor
-    ("s=cannot_bear_weight", False),  # urgent: go today, no reminder in 2 days
-])
+@pytest.mark.parametrize(
+    "symptoms, offered",
+    [
+        ("s=first_time_load", True),  # selfcare
+        ("s=pain_over_2_days", True),  # doctor
+        ("s=cannot_bear_weight", False),  # urgent: go today, no reminder in 2 days
+    ],
+)
 def test_a_check_result_offers_the_follow_up_for_doctor_and_selfcare(context, live_server, symptoms, offered):
     page = context.new_page()
     page.goto(f"{live_server.url}/en/check/result?{symptoms}")
-    page.wait_for_function("() => document.getElementById('save-check').hidden === false"
-                           " || document.querySelector('#result').dataset.tier === 'urgent'")
+    page.wait_for_function(
+        "() => document.getElementById('save-check').hidden === false"
+        " || document.querySelector('#result').dataset.tier === 'urgent'"
+    )
     assert remind(page).is_visible() == offered
 
 
-def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_follows(
-        context, live_server, diary_of):
+def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_follows(context, live_server, diary_of):
     page = choose_after_a_check(context.new_page(), live_server.url)
     other_tab = context.new_page()
     due_on(page, f"{live_server.url}/en/prevent")
@@ -155,8 +166,10 @@ def test_an_answer_goes_into_the_diary_and_the_advice_for_pain_after_two_days_fo
     card(page).get_by_role("button", name="3", exact=True).click()
     expect(card(page).get_by_text("Noted in your diary: pain 3 of 10.")).to_be_visible()
     assert advice_shown(page) == ["days", "days", "same-day-signs", "always"]
-    assert "book a trauma and orthopaedic specialist or a general practitioner in the next few days" in \
-        card(page).locator('[data-advice="days"]').first.inner_text()
+    assert (
+        "book a trauma and orthopaedic specialist or a general practitioner in the next few days"
+        in card(page).locator('[data-advice="days"]').first.inner_text()
+    )
     [link] = card(page).get_by_role("link").filter(visible=True).all()  # one check link
     assert link.inner_text() == "Check the symptoms, with the 2 days of pain ticked"
     assert link.get_attribute("href") == "/en/check?s=pain_over_2_days"
@@ -193,8 +206,9 @@ def test_no_pain_means_back_to_training_and_more_than_last_time_means_check_agai
     card(page).get_by_role("button", name="4", exact=True).click()
     worse = card(page).locator('[data-advice="worse"]')
     expect(worse).to_be_visible()
-    assert worse.inner_text() == ("That is more than last time (0 of 10): check your symptoms again now. "
-                                  "(source: KneeAid's own caution)")
+    assert worse.inner_text() == (
+        "That is more than last time (0 of 10): check your symptoms again now. (source: KneeAid's own caution)"
+    )
     assert advice_shown(page) == ["days", "worse", "days", "same-day-signs", "always"]
     assert card(page).get_by_role("link").filter(visible=True).count() == 1, "one check link"
     page.clock.resume()  # axe needs its own timers
@@ -229,8 +243,9 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     context.clock.install(time=datetime.now().astimezone() - timedelta(milliseconds=TWO_DAYS + 60_000))
     page = go_offline(own_live_server, "/ru/check/result?s=first_time_load")
     page.get_by_role("button", name="Напомнить через 2 дня").click()
-    assert re.match(r"Мы спросим вас в \w+ в \d\d:\d\d\.", page.locator("#followup-after-check [data-followup-when]")
-                    .inner_text())
+    assert re.match(
+        r"Мы спросим вас в \w+ в \d\d:\d\d\.", page.locator("#followup-after-check [data-followup-when]").inner_text()
+    )
     page.clock.fast_forward(TWO_DAYS)
     page.goto(f"{own_live_server.url}/ru/doctor")  # from the service worker
     card(page).wait_for(state="visible")
@@ -261,16 +276,25 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
 
 SAID = {  # the line's name: its words in each language, as the contract gives them
     "settled": ("No pain. Go back to training gradually", "Боль прошла. Возвращайтесь к тренировкам постепенно"),
-    "settled-doctor": ("The pain has gone, but your check found signs that need a doctor: see one before you train "
-                       "again.", "Боль прошла, но при проверке вы отметили признаки, с которыми нужно показаться"),
-    "days": ("The knee still hurts 2 days on: book a trauma and orthopaedic specialist or a general practitioner in "
-             "the next few days.", "Колено болит и через 2\xa0дня: запишитесь к травматологу-ортопеду или терапевту"),
+    "settled-doctor": (
+        "The pain has gone, but your check found signs that need a doctor: see one before you train again.",
+        "Боль прошла, но при проверке вы отметили признаки, с которыми нужно показаться",
+    ),
+    "days": (
+        "The knee still hurts 2 days on: book a trauma and orthopaedic specialist or a general practitioner in "
+        "the next few days.",
+        "Колено болит и через 2\xa0дня: запишитесь к травматологу-ортопеду или терапевту",
+    ),
     "today": ("Severe pain 2 days on: see a doctor today.", "Сильная боль и через 2\xa0дня: обратитесь к врачу"),
-    "same-day-signs": ("See a doctor today, not in a few days, if the knee is badly swollen, hot or red, locks or "
-                       "gives way, you cannot put weight on it, or you have a temperature.",
-                       "Обратитесь к врачу сегодня, а не через несколько дней, если колено сильно опухло"),
-    "always": ("Stop and check again if the knee swells, gives way, locks or hurts again.",
-               "Если колено опухнет, подкосится, его заклинит или оно снова заболит"),
+    "same-day-signs": (
+        "See a doctor today, not in a few days, if the knee is badly swollen, hot or red, locks or "
+        "gives way, you cannot put weight on it, or you have a temperature.",
+        "Обратитесь к врачу сегодня, а не через несколько дней, если колено сильно опухло",
+    ),
+    "always": (
+        "Stop and check again if the knee swells, gives way, locks or hurts again.",
+        "Если колено опухнет, подкосится, его заклинит или оно снова заболит",
+    ),
 }
 BACK_TO_TRAINING = ("back to training", "Возвращайтесь к тренировкам")
 
@@ -294,12 +318,15 @@ def chosen_after_a_check(page, base_url, lang, symptoms):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-@pytest.mark.parametrize("origin, score, lines", [
-    ("doctor", 0, ["settled-doctor", "always"]),
-    ("selfcare", 0, ["settled", "always"]),
-    ("session", 4, ["days", "days", "same-day-signs", "always"]),
-    ("session", 9, ["today", "today", "same-day-signs", "always"]),
-])
+@pytest.mark.parametrize(
+    "origin, score, lines",
+    [
+        ("doctor", 0, ["settled-doctor", "always"]),
+        ("selfcare", 0, ["settled", "always"]),
+        ("session", 4, ["days", "days", "same-day-signs", "always"]),
+        ("session", 9, ["today", "today", "same-day-signs", "always"]),
+    ],
+)
 def test_the_answer_says_what_the_contract_says_for_its_origin(context, live_server, lang, origin, score, lines):
     page = context.new_page()
     if origin == "session":
@@ -310,8 +337,13 @@ def test_the_answer_says_what_the_contract_says_for_its_origin(context, live_ser
         note = page.locator("#followup-after-check [data-followup-note]")
         assert note.is_visible() is (origin == "doctor")
         if origin == "doctor":
-            assert note.inner_text() == {"en": "This does not replace the appointment above.",
-                                         "ru": "Напоминание не заменяет визита к врачу, о котором сказано выше."}[lang]
+            assert (
+                note.inner_text()
+                == {
+                    "en": "This does not replace the appointment above.",
+                    "ru": "Напоминание не заменяет визита к врачу, о котором сказано выше.",
+                }[lang]
+            )
     due_on(page, f"{live_server.url}/{lang}/causes")
     card(page).get_by_role("button", name=str(score), exact=True).click()
     card(page).locator(".followup-answer").wait_for()
@@ -370,14 +402,17 @@ def test_more_than_last_time_compares_with_the_same_knee(context, live_server):
     assert "worse" not in advice_shown(page)
 
 
-@pytest.mark.parametrize("shown_at, asked", [
-    ("02:26", "on Monday at 09:00"),  # first aid at night: asked in the morning, not at 02:26
-    ("08:59", "on Monday at 09:00"),
-    ("09:00", "on Monday at 09:00"),
-    ("20:59", "on Monday at 20:59"),
-    ("21:00", "on Tuesday at 09:00"),  # too late in the evening: the next morning
-    ("23:30", "on Tuesday at 09:00"),
-])
+@pytest.mark.parametrize(
+    "shown_at, asked",
+    [
+        ("02:26", "on Monday at 09:00"),  # first aid at night: asked in the morning, not at 02:26
+        ("08:59", "on Monday at 09:00"),
+        ("09:00", "on Monday at 09:00"),
+        ("20:59", "on Monday at 20:59"),
+        ("21:00", "on Tuesday at 09:00"),  # too late in the evening: the next morning
+        ("23:30", "on Tuesday at 09:00"),
+    ],
+)
 def test_the_question_comes_in_the_daytime(context, live_server, shown_at, asked):
     moment = datetime.fromisoformat(f"2026-11-21T{shown_at}:00+03:00")  # a Saturday, in Moscow
     page = context.new_page()
@@ -385,5 +420,6 @@ def test_the_question_comes_in_the_daytime(context, live_server, shown_at, asked
     page.clock.pause_at(moment + timedelta(seconds=1))
     page.goto(f"{live_server.url}/en/check/result?s=first_time_load")
     remind(page).click()
-    assert page.locator("#followup-after-check [data-followup-when]").inner_text().startswith(
-        f"We will ask you {asked}.")
+    assert (
+        page.locator("#followup-after-check [data-followup-when]").inner_text().startswith(f"We will ask you {asked}.")
+    )

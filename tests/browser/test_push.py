@@ -61,8 +61,9 @@ def alarms_on_server(server, kinds, timeout=10, until=lambda held: True):
                 alarms.append(json.loads(name.read_text()))
             except FileNotFoundError:  # cancelled since the listing: look again
                 continue
-        held = sorted((alarm["message"]["kind"], round(alarm["due"] - time.time()), alarm["message"]["title"])
-                      for alarm in alarms)
+        held = sorted(
+            (alarm["message"]["kind"], round(alarm["due"] - time.time()), alarm["message"]["title"]) for alarm in alarms
+        )
         if ([kind for kind, _, _ in held] == sorted(kinds) and until(held)) or time.monotonic() > deadline:
             return held
         time.sleep(0.05)
@@ -73,7 +74,8 @@ def near(seconds, expected, slack=5):
 
 
 def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_them(
-        browser, push_server, push_service, offline_ready):
+    browser, push_server, push_service, offline_ready
+):
     # The phone's clock says yesterday: the page corrects it with the server's.
     context = browser.new_context(viewport={"width": 412, "height": 915})
     context.grant_permissions(["notifications"])
@@ -100,7 +102,8 @@ def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_th
         # Paused: no skin check to come, but the ice pack still comes off at 15 minutes.
         page.get_by_role("button", name="Pause").click()
         assert [(kind, near(left, 15 * MINUTE)) for kind, left, _ in alarms_on_server(push_server, ["cold-over"])] == [
-            ("cold-over", True)]
+            ("cold-over", True)
+        ]
 
         # A minute paused (the page's clock moves; the server's clock is the truth
         # it corrects with, so "now" on the server has not moved).
@@ -117,8 +120,10 @@ def test_the_server_holds_an_alarm_for_each_step_ahead_and_every_change_moves_th
 
         page.goto(f"{push_server.url}/ru/timer")  # the other language: the alarm speaks it too
         deadline = time.monotonic() + 10
-        while alarms_on_server(push_server, ["elevation-over"])[0][2] == "You can lower the leg" \
-                and time.monotonic() < deadline:
+        while (
+            alarms_on_server(push_server, ["elevation-over"])[0][2] == "You can lower the leg"
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
         [elevation] = alarms_on_server(push_server, ["elevation-over"])
         assert elevation[0] == "elevation-over" and elevation[2] == "Можно опустить ногу"
@@ -142,8 +147,7 @@ def lock_status(page, expected="The alarm will reach your locked phone.", tries=
     return said
 
 
-def test_with_notifications_allowed_but_no_subscription_the_page_never_promises_the_locked_screen(
-        browser, push_server):
+def test_with_notifications_allowed_but_no_subscription_the_page_never_promises_the_locked_screen(browser, push_server):
     """Allowed is not enough: the line says "on" only once the server has accepted this timer's alarms."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.grant_permissions(["notifications"])
@@ -181,17 +185,23 @@ def test_with_notifications_refused_no_alarm_is_asked_for_and_the_page_says_so(b
 def expected_notification(kind, due):
     """What the phone shows for a pushed alarm of this kind, in Russian, with its tag."""
     if kind == "follow-up":  # the question two days after first aid: its own tag, the home page
-        return "kneeaid-follow-up", {"title": "Как ваше колено?", "body": "Нажмите, чтобы оценить боль.",
-                                     "url": "/ru/", "requireInteraction": False}
+        return "kneeaid-follow-up", {
+            "title": "Как ваше колено?",
+            "body": "Нажмите, чтобы оценить боль.",
+            "url": "/ru/",
+            "requireInteraction": False,
+        }
     clock = due.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
-    return "kneeaid-timer", {"title": "Время вышло\u00a0— снимите пакет со\xa0льдом",
-                             "body": f"{clock}: время вышло\xa0— снимите пакет со\xa0льдом. Затем поднимите ногу.",
-                             "url": "/ru/timer", "requireInteraction": True}
+    return "kneeaid-timer", {
+        "title": "Время вышло\u00a0— снимите пакет со\xa0льдом",
+        "body": f"{clock}: время вышло\xa0— снимите пакет со\xa0льдом. Затем поднимите ногу.",
+        "url": "/ru/timer",
+        "requireInteraction": True,
+    }
 
 
 @pytest.mark.parametrize("kind", ["cold-over", "follow-up"])
-def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
-        browser, push_server, push_service, kind):
+def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(browser, push_server, push_service, kind):
     """The server sends; the test decrypts what the push service got and hands
     it to the service worker as the push service would."""
     context = browser.new_context()
@@ -206,9 +216,14 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         client.set_cookie("tz", "Europe%2FMoscow")
         due = datetime.now(UTC) + timedelta(seconds=1)
         tag, expected = expected_notification(kind, due)
-        assert client.post("/api/timer/alarms", headers={"Sec-Fetch-Site": "same-origin"}, json={
-            "subscription": subscription.json, "at": due.isoformat(), "kind": kind, "lang": "ru",
-        }).status_code == 201
+        assert (
+            client.post(
+                "/api/timer/alarms",
+                headers={"Sec-Fetch-Site": "same-origin"},
+                json={"subscription": subscription.json, "at": due.isoformat(), "kind": kind, "lang": "ru"},
+            ).status_code
+            == 201
+        )
         parts = push_server.app.extensions["kneeaid.alarms"]
         sender = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
         [message] = push_service.wait_for(1)
@@ -216,8 +231,12 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
 
         devtools = context.new_cdp_session(page)
         active = []  # the registration whose worker is activated, as DevTools reports it
-        devtools.on("ServiceWorker.workerVersionUpdated", lambda event: active.extend(
-            version["registrationId"] for version in event["versions"] if version["status"] == "activated"))
+        devtools.on(
+            "ServiceWorker.workerVersionUpdated",
+            lambda event: active.extend(
+                version["registrationId"] for version in event["versions"] if version["status"] == "activated"
+            ),
+        )
         devtools.send("ServiceWorker.enable")
         deadline = time.monotonic() + 5
         while not active and time.monotonic() < deadline:
@@ -227,18 +246,26 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         # again once if nothing showed (seen once in twenty runs on a busy machine); the tag
         # makes a second copy replace the first, so exactly one notification must show.
         for _ in range(2):
-            devtools.send("ServiceWorker.deliverPushMessage", {
-                "origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)})
+            devtools.send(
+                "ServiceWorker.deliverPushMessage",
+                {"origin": push_server.url, "registrationId": active[0], "data": json.dumps(payload)},
+            )
             deadline = time.monotonic() + 4
             while not shown and time.monotonic() < deadline:
-                shown = page.evaluate("""(tag) => navigator.serviceWorker.ready
+                shown = page.evaluate(
+                    """(tag) => navigator.serviceWorker.ready
                     .then((registration) => registration.getNotifications({ tag }))
                     .then((all) => all.map((one) => ({title: one.title, body: one.body, url: one.data.url,
-                                                      requireInteraction: one.requireInteraction})))""", tag)
+                                                      requireInteraction: one.requireInteraction})))""",
+                    tag,
+                )
             if shown:
                 break
-        assert len(shown) == 1, ("no notification", active, page.evaluate(
-            "navigator.serviceWorker.ready.then((registration) => registration.active.state)"))
+        assert len(shown) == 1, (
+            "no notification",
+            active,
+            page.evaluate("navigator.serviceWorker.ready.then((registration) => registration.active.state)"),
+        )
         assert shown[0] == expected
     finally:
         if sender:
@@ -246,8 +273,9 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(
         context.close()
 
 
-def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(browser, push_server, push_service,
-                                                                           offline_ready):
+def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(
+    browser, push_server, push_service, offline_ready
+):
     context = browser.new_context()
     context.grant_permissions(["notifications"])
     try:
@@ -267,7 +295,8 @@ def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(brow
 
 
 def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
-        browser, push_server, push_service, offline_ready):
+    browser, push_server, push_service, offline_ready
+):
     context = browser.new_context()
     context.grant_permissions(["notifications"])
     try:
@@ -286,7 +315,8 @@ def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
 
 
 def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_deleted(
-        browser, push_server, push_service, offline_ready):
+    browser, push_server, push_service, offline_ready
+):
     """Two days ahead, in the person's language; choosing it off, or "Delete all my data", cancels it."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id=a_zone_where_it_is_midday())
     context.grant_permissions(["notifications"])
@@ -312,8 +342,9 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         assert (near(left, two_days), title) == (True, "Как ваше колено?")
         # The phone has the server's answer (the alarm's id) before it leaves the page: an id it
         # never got cannot be cancelled (see the closing note of issue 41's session).
-        page.wait_for_function("() => (localStorage.getItem(window.KneeAid.PUSH_ALARMS_KEY) || '').includes("
-                               "'follow-up')")
+        page.wait_for_function(
+            "() => (localStorage.getItem(window.KneeAid.PUSH_ALARMS_KEY) || '').includes('follow-up')"
+        )
 
         page.goto(f"{push_server.url}/ru/diary/delete")
         page.get_by_role("button", name="Да, удалить всё").click()
@@ -325,6 +356,8 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         page.locator(".tabbar").get_by_role("link", name="Таймер").click()
         page.get_by_role("button", name="Запустить таймер").click()
         assert [kind for kind, _, _ in alarms_on_server(push_server, ["cold-over", "skin-check"])] == [
-            "cold-over", "skin-check"]
+            "cold-over",
+            "skin-check",
+        ]
     finally:
         context.close()

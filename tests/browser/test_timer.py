@@ -110,14 +110,17 @@ def test_switching_to_russian_offline_keeps_the_time(context, own_live_server, o
     assert shown(page) == "07:30"
 
 
-@pytest.mark.parametrize("lang, away, message", [
-    ("en", "20:00", "The ice pack should have come off 5 minutes ago: take it off now."),
-    ("en", "16:00", "The ice pack should have come off 1 minute ago: take it off now."),
-    ("ru", "16:00", "Пакет со\xa0льдом нужно было снять 1\xa0минуту назад. Снимите его сейчас."),
-    ("ru", "17:00", "Пакет со\xa0льдом нужно было снять 2\xa0минуты назад. Снимите его сейчас."),
-    ("ru", "20:00", "Пакет со\xa0льдом нужно было снять 5\xa0минут назад. Снимите его сейчас."),
-    ("ru", "36:00", "Пакет со\xa0льдом нужно было снять 21\xa0минуту назад. Снимите его сейчас."),
-])
+@pytest.mark.parametrize(
+    "lang, away, message",
+    [
+        ("en", "20:00", "The ice pack should have come off 5 minutes ago: take it off now."),
+        ("en", "16:00", "The ice pack should have come off 1 minute ago: take it off now."),
+        ("ru", "16:00", "Пакет со\xa0льдом нужно было снять 1\xa0минуту назад. Снимите его сейчас."),
+        ("ru", "17:00", "Пакет со\xa0льдом нужно было снять 2\xa0минуты назад. Снимите его сейчас."),
+        ("ru", "20:00", "Пакет со\xa0льдом нужно было снять 5\xa0минут назад. Снимите его сейчас."),
+        ("ru", "36:00", "Пакет со\xa0льдом нужно было снять 21\xa0минуту назад. Снимите его сейчас."),
+    ],
+)
 def test_reopening_after_the_end_says_how_long_ago(context, live_server, lang, away, message):
     page = open_timer(context.new_page(), live_server.url, lang)
     start(page, {"en": "Start cooling", "ru": START_COOLING_RU}[lang])
@@ -130,13 +133,16 @@ def test_reopening_after_the_end_says_how_long_ago(context, live_server, lang, a
 
 
 def store_cold(page, minutes):
-    page.evaluate("""(minutes) => {
+    page.evaluate(
+        """(minutes) => {
         const now = Date.now();
         localStorage.setItem("kneeaid.timer", JSON.stringify({
             id: "tampered", startedAt: now, phase: "cold", coldMinutes: minutes,
             elevationMinutes: 15, phaseStartedAt: now, phaseEndsAt: now + minutes * 60000,
             pausedAt: null, pausedMs: 0, cold: null, elevation: null}));
-    }""", minutes)
+    }""",
+        minutes,
+    )
 
 
 def test_a_stored_60_minute_cold_is_refused(context, live_server):
@@ -148,7 +154,8 @@ def test_a_stored_60_minute_cold_is_refused(context, live_server):
     assert shown(page) == "15:00"
     assert page.locator("#timer-notice").inner_text() == (
         "A saved timer asked for 60 minutes with the ice pack. "
-        "It must never stay on for more than 15 minutes, so the time was shortened.")
+        "It must never stay on for more than 15 minutes, so the time was shortened."
+    )
     forward(page, "15:00")
     assert phase(page) == "cold-over"
 
@@ -176,7 +183,7 @@ def test_a_tampered_address_cannot_preset_a_longer_cold(context, live_server):
 
 def test_unreadable_saved_state_is_cleared_and_said(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
-    page.evaluate("localStorage.setItem('kneeaid.timer', '{\"phase\": \"cold\", \"phaseEndsAt\": \"soon\"')")
+    page.evaluate('localStorage.setItem(\'kneeaid.timer\', \'{"phase": "cold", "phaseEndsAt": "soon"\')')
     page.reload()
     assert phase(page) == "ready"
     assert page.locator("#timer-notice").inner_text() == "A saved timer could not be read, so it was cleared."
@@ -458,10 +465,18 @@ def test_the_timer_says_plainly_when_the_alarm_may_not_come(context, live_server
     page = open_timer(context.new_page(), live_server.url, lang)
     note = page.locator("#alarm-limits")
     assert note.is_visible()
-    said = {"en": ["no network and a locked screen", "on an iPhone where KneeAid is not on the home screen",
-                   "when notifications are refused"],
-            "ru": ["если нет сети и экран заблокирован", "если на iPhone KneeAid не добавлен на экран «Домой»",
-                   "если уведомления запрещены"]}[lang]
+    said = {
+        "en": [
+            "no network and a locked screen",
+            "on an iPhone where KneeAid is not on the home screen",
+            "when notifications are refused",
+        ],
+        "ru": [
+            "если нет сети и экран заблокирован",
+            "если на iPhone KneeAid не добавлен на экран «Домой»",
+            "если уведомления запрещены",
+        ],
+    }[lang]
     assert [words for words in said if words not in note.inner_text()] == []
 
 
@@ -545,6 +560,7 @@ def test_notifications_are_asked_for_once_at_the_first_start_and_a_no_is_kept(co
 
 # A timer that knows what day it is (issue 41) -----------------------------------------------------
 
+
 def a_whole_session(page):
     """From the set-up screen to "done": 15 minutes of ice (the alarm stopped), 15 of leg up."""
     start(page)
@@ -555,8 +571,7 @@ def a_whole_session(page):
     assert phase(page) == "done"
 
 
-def test_done_says_when_the_next_ice_pack_may_go_on_until_then_and_is_ready_again_later_that_day(
-        context, live_server):
+def test_done_says_when_the_next_ice_pack_may_go_on_until_then_and_is_ready_again_later_that_day(context, live_server):
     page = open_timer(context.new_page(), live_server.url)
     a_whole_session(page)  # the ice pack came off at 10:15, the leg came down at 10:30
     next_one = page.locator("#next-session")
@@ -599,8 +614,11 @@ def test_two_days_later_the_timer_is_ready_and_a_new_follow_up_is_two_days_ahead
     assert page.locator("#followup-after-done").is_hidden()
     a_whole_session(page)  # Monday, 10:30 to 11:00
     page.locator("#followup-after-done [data-followup-remind]").click()
-    assert page.locator("#followup-after-done [data-followup-when]").inner_text().startswith(
-        "We will ask you on Wednesday at 10:30.")
+    assert (
+        page.locator("#followup-after-done [data-followup-when]")
+        .inner_text()
+        .startswith("We will ask you on Wednesday at 10:30.")
+    )
     due = page.evaluate("JSON.parse(localStorage.getItem('kneeaid.followUp')).dueAt - Date.now()")
     assert 47 * 3600_000 < due <= 48 * 3600_000, "two days ahead, not at once"
 

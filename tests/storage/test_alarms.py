@@ -70,8 +70,11 @@ def in_seconds(seconds):
 
 
 def ask(client, subscription, at, kind="cold-over", lang="en", headers=SAME_ORIGIN):
-    return client.post("/api/timer/alarms", headers=headers, json={
-        "subscription": subscription, "at": iso(at), "kind": kind, "lang": lang})
+    return client.post(
+        "/api/timer/alarms",
+        headers=headers,
+        json={"subscription": subscription, "at": iso(at), "kind": kind, "lang": lang},
+    )
 
 
 def waiting_alarms(app):
@@ -124,9 +127,14 @@ def test_a_key_given_in_the_settings_is_used_and_no_file_is_written(make_app, fo
     assert not (Path(app.config["DATA_DIR"]) / keys.KEY_FILE).exists()
 
 
-@pytest.mark.parametrize("setting", [{"VAPID_PRIVATE_KEY": "not a key"},
-                                     {"VAPID_SUBJECT": "admin@example.org"},
-                                     {"PUSH_SERVICES": "fcm.googleapis.com"}])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"VAPID_PRIVATE_KEY": "not a key"},
+        {"VAPID_SUBJECT": "admin@example.org"},
+        {"PUSH_SERVICES": "fcm.googleapis.com"},
+    ],
+)
 def test_a_push_setting_that_cannot_work_stops_the_app_at_start(make_app, setting):
     with pytest.raises((BadPushSetting, ValueError)):
         make_app(**setting)
@@ -184,23 +192,31 @@ def bad_requests(service):
         ("an address inside the server's network", with_endpoint("http://127.0.0.1:22/push"), "push service"),
         ("a cloud metadata address", with_endpoint("http://169.254.169.254/latest"), "push service"),
         ("another site", with_endpoint("https://evil.example/push"), "push service"),
-        ("the allowed host with a user in front", with_endpoint(service.origin.replace("//", "//u@") + "/x"),
-         "push service"),
+        (
+            "the allowed host with a user in front",
+            with_endpoint(service.origin.replace("//", "//u@") + "/x"),
+            "push service",
+        ),
         ("not a URL", with_endpoint(12), "endpoint"),
         ("a very long endpoint", with_endpoint(service.origin + "/" + "a" * 3000), "endpoint"),
         ("no keys", changed(subscription={"endpoint": subscription["endpoint"]}), "keys"),
-        ("p256dh not a point", with_keys(p256dh=base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode()),
-         "p256dh"),
+        ("p256dh not a point", with_keys(p256dh=base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).decode()), "p256dh"),
         ("p256dh not base64", with_keys(p256dh="***"), "p256dh"),
         ("auth too short", with_keys(auth="AAAA"), "auth"),
         ("a time with no zone", changed(at="2026-11-22T14:35:00"), "zone"),
         ("not a time", changed(at="at half past two"), "ISO 8601"),
         ("three hours ahead", changed(at=iso(in_seconds(3 * 3600))), "2 hours"),
         ("eleven minutes ago", changed(at=iso(in_seconds(-11 * 60))), "10 minutes"),
-        ("a follow-up more than 3 days ahead", changed(kind="follow-up", at=iso(in_seconds(3 * 86400 + 120))),
-         "3 days"),
-        ("a follow-up more than 12 hours ago", changed(kind="follow-up", at=iso(in_seconds(-12 * 3600 - 120))),
-         "12 hours"),
+        (
+            "a follow-up more than 3 days ahead",
+            changed(kind="follow-up", at=iso(in_seconds(3 * 86400 + 120))),
+            "3 days",
+        ),
+        (
+            "a follow-up more than 12 hours ago",
+            changed(kind="follow-up", at=iso(in_seconds(-12 * 3600 - 120))),
+            "12 hours",
+        ),
         ("a timer alarm two days ahead", changed(kind="elevation-over", at=iso(in_seconds(2 * 86400))), "2 hours"),
         ("an unknown kind", changed(kind="wake-up"), "kind"),
         ("an unknown language", changed(lang="de"), "lang"),
@@ -208,7 +224,8 @@ def bad_requests(service):
 
 
 def test_every_bad_request_is_refused_with_400_saying_what_is_wrong_and_keeps_nothing(
-        push_app, push_client, push_service):
+    push_app, push_client, push_service
+):
     for what, body, words in bad_requests(push_service):
         answer = push_client.post("/api/timer/alarms", headers=SAME_ORIGIN, json=body)
         assert answer.status_code == 400, what
@@ -280,19 +297,30 @@ def test_adding_and_cancelling_read_a_few_names_not_every_waiting_alarm(tmp_path
     queue = AlarmQueue(tmp_path)
     subscription = push_service.subscribe().json
     for n in range(300):
-        queue.add({"subscription": {**subscription, "endpoint": f"{subscription['endpoint']}{n}"}, "message": {}},
-                  time.time() + 60 + n, 10, client=f"192.0.2.{n % 200}")
+        queue.add(
+            {"subscription": {**subscription, "endpoint": f"{subscription['endpoint']}{n}"}, "message": {}},
+            time.time() + 60 + n,
+            10,
+            client=f"192.0.2.{n % 200}",
+        )
     listed = []
     real_listdir = queue_module.os.listdir
-    monkeypatch.setattr(queue_module.os, "listdir", lambda folder: listed.append(
-        str(folder).removeprefix(str(queue.folder))) or real_listdir(folder))
+    monkeypatch.setattr(
+        queue_module.os,
+        "listdir",
+        lambda folder: listed.append(str(folder).removeprefix(str(queue.folder))) or real_listdir(folder),
+    )
     monkeypatch.setattr(queue_module, "TOTAL_COUNTED_FOR_SECONDS", 3600)  # counted once, then kept
     queue._total = (time.monotonic(), 300)
     added = queue.add({"subscription": subscription, "message": {}}, time.time() + 30, 10, client="192.0.2.1")
     queue.cancel(added)
     assert "/due" not in listed and "" not in listed, listed
-    assert sorted(listed) == sorted([f"/subscribers/{queue_module.subscriber_key(subscription['endpoint'])}",
-                                     f"/clients/{queue_module.client_key('192.0.2.1')}"])
+    assert sorted(listed) == sorted(
+        [
+            f"/subscribers/{queue_module.subscriber_key(subscription['endpoint'])}",
+            f"/clients/{queue_module.client_key('192.0.2.1')}",
+        ]
+    )
     assert len(queue.waiting()) == 300
 
 
@@ -304,8 +332,16 @@ def test_alarms_an_earlier_version_kept_are_sent_after_the_upgrade(tmp_path, pus
     due = time.time() - 1
     alarm_id = "ab" * 16
     earlier = folder / f"{round(due * 1000):015d}-{'cd' * 8}-{alarm_id}.json"
-    earlier.write_text(json.dumps({"subscription": subscription.json, "due": due, "id": alarm_id,
-                                   "message": {"kind": "cold-over", "title": "t", "body": "b"}}))
+    earlier.write_text(
+        json.dumps(
+            {
+                "subscription": subscription.json,
+                "due": due,
+                "id": alarm_id,
+                "message": {"kind": "cold-over", "title": "t", "body": "b"},
+            }
+        )
+    )
     queue = AlarmQueue(tmp_path)
     assert not earlier.exists()
     [(when, name)] = queue.waiting()
@@ -316,17 +352,20 @@ def test_alarms_an_earlier_version_kept_are_sent_after_the_upgrade(tmp_path, pus
     assert queue.waiting() == [] and list(folder.glob("*.json")) == []
 
 
-@pytest.mark.parametrize("endpoint, fits", [
-    ("https://fcm.googleapis.com/fcm/send/fXbyGY04zHY:APA91bE-EZI", True),
-    ("https://fcm.googleapis.com/wp/dGVzdA", True),
-    ("https://fcm.googleapis.com/v1/projects/kneeaid/messages:send", False),  # the service's own API
-    ("https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk", True),
-    ("https://updates.push.services.mozilla.com/admin", False),
-    ("https://web.push.apple.com/QGuQyavXutnMH", True),
-    ("https://web.push.apple.com/a/b", False),
-    ("https://wns2-db5p.notify.windows.com/w/?token=BQYAAAD%3d", True),
-    ("https://wns2-db5p.notify.windows.com/w/?other=1", False),
-])
+@pytest.mark.parametrize(
+    "endpoint, fits",
+    [
+        ("https://fcm.googleapis.com/fcm/send/fXbyGY04zHY:APA91bE-EZI", True),
+        ("https://fcm.googleapis.com/wp/dGVzdA", True),
+        ("https://fcm.googleapis.com/v1/projects/kneeaid/messages:send", False),  # the service's own API
+        ("https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk", True),
+        ("https://updates.push.services.mozilla.com/admin", False),
+        ("https://web.push.apple.com/QGuQyavXutnMH", True),
+        ("https://web.push.apple.com/a/b", False),
+        ("https://wns2-db5p.notify.windows.com/w/?token=BQYAAAD%3d", True),
+        ("https://wns2-db5p.notify.windows.com/w/?other=1", False),
+    ],
+)
 def test_an_endpoint_must_look_like_one_of_its_push_service(push_service, endpoint, fits):
     from kneeaid.alarms.validation import BadAlarm, parse_subscription
 
@@ -354,20 +393,56 @@ def test_cancelling_removes_the_alarm_and_cancelling_again_is_harmless(push_app,
 
 def test_only_the_push_services_allowed_are_posted_to():
     services = parse_services(",".join(DEFAULT_PUSH_SERVICES))
-    allowed = ["https://fcm.googleapis.com/fcm/send/abc", "https://updates.push.services.mozilla.com/wpush/v2/x",
-               "https://web.push.apple.com/QGu", "https://wns2-db5p.notify.windows.com/w/?token=x",
-               "https://FCM.googleapis.com:443/fcm/send/abc"]
-    refused = ["http://fcm.googleapis.com/fcm/send/abc", "https://fcm.googleapis.com:8443/x",
-               "https://fcm.googleapis.com.evil.example/x", "https://evilnotify.windows.com/x",
-               "https://notify.windows.com.evil.example/x", "https://user@fcm.googleapis.com/x",
-               "https://localhost/x", "https://10.0.0.1/x", "https://fcm.googleapis.com:port/x", "file:///etc/passwd"]
+    allowed = [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/x",
+        "https://web.push.apple.com/QGu",
+        "https://wns2-db5p.notify.windows.com/w/?token=x",
+        "https://FCM.googleapis.com:443/fcm/send/abc",
+    ]
+    refused = [
+        "http://fcm.googleapis.com/fcm/send/abc",
+        "https://fcm.googleapis.com:8443/x",
+        "https://fcm.googleapis.com.evil.example/x",
+        "https://evilnotify.windows.com/x",
+        "https://notify.windows.com.evil.example/x",
+        "https://user@fcm.googleapis.com/x",
+        "https://localhost/x",
+        "https://10.0.0.1/x",
+        "https://fcm.googleapis.com:port/x",
+        "file:///etc/passwd",
+    ]
     assert [url for url in allowed if not endpoint_allowed(url, services)] == []
     assert [url for url in refused if endpoint_allowed(url, services)] == []
 
 
 # Endpoints that two URL parsers read differently: one place to check, the one the sender connects to.
-TRICKS = ["\\", "@", "#", "?", "%2e", "%40", "%5c", "\t", "\n", " ", "．", "。", "é", ":", "[", "]", "/", ";",
-          ":443", ":0443", ":80", "%00", "..", "\r\n"]
+TRICKS = [
+    "\\",
+    "@",
+    "#",
+    "?",
+    "%2e",
+    "%40",
+    "%5c",
+    "\t",
+    "\n",
+    " ",
+    "．",
+    "。",
+    "é",
+    ":",
+    "[",
+    "]",
+    "/",
+    ";",
+    ":443",
+    ":0443",
+    ":80",
+    "%00",
+    "..",
+    "\r\n",
+]
 BASES = ["https://a.notify.windows.com/x", "https://localhost.notify.windows.com/x", "https://fcm.googleapis.com/f"]
 
 
@@ -379,7 +454,7 @@ def every_trick():
             for at in range(len("https://"), authority_end + 1):
                 yield base[:at] + trick + base[at:]
             yield base[:authority_end] + trick + "evil.example" + base[authority_end:]
-            yield "https://evil.example" + trick + base[len("https://"):]
+            yield "https://evil.example" + trick + base[len("https://") :]
 
 
 def read_by(parser, url):
@@ -416,8 +491,12 @@ def test_the_sender_checks_the_host_again_as_it_connects(push_app, push_service)
     host that is not an allowed push service."""
     parts = push_app.extensions["kneeaid.alarms"]
     sender = Sender(parts["queue"], parts["key"], parts["subject"], parse_services("https://fcm.googleapis.com"))
-    alarm = {"id": "x", "subscription": push_service.subscribe().json, "due": time.time(),
-             "message": {"kind": "cold-over", "title": "t", "body": "b"}}
+    alarm = {
+        "id": "x",
+        "subscription": push_service.subscribe().json,
+        "due": time.time(),
+        "message": {"kind": "cold-over", "title": "t", "body": "b"},
+    }
     assert sender.push(alarm) == "failed"
     assert push_service.received == []
     allowed = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"])
@@ -428,7 +507,8 @@ def test_the_sender_checks_the_host_again_as_it_connects(push_app, push_service)
 
 
 def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_and_time_zone(
-        push_app, push_client, push_service, sending):
+    push_app, push_client, push_service, sending
+):
     english, russian = push_service.subscribe(), push_service.subscribe()
     # As the browser sets it: the zone URL-encoded.
     push_client.set_cookie("tz", "Europe%2FMoscow")
@@ -461,7 +541,10 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     assert english.decrypt(by_path[english.path]["body"]) == {
         "title": "Time is up: take the ice pack off",
         "body": f"{moscow}: time is up. Take the ice pack off, then raise the leg.",
-        "kind": "cold-over", "at": off_at.isoformat(), "url": "/en/timer"}
+        "kind": "cold-over",
+        "at": off_at.isoformat(),
+        "url": "/en/timer",
+    }
     in_russian = russian.decrypt(by_path[russian.path]["body"])
     skin_moscow = skin_at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
     assert in_russian["title"] == "Посмотрите на кожу под пакетом со\xa0льдом"
@@ -470,12 +553,21 @@ def test_an_alarm_arrives_on_time_encrypted_signed_and_in_the_persons_language_a
     assert alarms_once_sent(push_app) == []  # each sent once, then gone
 
 
-@pytest.mark.parametrize("lang, body", [
-    ("en", "21:15: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often as "
-           "you can. How is the knee now?"),
-    ("ru", "21:15: время вышло. Опустите ногу и медленно встаньте. В первые 2–3\xa0дня поднимайте её как можно "
-           "чаще. Как колено сейчас?"),
-])
+@pytest.mark.parametrize(
+    "lang, body",
+    [
+        (
+            "en",
+            "21:15: time is up. Lower the leg and get up slowly. In the first 2-3 days, raise it again as often as "
+            "you can. How is the knee now?",
+        ),
+        (
+            "ru",
+            "21:15: время вышло. Опустите ногу и медленно встаньте. В первые 2–3\xa0дня поднимайте её как можно "
+            "чаще. Как колено сейчас?",
+        ),
+    ],
+)
 def test_the_elevation_alarm_never_says_the_leg_was_up_long_enough(app, lang, body):
     """The timer's leg-up phase is a first stretch, not a limit: in the first days the leg goes up as
     often as it can (NHS), so its alarm says the time is up, not that it was enough."""
@@ -504,7 +596,8 @@ def test_a_cancelled_alarm_is_never_sent(push_app, push_client, push_service, se
 
 @pytest.mark.parametrize("status", [404, 410])
 def test_a_subscription_the_push_service_says_is_gone_is_forgotten(
-        push_app, push_client, push_service, sending, status):
+    push_app, push_client, push_service, sending, status
+):
     gone, other = push_service.subscribe(), push_service.subscribe()
     push_service.answers[gone.path] = status
     ask(push_client, gone.json, in_seconds(0.5))
@@ -541,19 +634,29 @@ def test_a_push_service_that_fails_for_now_is_tried_again(push_app, push_client,
     assert len(push_service.received) == 2 and alarms_once_sent(push_app) == []
 
 
-@pytest.mark.parametrize("kind, dropped_late, sent_late", [
-    ("cold-over", 11 * 60, 9 * 60),  # the timer's: what it says is stale after 10 minutes
-    ("follow-up", 13 * 3600, 11 * 3600),  # "How is your knee?" is still worth asking half a day late
-])
+@pytest.mark.parametrize(
+    "kind, dropped_late, sent_late",
+    [
+        ("cold-over", 11 * 60, 9 * 60),  # the timer's: what it says is stale after 10 minutes
+        ("follow-up", 13 * 3600, 11 * 3600),  # "How is your knee?" is still worth asking half a day late
+    ],
+)
 def test_an_alarm_later_than_its_kind_allows_is_dropped_and_a_less_late_one_is_sent(
-        push_app, push_service, sending, kind, dropped_late, sent_late):
+    push_app, push_service, sending, kind, dropped_late, sent_late
+):
     queue = push_app.extensions["kneeaid.alarms"]["queue"]
     stale, fresh = push_service.subscribe(), push_service.subscribe()
     for subscription, seconds_late in ((stale, dropped_late), (fresh, sent_late)):
         due = time.time() - seconds_late
-        queue.add({"subscription": subscription.json, "due": due,
-                   "message": {"title": "t", "body": f"{seconds_late}", "kind": kind, "at": "", "url": "/"}},
-                  due, max_per_subscriber=10)
+        queue.add(
+            {
+                "subscription": subscription.json,
+                "due": due,
+                "message": {"title": "t", "body": f"{seconds_late}", "kind": kind, "at": "", "url": "/"},
+            },
+            due,
+            max_per_subscriber=10,
+        )
 
     sending()
     push_service.wait_for(1)
@@ -576,9 +679,12 @@ def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app,
     push_service.wait_for(18)
     time.sleep(2.5)  # anything sent twice would have arrived by now
 
-    kinds = sorted((message["path"], subscription.decrypt(message["body"])["kind"])
-                   for subscription in subscriptions for message in push_service.received
-                   if message["path"] == subscription.path)
+    kinds = sorted(
+        (message["path"], subscription.decrypt(message["body"])["kind"])
+        for subscription in subscriptions
+        for message in push_service.received
+        if message["path"] == subscription.path
+    )
     assert len(push_service.received) == 18
     every_kind = ("skin-check", "cold-over", "elevation-over")
     assert kinds == sorted((one.path, kind) for one in subscriptions for kind in every_kind)
@@ -589,9 +695,11 @@ def test_two_senders_on_one_data_folder_send_each_alarm_once(push_app, make_app,
 
 def post_alarm(url, subscription, at, kind="cold-over"):
     request = urllib.request.Request(
-        url + "/api/timer/alarms", method="POST",
+        url + "/api/timer/alarms",
+        method="POST",
         data=json.dumps({"subscription": subscription.json, "at": iso(at), "kind": kind, "lang": "en"}).encode(),
-        headers={"Content-Type": "application/json", **SAME_ORIGIN})
+        headers={"Content-Type": "application/json", **SAME_ORIGIN},
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 201
         return json.loads(answer.read())["id"]
@@ -645,14 +753,18 @@ def test_two_server_processes_on_one_store_send_each_alarm_once(server_storage, 
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_language(push_app, push_client,
-                                                                                 push_service, lang):
+def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_language(
+    push_app, push_client, push_service, lang
+):
     push_client.set_cookie("tz", "Europe%2FMoscow")
     at = in_seconds(600).replace(second=0, microsecond=0)
     clock = at.astimezone(ZoneInfo("Europe/Moscow")).strftime("%H:%M")
     queue = push_app.extensions["kneeaid.alarms"]["queue"]
-    english_titles = {"skin-check": "Look at the skin under the ice pack",
-                      "cold-over": "Time is up: take the ice pack off", "elevation-over": "You can lower the leg"}
+    english_titles = {
+        "skin-check": "Look at the skin under the ice pack",
+        "cold-over": "Time is up: take the ice pack off",
+        "elevation-over": "You can lower the leg",
+    }
     for kind in ("skin-check", "cold-over", "elevation-over"):
         assert ask(push_client, push_service.subscribe().json, at, kind=kind, lang=lang).status_code == 201
     messages = {}
@@ -669,12 +781,13 @@ def test_every_kind_of_alarm_names_its_clock_time_in_the_persons_zone_and_langua
 # The follow-up (issue 22): "How is your knee?" two days after first aid -------------
 
 
-@pytest.mark.parametrize("lang, title, body", [
-    ("en", "How is your knee?", "Tap to note your pain."),
-    ("ru", "Как ваше колено?", "Нажмите, чтобы оценить боль."),
-])
+@pytest.mark.parametrize(
+    "lang, title, body",
+    [("en", "How is your knee?", "Tap to note your pain."), ("ru", "Как ваше колено?", "Нажмите, чтобы оценить боль.")],
+)
 def test_a_follow_up_is_sent_once_at_its_time_in_the_persons_language_and_opens_the_home_page(
-        push_app, push_client, push_service, sending, lang, title, body):
+    push_app, push_client, push_service, sending, lang, title, body
+):
     subscription = push_service.subscribe()
     due = in_seconds(0.5)
     assert ask(push_client, subscription.json, due, kind="follow-up", lang=lang).status_code == 201
@@ -688,12 +801,16 @@ def test_a_follow_up_is_sent_once_at_its_time_in_the_persons_language_and_opens_
     headers = {name.lower(): value for name, value in message["headers"].items()}
     assert int(headers["ttl"]) == 12 * 3600, "kept by the push service while the phone is off, half a day"
     assert subscription.decrypt(message["body"]) == {
-        "title": title, "body": body, "kind": "follow-up", "at": due.isoformat(), "url": f"/{lang}/"}
+        "title": title,
+        "body": body,
+        "kind": "follow-up",
+        "at": due.isoformat(),
+        "url": f"/{lang}/",
+    }
     assert alarms_once_sent(push_app) == []
 
 
-def test_a_follow_up_may_be_asked_for_three_days_ahead_a_timer_alarm_two_hours(push_app, push_client,
-                                                                              push_service):
+def test_a_follow_up_may_be_asked_for_three_days_ahead_a_timer_alarm_two_hours(push_app, push_client, push_service):
     subscription = push_service.subscribe()
     almost_three_days = in_seconds(3 * 86400 - 60)
     assert ask(push_client, subscription.json, almost_three_days, kind="follow-up").status_code == 201
@@ -704,7 +821,8 @@ def test_a_follow_up_may_be_asked_for_three_days_ahead_a_timer_alarm_two_hours(p
 
 
 def test_a_push_service_that_keeps_failing_is_tried_five_times_then_the_alarm_is_dropped(
-        push_app, push_client, push_service, sending, monkeypatch):
+    push_app, push_client, push_service, sending, monkeypatch
+):
     monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.1)
     subscription = push_service.subscribe()
     push_service.answers[subscription.path] = 503
@@ -718,8 +836,7 @@ def test_a_push_service_that_keeps_failing_is_tried_five_times_then_the_alarm_is
     assert alarms_once_sent(push_app) == []
 
 
-def test_a_redirect_from_the_push_service_is_never_followed(push_app, push_client, push_service, sending,
-                                                            monkeypatch):
+def test_a_redirect_from_the_push_service_is_never_followed(push_app, push_client, push_service, sending, monkeypatch):
     monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.1)
     elsewhere = FakePushService()
     try:
@@ -749,7 +866,8 @@ def test_an_alarm_added_while_the_sender_sleeps_wakes_it(push_app, push_client, 
 
 
 def test_cancelling_while_a_send_fails_for_now_leaves_nothing_to_send_again(
-        push_app, push_client, push_service, sending, monkeypatch):
+    push_app, push_client, push_service, sending, monkeypatch
+):
     monkeypatch.setattr(sender, "RETRY_AFTER_SECONDS", 0.3)
     subscription = push_service.subscribe()
     push_service.answers[subscription.path] = 503
@@ -770,8 +888,9 @@ def test_cancelling_while_a_send_fails_for_now_leaves_nothing_to_send_again(
 
 def test_a_claimed_alarm_is_skipped_at_once_by_another_sender(push_app, push_service):
     queue = push_app.extensions["kneeaid.alarms"]["queue"]
-    queue.add({"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(),
-              max_per_subscriber=10)
+    queue.add(
+        {"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(), max_per_subscriber=10
+    )
     [(_, name)] = queue.waiting()
     with queue.claimed(name) as mine:
         assert mine is not None
@@ -792,8 +911,9 @@ def test_an_alarm_sent_between_opening_and_locking_its_file_is_not_sent_again(tm
     from kneeaid.alarms import queue as queue_module
 
     queue = AlarmQueue(tmp_path)  # files only: a row is looked up and locked in one statement
-    queue.add({"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(),
-              max_per_subscriber=10)
+    queue.add(
+        {"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(), max_per_subscriber=10
+    )
     [(_, name)] = queue.waiting()
     real_flock = queue_module.fcntl.flock
 

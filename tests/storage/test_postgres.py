@@ -22,8 +22,12 @@ ORIGIN = {"Origin": "http://localhost"}
 
 def table_names(url):
     with psycopg.connect(url) as connection:
-        return sorted(name for [name] in connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+        return sorted(
+            name
+            for [name] in connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            )
+        )
 
 
 def versions(url):
@@ -87,8 +91,7 @@ def test_a_database_that_cannot_be_reached_answers_503_never_500(tmp_path, postg
         assert client.post("/api/diary/sync", json={"entries": [entry]}, headers=ORIGIN).status_code == 200
         postgres_server.drop_database(url)  # the database goes away under the running app
 
-        write = client.post("/api/diary/sync", json={"entries": [{**entry, "id": str(uuid.uuid4())}]},
-                            headers=ORIGIN)
+        write = client.post("/api/diary/sync", json={"entries": [{**entry, "id": str(uuid.uuid4())}]}, headers=ORIGIN)
         page = client.get("/en/diary/view")
         alarm_cancel = client.delete(f"/api/timer/alarms/{'0' * 32}", headers={"Sec-Fetch-Site": "same-origin"})
     finally:
@@ -163,8 +166,17 @@ def a_thousand_profiles(data_dir, count=1000):
 def one_profile(files, n):
     """A profile with four entries in two months, one of them edited, one deleted."""
     profile = files.new_profile_id()
-    entries = [{"id": str(uuid.uuid4()), "kind": "pain", "at": f"2026-{10 + k % 2}-0{k + 1}T10:00:00Z",
-                "pain": (n + k) % 11, "knee": "left", "note": f"profile {n} entry {k}"} for k in range(4)]
+    entries = [
+        {
+            "id": str(uuid.uuid4()),
+            "kind": "pain",
+            "at": f"2026-{10 + k % 2}-0{k + 1}T10:00:00Z",
+            "pain": (n + k) % 11,
+            "knee": "left",
+            "note": f"profile {n} entry {k}",
+        }
+        for k in range(4)
+    ]
     files.save(profile, entries, [], time.time(), new=True)
     edited = {**entries[0], "pain": 10, "updatedAt": "2026-11-21T08:00:00+03:00"}
     files.save(profile, [edited], [entries[1]["id"]], time.time())
@@ -181,12 +193,12 @@ def database_store(database_url, tmp_path):
 
 def whole_database(store):
     """{profile: (its entries by id, its tombstones)} of every profile in the database."""
-    return {profile: (sorted_entries(store.entries(profile)), store.tombstones(profile))
-            for profile in store.profile_ids()}
+    return {
+        profile: (sorted_entries(store.entries(profile)), store.tombstones(profile)) for profile in store.profile_ids()
+    }
 
 
-def test_export_to_moves_a_thousand_profiles_whole_and_again_changes_nothing(tmp_path, database_url,
-                                                                           database_store):
+def test_export_to_moves_a_thousand_profiles_whole_and_again_changes_nothing(tmp_path, database_url, database_store):
     made = a_thousand_profiles(tmp_path / "data")
     runner = make_test_app(tmp_path).test_cli_runner()
 
@@ -196,14 +208,16 @@ def test_export_to_moves_a_thousand_profiles_whole_and_again_changes_nothing(tmp
 
     assert first.exit_code == 0, first.output
     assert "1000 profiles, 3000 entries and 1000 deletions are in the database" in first.output
-    assert after_first == {profile: (sorted_entries(entries), tombstones)
-                           for profile, (entries, tombstones) in made.items()}
+    assert after_first == {
+        profile: (sorted_entries(entries), tombstones) for profile, (entries, tombstones) in made.items()
+    }
     assert again.exit_code == 0, again.output
     assert whole_database(database_store) == after_first
 
 
-def test_an_entry_edited_or_deleted_in_the_database_since_the_move_keeps_that_change(tmp_path, database_url,
-                                                                                     database_store):
+def test_an_entry_edited_or_deleted_in_the_database_since_the_move_keeps_that_change(
+    tmp_path, database_url, database_store
+):
     [(profile, (entries, _))] = a_thousand_profiles(tmp_path / "data", count=1).items()
     runner = make_test_app(tmp_path).test_cli_runner()
     assert runner.invoke(args=["diary", "export-to", database_url]).exit_code == 0
@@ -227,8 +241,13 @@ def test_only_the_storage_modules_import_psycopg():
     importers = set()
     for path in (PROJECT_ROOT / "kneeaid").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and not node.level
+                else []
+            )
             if any(name.split(".")[0] in ("psycopg", "psycopg_pool") for name in names):
                 importers.add(path.relative_to(PROJECT_ROOT).as_posix())
     assert importers == {"kneeaid/storage/postgres.py", "kneeaid/diary/pg_store.py", "kneeaid/alarms/pg_queue.py"}

@@ -60,8 +60,11 @@ def bad_alarm(url):
 @pytest.fixture
 def two_servers(tmp_path, redis_url):
     """Two app processes, their own data folders, one Redis for the limits."""
-    settings = {"KNEEAID_RATELIMIT_STORAGE_URI": redis_url, "KNEEAID_NEW_PROFILES_PER_HOUR": "3",
-                "KNEEAID_ALARM_REQUESTS_PER_MINUTE": "4"}
+    settings = {
+        "KNEEAID_RATELIMIT_STORAGE_URI": redis_url,
+        "KNEEAID_NEW_PROFILES_PER_HOUR": "3",
+        "KNEEAID_ALARM_REQUESTS_PER_MINUTE": "4",
+    }
     processes = [app_process.start(tmp_path / f"data{n}", **settings) for n in range(2)]
     yield [url for _, url in processes]
     for process, _ in processes:
@@ -107,10 +110,12 @@ def start_logging(tmp_path, name, **settings):
 
 
 def test_with_redis_down_each_process_counts_alone_says_so_once_and_shares_again_when_it_is_back(
-        tmp_path, redis_server, redis_url):
+    tmp_path, redis_server, redis_url
+):
     redis_server.stop()
-    process, url, log = start_logging(tmp_path, "down.log", KNEEAID_RATELIMIT_STORAGE_URI=redis_url,
-                                      KNEEAID_ALARM_REQUESTS_PER_MINUTE="4")
+    process, url, log = start_logging(
+        tmp_path, "down.log", KNEEAID_RATELIMIT_STORAGE_URI=redis_url, KNEEAID_ALARM_REQUESTS_PER_MINUTE="4"
+    )
     try:
         assert [bad_alarm(url)[0] for _ in range(4)] == [400] * 4, "served, never a 500"
         assert bad_alarm(url)[0] == 429, "the limit still holds, counted in this process"
@@ -142,11 +147,17 @@ def test_a_hung_redis_costs_a_request_at_most_the_documented_second(tmp_path):
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)
     try:
-        app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"),
-                          "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATA_DIR": str(tmp_path / "data"),
+                "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}",
+            }
+        )
         started = time.monotonic()
-        answer = app.test_client().post("/api/timer/alarms", json={"at": "soon"},
-                                        headers={"Sec-Fetch-Site": "same-origin"})
+        answer = app.test_client().post(
+            "/api/timer/alarms", json={"at": "soon"}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
         waited = time.monotonic() - started
     finally:
         silent.close()

@@ -64,9 +64,15 @@ def start_server(server_storage):
 
 def post_entries(url, entries, profile=None):
     request = urllib.request.Request(
-        url + "/api/diary/sync", data=json.dumps({"entries": entries}).encode(), method="POST",
-        headers={"Content-Type": "application/json", "Origin": url,
-                 **({"Cookie": f"kneeaid_profile={profile}"} if profile else {})})
+        url + "/api/diary/sync",
+        data=json.dumps({"entries": entries}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Origin": url,
+            **({"Cookie": f"kneeaid_profile={profile}"} if profile else {}),
+        },
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response), response.headers.get("Set-Cookie")
 
@@ -99,7 +105,7 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store,
         try:
             mine = [pain_entry() for _ in range(200)]
             for start in range(0, 200, 10):
-                batch = mine[start:start + 10]
+                batch = mine[start : start + 10]
                 acknowledged, _ = post_as_a_phone(url, batch, profile)
                 assert acknowledged["acknowledged"] == [e["id"] for e in batch]
             post_as_a_phone(url, mine[-10:], profile)  # a resend must not duplicate
@@ -164,8 +170,13 @@ def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, se
     latest, deleted, deleting = {}, set(), set()
     chance = random.Random(9)
     for round_number in range(12):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, profile, str(round_number)], env=environment,
-                                  cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, profile, str(round_number)],
+            env=environment,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         first_write = threading.Event()
 
         def read_acknowledgements(lines=writer.stdout, first_write=first_write):
@@ -190,6 +201,7 @@ def test_a_writer_killed_at_any_moment_loses_nothing_acknowledged(app, store, se
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         reader.join()
+        writer.stdout.close()
 
         for path in Path(app.config["DATA_DIR"]).rglob("*.json"):
             json.loads(path.read_text())  # never torn (files)
@@ -227,8 +239,13 @@ print(json.dumps(steps), flush=True)  # acknowledged
 def write_killed_at(data_dir, profile, small_diary, step, change):
     """Make ``change`` in a separate process killed with SIGKILL right after its
     ``step``-th durable step (0: never). The steps it made, if it finished."""
-    done = subprocess.run([sys.executable, "-c", STEP_WRITER, str(data_dir), profile, str(small_diary), str(step),
-                           json.dumps(change)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", STEP_WRITER, str(data_dir), profile, str(small_diary), str(step), json.dumps(change)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if done.returncode == -signal.SIGKILL:
         return None
     assert done.returncode == 0, done.stderr
@@ -347,8 +364,9 @@ class Writers:
         self.acknowledged, self.lock = [], threading.Lock()
         self.progress = threading.Condition(self.lock)
         self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self._write, args=(n % len(urls),))
-                        for n in range(per_server * len(urls))]
+        self.threads = [
+            threading.Thread(target=self._write, args=(n % len(urls),)) for n in range(per_server * len(urls))
+        ]
 
     def __enter__(self):
         for thread in self.threads:
@@ -472,9 +490,15 @@ def test_an_entry_is_filed_under_the_utc_month_of_its_moment(store, diary_layout
     profile = store.new_profile_id()
     moscow = {**pain_entry(), "at": "2026-12-01T01:00:00+03:00"}  # 2026-11-30T22:00Z
     brazil = {**pain_entry(), "at": "2026-11-30T23:30:00-03:00"}  # 2026-12-01T02:30Z
-    session = {"id": str(uuid.uuid4()), "kind": "session", "startedAt": "2026-12-01T00:30:00+01:00",
-               "endedAt": "2026-12-01T01:00:00+01:00", "outcome": "completed",
-               "cold": {"plannedMinutes": 15, "actualSeconds": 900}, "elevation": None}  # began 2026-11-30T23:30Z
+    session = {
+        "id": str(uuid.uuid4()),
+        "kind": "session",
+        "startedAt": "2026-12-01T00:30:00+01:00",
+        "endedAt": "2026-12-01T01:00:00+01:00",
+        "outcome": "completed",
+        "cold": {"plannedMinutes": 15, "actualSeconds": 900},
+        "elevation": None,
+    }  # began 2026-11-30T23:30Z
     store.save(profile, [moscow, brazil, session], [], time.time(), new=True)
     assert store.months(profile) == ["2026-11", "2026-12"]
     assert {e["id"] for e in store.entries_in(profile, ["2026-11"])} == {moscow["id"], session["id"]}
@@ -487,12 +511,18 @@ def test_a_write_rewrites_its_month_not_the_whole_diary(tmp_path, monkeypatch):
     monkeypatch.setattr(store_module, "SMALL_DIARY", 40)
     store = DiaryStore(tmp_path)
     profile = store.new_profile_id()
-    store.save(profile, [pain_in(f"{2024 + n // 12}-{n % 12 + 1:02d}", day) for n in range(24) for day in (3, 17)],
-               [], time.time(), new=True)
+    store.save(
+        profile,
+        [pain_in(f"{2024 + n // 12}-{n % 12 + 1:02d}", day) for n in range(24) for day in (3, 17)],
+        [],
+        time.time(),
+        new=True,
+    )
     written = []
     real_write = store_module.write_atomically
-    monkeypatch.setattr(store_module, "write_atomically", lambda path, text: (written.append(path.name),
-                                                                              real_write(path, text)))
+    monkeypatch.setattr(
+        store_module, "write_atomically", lambda path, text: (written.append(path.name), real_write(path, text))
+    )
     edited = {**store.entries_in(profile, ["2025-06"])[0], "pain": 8, "updatedAt": "2026-11-21T10:00:00Z"}
     store.save(profile, [pain_in("2025-12", 1), edited], [], time.time())
     month_files = sorted(name for name in written if name[0].isdigit())
@@ -527,8 +557,13 @@ def test_the_cap_counts_entries_through_edits_moves_and_deletions(store, diary_l
     profile = store.new_profile_id()
     first, second = pain_in("2026-10"), pain_in("2026-11")
     store.save(profile, [first, second], [], time.time(), new=True, max_entries=3)
-    store.save(profile, [{**first, "at": "2026-11-02T10:00:00Z", "updatedAt": "2026-11-21T10:00:00Z"}], [],
-               time.time(), max_entries=3)
+    store.save(
+        profile,
+        [{**first, "at": "2026-11-02T10:00:00Z", "updatedAt": "2026-11-21T10:00:00Z"}],
+        [],
+        time.time(),
+        max_entries=3,
+    )
     store.save(profile, [second], [], time.time(), max_entries=3)  # sent again: not a new entry
     _, full = store.save(profile, [pain_in("2026-11", 3)], [], time.time(), max_entries=3)
     assert full == []

@@ -60,8 +60,9 @@ def test_a_deleted_entry_never_comes_back():
 
 def test_a_full_diary_takes_no_new_entry_but_edits_and_deletions_always_work():
     kept = {i: entry(i) for i in ("a", "b")}
-    after, _, full = apply(kept, set(), [entry("c"), {**entry("a"), "pain": 9, "updatedAt": "2026-11-21T00:00:00Z"}],
-                           max_entries=2)
+    after, _, full = apply(
+        kept, set(), [entry("c"), {**entry("a"), "pain": 9, "updatedAt": "2026-11-21T00:00:00Z"}], max_entries=2
+    )
     assert full == ["c"]
     assert set(after) == {"a", "b"} and after["a"]["pain"] == 9
     # A deletion in the same sync makes room first.

@@ -37,8 +37,9 @@ def imported_modules(path):
             module = ".".join(part for part in (base, node.module or "") if part) if node.level else node.module
             for alias in node.names:
                 candidate = f"{module}.{alias.name}"
-                is_module = (PROJECT_ROOT / Path(*candidate.split("."))).with_suffix(".py").exists() or \
-                    (PROJECT_ROOT / Path(*candidate.split("."))).is_dir()
+                is_module = (PROJECT_ROOT / Path(*candidate.split("."))).with_suffix(".py").exists() or (
+                    PROJECT_ROOT / Path(*candidate.split("."))
+                ).is_dir()
                 found.append(candidate if is_module else module)
         elif isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
@@ -54,11 +55,18 @@ def enclosing_packages(path):
 def test_no_module_imports_a_package_it_sits_in():
     """flaskr's modules never import the package itself: a package's __init__
     imports its modules, never the other way round."""
-    offenders = {str(path.relative_to(PROJECT_ROOT)): imported
-                 for path in modules()
-                 for imported in [[name for name in imported_modules(path)
-                                   if name in enclosing_packages(path) and path != PACKAGE / "__init__.py"]]
-                 if imported}
+    offenders = {
+        str(path.relative_to(PROJECT_ROOT)): imported
+        for path in modules()
+        for imported in [
+            [
+                name
+                for name in imported_modules(path)
+                if name in enclosing_packages(path) and path != PACKAGE / "__init__.py"
+            ]
+        ]
+        if imported
+    }
     assert offenders == {}
 
 
@@ -85,8 +93,11 @@ def part_of(dotted_name):
 def test_every_module_is_in_a_layer_or_a_feature():
     parts = {part_of(dotted(path).removesuffix(".__init__")) for path in modules()}
     assert parts == set(SHARED_LAYERS) | FEATURES | WIRING
-    assert all((PACKAGE / name.split(".")[1] / "__init__.py").exists() for name in FEATURES | set(SHARED_LAYERS)
-               if name != "kneeaid.extensions")
+    assert all(
+        (PACKAGE / name.split(".")[1] / "__init__.py").exists()
+        for name in FEATURES | set(SHARED_LAYERS)
+        if name != "kneeaid.extensions"
+    )
 
 
 def test_shared_layers_import_only_the_layers_before_them():
@@ -102,8 +113,13 @@ def test_shared_layers_import_only_the_layers_before_them():
 
 
 def test_only_the_wiring_imports_the_backends_and_nothing_imports_the_wiring():
-    offenders = [f"{dotted(path)} imports {name}" for path in modules() if path != PACKAGE / "__init__.py"
-                 for name in imported_modules(path) if name in WIRING]
+    offenders = [
+        f"{dotted(path)} imports {name}"
+        for path in modules()
+        if path != PACKAGE / "__init__.py"
+        for name in imported_modules(path)
+        if name in WIRING
+    ]
     assert offenders == []
 
 
@@ -117,6 +133,11 @@ def test_no_blueprint_module_imports_another():
     diary/entries...), never from another blueprint's module."""
     blueprint_modules = {dotted(path) for path in modules() if "Blueprint(" in path.read_text(encoding="utf-8")}
     assert len(blueprint_modules) >= 8
-    offenders = [f"{dotted(path)} imports {name}" for path in modules() if dotted(path) in blueprint_modules
-                 for name in imported_modules(path) if name in blueprint_modules and name != dotted(path)]
+    offenders = [
+        f"{dotted(path)} imports {name}"
+        for path in modules()
+        if dotted(path) in blueprint_modules
+        for name in imported_modules(path)
+        if name in blueprint_modules and name != dotted(path)
+    ]
     assert offenders == []
