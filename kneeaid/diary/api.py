@@ -6,7 +6,8 @@ from flask import Blueprint, current_app, jsonify
 
 from ..speed.contract import personal
 from ..web.api import json_body, json_error, require_same_origin
-from .entries import BadEntry, TooMuchInOneRequest, validate_request
+from .entries import TooMuchInOneRequest, validate_request
+from .fields import BadEntry
 from .profiles import limit_new_profiles, remember_profile, save
 
 api = Blueprint("diary_api", __name__)

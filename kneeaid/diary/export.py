@@ -13,48 +13,28 @@ from ..extensions import limiter
 from ..i18n.plain_text import lazy_gettext as _l
 from ..speed.contract import personal
 from . import fhir
-from .entries import as_noted
+from .kinds import KINDS, as_noted
 from .profiles import current_profile, store
 
 export = Blueprint("diary_export", __name__)
 
-CSV_COLUMNS = (
-    "id",
-    "kind",
-    "at",
-    "startedAt",
-    "endedAt",
-    "pain",
-    "knee",
-    "note",
-    "source",
-    "outcome",
-    "coldPlannedMinutes",
-    "coldActualSeconds",
-    "elevationPlannedMinutes",
-    "elevationActualSeconds",
-    "tier",
-    "symptoms",
-    "rules",
-    "rulesVersion",
+# id and kind, the times, then each kind's own columns (kinds/<kind>.py), in the table's order.
+CSV_COLUMNS = tuple(
+    dict.fromkeys(("id", "kind", "at", "startedAt", "endedAt", *(c for k in KINDS.values() for c in k.CSV_COLUMNS)))
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
 
 
 def csv_row(entry):
     entry = as_noted(entry)
-    row = {key: entry.get(key, "") for key in CSV_COLUMNS}
-    for phase in ("cold", "elevation"):
-        if entry.get(phase):
-            row[f"{phase}PlannedMinutes"] = entry[phase]["plannedMinutes"]
-            row[f"{phase}ActualSeconds"] = entry[phase]["actualSeconds"]
-    row["symptoms"] = " ".join(entry.get("symptoms", []))
-    row["rules"] = " ".join(entry.get("rules", []))
-    if entry["kind"] == "check":
-        row["rulesVersion"] = entry.get("rulesVersion", 1)
-    if str(row["note"]).startswith(FORMULA_STARTS):
-        row["note"] = "'" + row["note"]
-    return row
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update({key: entry.get(key, "") for key in ("id", "kind", "at", "startedAt", "endedAt")})
+    row.update(KINDS[entry["kind"]].csv_cells(entry))
+    # Any text a person wrote, now or in a kind to come, is a cell a spreadsheet must not run.
+    return {
+        key: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        for key, value in row.items()
+    }
 
 
 def exports_per_minute():

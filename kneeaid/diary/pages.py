@@ -20,7 +20,8 @@ from ..speed.contract import personal
 from ..web.api import require_same_origin
 from ..web.fragments import page_or_fragment
 from . import pdf
-from .entries import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry, as_noted, validate_entry
+from .entries import validate_entry
+from .fields import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry
 from .history import (
     episode_is_known,
     knees_in_pain_for_more_than_two_days,
@@ -30,6 +31,7 @@ from .history import (
     one_page,
     timeline,
 )
+from .kinds import KINDS, as_noted
 from .profiles import (
     current_profile,
     delete,
@@ -119,6 +121,7 @@ def view_context(profile_id, month=None, page=1):
         "symptom_label": triage.symptom_label,
         "rule_reasons": triage.RULE_REASONS,
         "rules_version": triage.VERSION,
+        "editable_kinds": [name for name, kind in KINDS.items() if kind.EDITABLE],
         "zone_unknown": current_timezone() is None,
         "format_date": format_date,
         "format_time": format_time,

@@ -7,8 +7,8 @@ import math
 from datetime import UTC, datetime, time, timedelta
 
 from ..check import triage
-from .entries import as_noted
 from .history import KNEES_OF, knees_in_pain_for_more_than_two_days, local_day, moment_of, next_month, pain_points
+from .kinds import KINDS, as_noted
 
 DAYS_DEFAULT, DAYS_MIN, DAYS_MAX = 30, 7, 365
 DAYS_OFFERED = (7, 30, 90, 365)
@@ -17,7 +17,7 @@ CHART_WIDTH, CHART_HEIGHT, CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 64
 MOST_DOTS = 100  # more scores than this: the lines alone (dots would touch, and each costs the PDF time)
 # The most a summary lists of each kind, the newest, whatever a diary holds: its PDF stays within
 # a few seconds and a few hundred MB (bench/summary_limits.py); the CSV export has every entry.
-MOST_LISTED = {"pain": 300, "session": 100, "check": 100}
+MOST_LISTED = {name: kind.MOST_LISTED for name, kind in KINDS.items()}
 MOST_POINTS = 300  # per knee on the chart: past it, the highest score of each 1/300 of the period
 
 

@@ -39,18 +39,21 @@
     timeField.max = localInputValue(new Date(Date.now() + FIVE_MINUTES));
   }
 
-  function describe(item) {
-    if (item.deleted) {
-      return text.deleted;
-    }
-    const entry = item.entry;
-    if (entry.kind === "pain") {
+  // How an entry still waiting to be sent is shown, by its kind (the server's own list:
+  // templates/diary/kinds/; the table of kinds: kneeaid/diary/kinds/).
+  const DESCRIBE = {
+    pain(entry) {
       // In the language's own quotes, as the server's view has it (<q>): «…» in Russian, with „…“ inside.
       const note = entry.note ? `: ${text.quoted.replace("{words}", entry.note)}` : "";
       const source = entry.source === "follow-up" ? ` (${text.followUpAnswer})` : "";
       return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${source}${note}`;
-    }
-    return entry.kind === "session" ? text.session : text.check;
+    },
+    session: () => text.session,
+    check: () => text.check,
+  };
+
+  function describe(item) {
+    return item.deleted ? text.deleted : DESCRIBE[item.entry.kind](item.entry);
   }
 
   const timeOf = (item) => (item.entry ? String(item.entry.at || item.entry.startedAt || "") : "");

@@ -19,7 +19,7 @@ from fhir.resources.R4B.bundle import Bundle
 from flask_babel import force_locale
 
 from kneeaid.check import triage
-from kneeaid.diary import fhir, pages, report
+from kneeaid.diary import fhir_terms, pages, report
 from tests.entries import check, pain, session, stored, sync
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # the summaries end here
@@ -637,6 +637,6 @@ def test_a_follow_up_answer_is_a_field_the_exports_keep(client):
     assert [(row["source"], row["note"]) for row in rows] == [("follow-up", ""), ("follow-up", "")]
     observations = resources(fhir_of(client), "Observation")
     assert [[note["text"] for note in observation["note"]] for observation in observations] == [
-        [fhir.FOLLOW_UP_ANSWER, fhir.SELF_REPORTED]
+        [fhir_terms.FOLLOW_UP_ANSWER, fhir_terms.SELF_REPORTED]
     ] * 2
     assert [entry.get("note") for entry in stored(client)] == [None, OLD_FOLLOW_UP_NOTE], "the JSON keeps what was sent"

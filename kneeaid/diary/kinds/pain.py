@@ -1,0 +1,72 @@
+"""A pain score, 0-10, for a knee (left, right or both), at a time, with the
+person's note; the diary's own form writes it, and so does the follow-up's
+answer, marked by ``source``. One row of the table of kinds (kinds/__init__.py)."""
+
+from ..fhir_terms import FOLLOW_UP_ANSWER, KNEE_SITES, PAIN_SCORE, SURVEY, self_reported
+from ..fields import KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, whole_number
+
+NAME = "pain"
+REQUIRED = frozenset({"id", "kind", "at", "pain", "knee"})
+OPTIONAL = frozenset({"note", "updatedAt", "source"})
+CSV_COLUMNS = ("pain", "knee", "note", "source")  # after id, kind and the times
+MOST_LISTED = 300  # in the summary for the doctor: the period's newest
+EDITABLE = True  # the diary's form edits a score and its note
+
+
+# Where a pain score came from, when not the diary's own form: "follow-up", the answer to "How is
+# your knee?" two days after first aid. A field, so the note stays the person's own words.
+FOLLOW_UP = "follow-up"
+
+
+SOURCES = (FOLLOW_UP,)
+
+
+# Before the field, the follow-up wrote its question as the note, in the page's language.
+OLD_FOLLOW_UP_NOTES = ("Answer to “How is your knee?”", "Ответ на вопрос „Как ваше колено?“")
+
+
+def validate(entry, where, now):
+    normalise_time(entry, "at", where, now)
+    whole_number(entry["pain"], f"{where}.pain", 0, 10, "pain")
+    if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
+        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
+    note = entry.get("note", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
+        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
+    if "updatedAt" in entry:
+        normalise_time(entry, "updatedAt", where, now)
+    if "source" in entry and (not isinstance(entry["source"], str) or entry["source"] not in SOURCES):
+        raise BadEntry(f"{where}.source: must be one of {', '.join(SOURCES)}", "shape")
+
+
+def as_noted(entry):
+    """A pain entry as the person noted it: an old follow-up answer, whose note was the
+    question, gets the source field and no note."""
+    if entry.get("note") not in OLD_FOLLOW_UP_NOTES:
+        return entry
+    return {**{key: value for key, value in entry.items() if key != "note"}, "source": FOLLOW_UP}
+
+
+def csv_cells(entry):
+    """Its own columns of the CSV export (CSV_COLUMNS)."""
+    return {column: entry.get(column, "") for column in CSV_COLUMNS}
+
+
+def fhir_resource(entry, subject, base_url, describe):
+    """An Observation: LOINC 72514-3, the knee as a pre-coordinated SNOMED CT site."""
+    return {
+        "resourceType": "Observation",
+        "id": entry["id"],
+        "status": "final",
+        "category": [SURVEY],
+        "code": {"coding": [PAIN_SCORE], "text": "Pain score, 0-10"},
+        "subject": {"reference": subject},
+        "effectiveDateTime": entry["at"],
+        "performer": [{"reference": subject}],
+        "valueInteger": entry["pain"],
+        "bodySite": {
+            "coding": [KNEE_SITES[entry["knee"]]],
+            "text": "both knees" if entry["knee"] == "both" else f"{entry['knee']} knee",
+        },
+        "note": self_reported(entry.get("note"), entry.get("source") == FOLLOW_UP and FOLLOW_UP_ANSWER),
+    }
