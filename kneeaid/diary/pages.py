@@ -67,7 +67,13 @@ def knees():
 def page():
     """The diary's shell: the same for everyone, so it opens offline. The
     entries come from diary.view (htmx) and from the device's outbox."""
-    return render_template("diary/page.html", max_note=MAX_NOTE_LENGTH, reasons=REASONS)
+    return render_template("diary/page.html", **page_context())
+
+
+def page_context():
+    """What the diary's page shows and gives its script, whatever it answers."""
+    kind_labels = {name: str(kind.LABEL) for name, kind in KINDS.items()}
+    return {"max_note": MAX_NOTE_LENGTH, "reasons": REASONS, "kind_labels": kind_labels}
 
 
 def requested_page():
@@ -279,11 +285,7 @@ def add_entry():
         validate_entry(entry, "entry", now)
     except BadEntry as problem:
         return render_template(
-            "diary/page.html",
-            max_note=MAX_NOTE_LENGTH,
-            reasons=REASONS,
-            typed=request.form,
-            problem=REASONS[problem.code],
+            "diary/page.html", **page_context(), typed=request.form, problem=REASONS[problem.code]
         ), 400
     _, full, profile_id, created = save([entry], [])
     if full:

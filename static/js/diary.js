@@ -39,8 +39,8 @@
     timeField.max = localInputValue(new Date(Date.now() + FIVE_MINUTES));
   }
 
-  // How an entry still waiting to be sent is shown, by its kind (the server's own list:
-  // templates/diary/kinds/; the table of kinds: kneeaid/diary/kinds/).
+  // How an entry still waiting to be sent is shown: by its kind's name (text.kinds, from the
+  // table of kinds, kneeaid/diary/kinds/), or by its own line here where it says more.
   const DESCRIBE = {
     pain(entry) {
       // In the language's own quotes, as the server's view has it (<q>): «…» in Russian, with „…“ inside.
@@ -48,12 +48,14 @@
       const source = entry.source === "follow-up" ? ` (${text.followUpAnswer})` : "";
       return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${source}${note}`;
     },
-    session: () => text.session,
-    check: () => text.check,
   };
 
   function describe(item) {
-    return item.deleted ? text.deleted : DESCRIBE[item.entry.kind](item.entry);
+    if (item.deleted) {
+      return text.deleted;
+    }
+    const own = DESCRIBE[item.entry.kind];
+    return own ? own(item.entry) : text.kinds[item.entry.kind];
   }
 
   const timeOf = (item) => (item.entry ? String(item.entry.at || item.entry.startedAt || "") : "");

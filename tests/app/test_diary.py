@@ -1209,3 +1209,11 @@ def test_the_views_chart_shows_the_month_before_its_newest_entry_not_a_calendar_
     assert page.count('<circle class="knee-dot knee-left"') == 14, "the whole episode, October's days too"
     page = html.unescape(page)
     assert re.search(r"From Oct 8, 2026 to Nov 7, 2026\.", page), "30 days back from the newest entry"
+
+
+def test_the_diary_page_gives_its_script_every_kinds_name_in_the_pages_language(client):
+    """An entry still in the phone's outbox is shown by its kind's name (the table of kinds)."""
+    english = page_data(client.get("/en/diary").get_data(as_text=True))["page"]["text"]["kinds"]
+    russian = page_data(client.get("/ru/diary").get_data(as_text=True))["page"]["text"]["kinds"]
+    assert english == {"pain": "Pain score", "session": "First-aid session", "check": "Symptom check"}
+    assert russian == {"pain": "Оценка боли", "session": "Сеанс первой помощи", "check": "Проверка симптомов"}

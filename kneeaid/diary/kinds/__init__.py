@@ -2,7 +2,8 @@
 diary knows of it, so a new kind is a new module here, its template and its
 lines in the diary's script (docs/entry-kinds.md). A kind's module has:
 
-- NAME, the entry's ``kind``; REQUIRED and OPTIONAL, its fields;
+- NAME, the entry's ``kind``; LABEL, what the diary calls one; REQUIRED and
+  OPTIONAL, its fields;
 - validate(entry, where, now), raising fields.BadEntry on the first problem;
 - as_noted(entry), the entry as the person noted it (an older form read anew);
 - CSV_COLUMNS and csv_cells(entry), its own columns of the CSV export;
@@ -10,8 +11,9 @@ lines in the diary's script (docs/entry-kinds.md). A kind's module has:
 - MOST_LISTED, how many of a period the summary lists; EDITABLE, whether the
   diary's form edits it.
 
-How the diary lists one is templates/diary/kinds/_<NAME>.html; how the diary's
-script shows one still waiting to be sent, DESCRIBE in static/js/diary.js."""
+How the diary lists one is templates/diary/kinds/_<NAME>.html. The diary's
+script shows one still waiting to be sent by its LABEL, or by its own line in
+DESCRIBE (static/js/diary.js) where it says more (a pain score)."""
 
 from . import check, pain, session
 

@@ -4,10 +4,12 @@ be what the rules give now; an older one is kept as it was recorded. One row of
 the table of kinds (kinds/__init__.py)."""
 
 from ...check import triage
+from ...i18n.plain_text import lazy_gettext as _l
 from ..fhir_terms import SURVEY, self_reported
 from ..fields import BadEntry, normalise_time
 
 NAME = "check"
+LABEL = _l("Symptom check")
 REQUIRED = frozenset({"id", "kind", "at", "symptoms", "tier", "rules"})
 OPTIONAL = frozenset({"rulesVersion"})
 CSV_COLUMNS = ("tier", "symptoms", "rules", "rulesVersion")

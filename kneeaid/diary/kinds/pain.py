@@ -2,10 +2,12 @@
 person's note; the diary's own form writes it, and so does the follow-up's
 answer, marked by ``source``. One row of the table of kinds (kinds/__init__.py)."""
 
+from ...i18n.plain_text import lazy_gettext as _l
 from ..fhir_terms import FOLLOW_UP_ANSWER, KNEE_SITES, PAIN_SCORE, SURVEY, self_reported
 from ..fields import KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, whole_number
 
 NAME = "pain"
+LABEL = _l("Pain score")  # what the diary calls one (its script, for one still to be sent)
 REQUIRED = frozenset({"id", "kind", "at", "pain", "knee"})
 OPTIONAL = frozenset({"note", "updatedAt", "source"})
 CSV_COLUMNS = ("pain", "knee", "note", "source")  # after id, kind and the times

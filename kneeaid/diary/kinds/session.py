@@ -3,11 +3,13 @@ ice pack was on and the leg raised (each null when that phase never ran), and
 whether it went as planned or was stopped. One row of the table of kinds
 (kinds/__init__.py)."""
 
+from ...i18n.plain_text import lazy_gettext as _l
 from ...timer.limits import PHASE_LIMITS
 from ..fhir_terms import CRYOTHERAPY, self_reported
 from ..fields import BadEntry, normalise_time, whole_number
 
 NAME = "session"
+LABEL = _l("First-aid session")
 REQUIRED = frozenset({"id", "kind", "startedAt", "endedAt", "outcome", "cold", "elevation"})
 OPTIONAL = frozenset()
 PHASES = ("cold", "elevation")
