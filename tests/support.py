@@ -1,5 +1,6 @@
 """Small helpers the tests of several layers share."""
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -86,3 +87,20 @@ def make_test_app(tmp_path, **settings):
 
 def iso(moment):
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def shown(page, attribute):
+    """The values of data-<attribute> on elements that are not hidden."""
+    return re.findall(rf'data-{attribute}="([^"]+)">', page)
+
+
+def shown_text(page, attribute, value):
+    """The text of the shown element with data-<attribute>="<value>"."""
+    match = re.search(rf'data-{attribute}="{value}">(.*?)</li>', page, re.S)
+    assert match, f"{attribute}={value} is not shown"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+def sources_of(page):
+    """The sources list as its text reads (entities such as &amp; decoded)."""
+    return html.unescape(page.split('id="sources-title"')[1].split("</ul>")[0])
