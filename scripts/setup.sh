@@ -66,3 +66,15 @@ install_poppler() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
   fi
 }
+
+# Biome, the scripts' linter (package.json pins it, package-lock.json locks it), from the npm
+# registry: Node and npm from Debian when missing. The app itself never needs Node.
+install_js_linter() {
+  if ! command -v npm >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+  fi
+  if [ ! -x node_modules/.bin/biome ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --silent --no-audit --no-fund
+  fi
+}

@@ -6,12 +6,12 @@
 #                                         of their own, installing nothing (under a minute)
 #   bash scripts/test.sh unit|app|storage|browser [pytest arguments]
 #                                         one folder of tests/, installing nothing
-#   bash scripts/test.sh lint             ruff check and ruff format --check
+#   bash scripts/test.sh lint             ruff check, ruff format --check, and Biome on the scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 installed() {
-  if [ ! -x .venv/bin/pytest ]; then
+  if [ ! -x .venv/bin/pytest ] || [ ! -x node_modules/.bin/biome ]; then
     echo "Run 'bash scripts/test.sh' once first: it installs what the tests need." >&2
     exit 2
   fi
@@ -20,6 +20,7 @@ installed() {
 lint() {
   .venv/bin/ruff check .
   .venv/bin/ruff format --check --quiet .
+  node_modules/.bin/biome lint --error-on-warnings  # the scripts in static/js (biome.jsonc)
 }
 
 # Three workers (pytest-xdist) on the 2-core CI machine: the tests wait more than they compute
@@ -47,5 +48,6 @@ install_postgresql
 install_redis
 install_pdf_libraries
 install_poppler
+install_js_linter
 lint
 exec "${PYTEST[@]}" "$@"

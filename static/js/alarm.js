@@ -3,7 +3,7 @@
 // skin check, and settles a finished elevation.
 "use strict";
 
-(function (KneeAid) {
+((KneeAid) => {
   const MINUTE = KneeAid.MINUTE;
   const { loadTimer, phaseOf, finishSession } = KneeAid;
   const RUNNING = ["cold", "cold-over", "elevation"];
@@ -68,7 +68,7 @@
   // The alarm: three tones and a long vibration, again every 2.5 s until dismissed.
   function chime() {
     if (soundIsOn()) {
-      [0, 0.5, 1].forEach((offset, index) => beep(audio.currentTime + offset, index === 2 ? 1046 : 880));
+      [0, 0.5, 1].forEach((offset, index) => { beep(audio.currentTime + offset, index === 2 ? 1046 : 880); });
     }
     if (navigator.vibrate) {
       navigator.vibrate([400, 200, 400, 200, 400]);
@@ -122,7 +122,7 @@
     if (navigator.serviceWorker) {
       navigator.serviceWorker.ready
         .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
-        .then((notifications) => notifications.forEach((notification) => notification.close()));
+        .then((notifications) => notifications.forEach((notification) => { notification.close(); }));
     }
     document.dispatchEvent(new CustomEvent("kneeaid:alarm"));
   }
@@ -227,7 +227,7 @@
       return;
     }
     unlockSound();
-    if (audio && event.target.closest && event.target.closest(".sound-on")) {
+    if (audio && event.target.closest?.(".sound-on")) {
       audio.resume().then(() => beep(audio.currentTime, 880, 0.2), () => {});
     }
   }

@@ -4,7 +4,7 @@
 // diary only when the person says so ("Save to my diary").
 "use strict";
 
-(function () {
+(() => {
   const form = document.getElementById("check-form");
 
   function valuesFromAddress() {

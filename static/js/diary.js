@@ -4,7 +4,7 @@
 // Also clears the device after "delete all my data".
 "use strict";
 
-(function () {
+(() => {
   const Outbox = window.KneeAidOutbox;
   const $ = (id) => document.getElementById(id);
 
@@ -172,7 +172,7 @@
     let draft = null;
     try {
       draft = JSON.parse(localStorage.getItem(DRAFT_KEY));
-    } catch (error) {
+    } catch (_error) {
       localStorage.removeItem(DRAFT_KEY);
     }
     if (!draft) {

@@ -8,7 +8,7 @@
 // it never contradicts the check that offered it.
 "use strict";
 
-(function (KneeAid) {
+((KneeAid) => {
   // {origin, basisAt, dueAt, from}: the one waiting, at most one. `origin` names what
   // offered it (a control shows "on" while it waits); `from` is what the answer needs of
   // that: {kind: "session" | "check" | "answer", tier, rulesVersion, knee, pain}.
@@ -40,7 +40,7 @@
   function readJson(key) {
     try {
       return JSON.parse(localStorage.getItem(key));
-    } catch (error) {
+    } catch (_error) {
       return null;
     }
   }
@@ -94,7 +94,7 @@
   // The scores noted here in the last 14 days, newest first, as {knee, pain, at}.
   function recentScores(now) {
     return Object.entries(lastPains())
-      .map(([knee, score]) => ({ knee, pain: score && score.pain, at: score && score.at }))
+      .map(([knee, score]) => ({ knee, pain: score?.pain, at: score?.at }))
       .filter((score) => Number.isInteger(score.pain) && now - Date.parse(score.at) <= LAST_SCORE_WITHIN)
       .sort((one, other) => Date.parse(other.at) - Date.parse(one.at));
   }
@@ -139,7 +139,7 @@
     const template = document.getElementById("followup-card");
     const card = document.querySelector("[data-followup]");
     const due = record !== null && now >= record.dueAt;
-    if (!template || (card && card.dataset.answered)) {
+    if (!template || (card?.dataset.answered)) {
       return;  // answered on this page: its advice stays until closed
     }
     if (due && !card) {
@@ -157,7 +157,7 @@
   // The knee of the follow-up's origin, else of the last pain noted on this phone, else "both".
   function presetKnee(card, record) {
     const [newest] = recentScores(Date.now());
-    const knee = (record && record.from && record.from.knee) || (newest && newest.knee);
+    const knee = (record?.from?.knee) || (newest?.knee);
     const input = knee && card.querySelector(`input[name="followup-knee"][value="${CSS.escape(String(knee))}"]`);
     if (input) {
       input.checked = true;
@@ -168,7 +168,7 @@
     const now = Date.now();
     const record = waitingFollowUp();
     drawCard(record, now, justDue);
-    document.querySelectorAll("[data-followup-choice][data-origin]").forEach((choice) => drawChoice(choice, record));
+    document.querySelectorAll("[data-followup-choice][data-origin]").forEach((choice) => { drawChoice(choice, record); });
     clearTimeout(dueTimer);
     if (record !== null && record.dueAt > now) {
       dueTimer = setTimeout(() => draw(true), Math.min(record.dueAt - now + 50, LONGEST_TIMEOUT));

@@ -4,7 +4,7 @@
 // page's data (KneeAid.pageData), as the server's does (kneeaid/guide/pages.py).
 "use strict";
 
-(function () {
+(() => {
   const form = document.getElementById("heat-form");
   const result = document.getElementById("heat-result");
   const rules = window.KneeAid.pageData().heatRules;

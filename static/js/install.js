@@ -4,7 +4,7 @@
 // iPhone or iPad, the steps in Safari's Share menu. "Not now" waits 30 days.
 "use strict";
 
-(function (KneeAid) {
+((_KneeAid) => {
   const USED_KEY = "kneeaid.used";
   const LATER_KEY = "kneeaid.installLater";
   const WAIT_MS = 30 * 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@
 // is written for both: no DOM, only `self`.
 "use strict";
 
-self.KneeAidOutbox = (function () {
+self.KneeAidOutbox = (() => {
   const DATABASE = "kneeaid";
   const STORE = "outbox";
   const NOT_SAVED = "notSaved";  // entries the server refused, with its reason, for the person to see
@@ -41,7 +41,7 @@ self.KneeAidOutbox = (function () {
     return new Promise((resolve, reject) => {
       const transaction = database.transaction([STORE, NOT_SAVED], mode);
       const result = work(transaction.objectStore(STORE), transaction.objectStore(NOT_SAVED));
-      transaction.oncomplete = () => resolve(result && result.result);
+      transaction.oncomplete = () => resolve(result?.result);
       transaction.onerror = () => reject(transaction.error);
     });
   }
@@ -69,11 +69,11 @@ self.KneeAidOutbox = (function () {
 
   // What the server refused, each {id, entry, error, code} (the code names the kind of problem).
   function refused() {
-    return inTransaction("readonly", (store, notSaved) => notSaved.getAll());
+    return inTransaction("readonly", (_store, notSaved) => notSaved.getAll());
   }
 
   function dismiss(id) {
-    return inTransaction("readwrite", (store, notSaved) => notSaved.delete(id));
+    return inTransaction("readwrite", (_store, notSaved) => notSaved.delete(id));
   }
 
   // Drops what the server acknowledged or refused, unless it changed since it
@@ -132,7 +132,7 @@ self.KneeAidOutbox = (function () {
         sent += batch.length;
       }
       return { ok: true, sent };
-    } catch (networkError) {
+    } catch (_networkError) {
       return { ok: false, sent };
     } finally {
       sending = null;

@@ -7,7 +7,7 @@
 // is, and the timer page says so (pushStatus).
 "use strict";
 
-(function (KneeAid) {
+((KneeAid) => {
   const MINUTE = KneeAid.MINUTE;
   const STORE_KEY = "kneeaid.pushAlarms";  // {endpoint, alarms: [{key, at, id}]}: what the server holds
   // A phone clock further off than this is corrected with the server's (its Date header).
@@ -84,7 +84,7 @@
       if (stored && Array.isArray(stored.alarms)) {
         return stored;
       }
-    } catch (error) {
+    } catch (_error) {
       // Unreadable: start again (the server drops what it cannot send).
     }
     return { endpoint: null, alarms: [] };

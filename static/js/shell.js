@@ -3,7 +3,7 @@
 // language and time zone, the service worker, and the diary's outbox glue.
 "use strict";
 
-window.KneeAid = (function () {
+window.KneeAid = (() => {
   // The page's data (base.html, #page-data): "shell" for every page, "page" for its own script.
   function allPageData() {
     return JSON.parse(document.getElementById("page-data").textContent);
@@ -97,7 +97,7 @@ window.KneeAid = (function () {
       document.dispatchEvent(new CustomEvent("kneeaid:kept", { detail: entry }));
       if ("serviceWorker" in navigator) {
         navigator.serviceWorker.ready
-          .then((registration) => registration.sync && registration.sync.register("kneeaid-diary"))
+          .then((registration) => registration.sync?.register("kneeaid-diary"))
           .catch(() => {});
       }
       syncDiary();
@@ -119,7 +119,7 @@ window.KneeAid = (function () {
   // needs its own list of them until then).
   async function forgetDiary() {
     Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.") && key !== KneeAid.PUSH_ALARMS_KEY)
-      .forEach((key) => localStorage.removeItem(key));
+      .forEach((key) => { localStorage.removeItem(key); });
     await KneeAid.cancelPushAlarms();
     return window.KneeAidOutbox.clear();
   }

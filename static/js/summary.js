@@ -3,7 +3,7 @@
 // no network the page says the PDF needs one (printing the page still works).
 "use strict";
 
-(function () {
+(() => {
   const link = document.getElementById("summary-pdf");
   const share = document.getElementById("share-pdf");
   const offline = document.getElementById("pdf-offline");

@@ -3,7 +3,7 @@
 // watches it, timer.js draws it).
 "use strict";
 
-(function (KneeAid) {
+((KneeAid) => {
   const MINUTE = KneeAid.MINUTE;
 
   // The timer's state ----------------------------------------------------
@@ -25,7 +25,7 @@
     try {
       const value = JSON.parse(localStorage.getItem(key));
       return value === null ? fallback : value;
-    } catch (error) {
+    } catch (_error) {
       return fallback;
     }
   }

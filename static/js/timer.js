@@ -4,7 +4,7 @@
 // reload, a language switch or a locked screen never puts it wrong.
 "use strict";
 
-(function () {
+(() => {
   const root = document.getElementById("timer");
   if (!root || root.dataset.running) {
     return;
@@ -85,7 +85,7 @@
     if (yes && action) {
       action();
     }
-    if (askedFrom && askedFrom.isConnected && !askedFrom.closest("[hidden]") && askedFrom.offsetParent) {
+    if (askedFrom?.isConnected && !askedFrom.closest("[hidden]") && askedFrom.offsetParent) {
       askedFrom.focus();
     }
   }
@@ -107,10 +107,10 @@
       if (state && state.coldMinutes === null) {
         startElevation();
       } else {
-        startCold((state && state.coldMinutes) || chosenColdMinutes());
+        startCold((state?.coldMinutes) || chosenColdMinutes());
       }
     };
-    const tooSoon = state && state.coldEndedAt && state.coldMinutes !== null
+    const tooSoon = state?.coldEndedAt && state.coldMinutes !== null
       && Date.now() < state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE;
     if (tooSoon) {
       askFirst(text.againQuestion, text.againYes, again);
@@ -276,7 +276,7 @@
       try {
         wakeLock = await navigator.wakeLock.request("screen");
         wakeLock.addEventListener("release", () => { wakeLock = null; });
-      } catch (error) {
+      } catch (_error) {
         wakeLock = null;
         $("wake-lock-note").hidden = false;
       }
@@ -304,11 +304,11 @@
     [document, "kneeaid:alarm", render],
     [document, "visibilitychange", render],
   ];
-  handlers.forEach(([target, type, handler]) => target.addEventListener(type, handler));
+  handlers.forEach(([target, type, handler]) => { target.addEventListener(type, handler); });
 
   function teardown() {
     clearInterval(ticker);
-    handlers.forEach(([target, type, handler]) => target.removeEventListener(type, handler));
+    handlers.forEach(([target, type, handler]) => { target.removeEventListener(type, handler); });
     holdWakeLock(false);
   }
 
@@ -350,7 +350,7 @@
   } else if (repair.discarded) {
     showNotice(text.badSavedTimer);
   }
-  if (state && state.elevationMinutes) {
+  if (state?.elevationMinutes) {
     $("elevation-minutes").value = String(state.elevationMinutes);
   }
   render();

@@ -3,7 +3,7 @@
 // in the page's data). Only evaluates and shows; check.js draws the page.
 "use strict";
 
-window.KneeAidTriage = (function () {
+window.KneeAidTriage = (() => {
   const rulesUrl = window.KneeAid.pageData().rulesUrl;
   let loading = null;
 
