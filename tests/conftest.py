@@ -15,7 +15,6 @@ from tests.pages import PAGES
 from tests.support import make_test_app
 
 BROWSER_TESTS = Path(__file__).parent / "browser"
-LONGEST_FIRST = ("processes", "postgres", "browser")
 
 
 def pytest_collection_modifyitems(items):
@@ -29,9 +28,6 @@ def pytest_collection_modifyitems(items):
         on_each_backend = getattr(getattr(item, "callspec", None), "params", {}).get("each_backend")
         if "postgres_server" in getattr(item, "fixturenames", ()) or on_each_backend == "postgres":
             item.add_marker(pytest.mark.postgres)
-    # The longest first, the quick ones last: a worker that finishes early takes the rest of
-    # another's queue (--dist worksteal), and a run no longer ends waiting on one long test.
-    items.sort(key=lambda item: next((n for n, mark in enumerate(LONGEST_FIRST) if item.get_closest_marker(mark)), 3))
 
 
 @pytest.fixture(scope="session")
