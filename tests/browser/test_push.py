@@ -7,6 +7,7 @@ subscription on the test's own push service (tests/fake_push.py), with keys
 the test holds. Everything else is real: the page, the server, its queue."""
 
 import base64
+import contextlib
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kneeaid.alarms.sender import Sender
+from tests.browser.steps import wait_until_offline_ready
 from tests.support import a_zone_where_it_is_midday
 
 MINUTE = 60
@@ -46,6 +48,22 @@ def subscribe_with(page, subscription):
             return this.getSubscription();
         }};
     }})();""")
+
+
+@contextlib.contextmanager
+def subscribed_page(browser, server, push_service, path, **context_options):
+    """A page of `path` in a new context with notifications allowed and a push
+    subscription, once the service worker controls it; the context closed after."""
+    context = browser.new_context(**context_options)
+    context.grant_permissions(["notifications"])
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.goto(f"{server.url}{path}")
+        wait_until_offline_ready(page)
+        yield page
+    finally:
+        context.close()
 
 
 def alarms_on_server(server, kinds, timeout=10, until=lambda held: True):
@@ -273,16 +291,8 @@ def test_a_pushed_alarm_shows_as_a_notification_in_the_persons_language(browser,
         context.close()
 
 
-def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(
-    browser, push_server, push_service, offline_ready
-):
-    context = browser.new_context()
-    context.grant_permissions(["notifications"])
-    try:
-        page = context.new_page()
-        subscribe_with(page, push_service.subscribe())
-        page.goto(f"{push_server.url}/en/timer")
-        offline_ready(page)
+def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(browser, push_server, push_service):
+    with subscribed_page(browser, push_server, push_service, "/en/timer") as page:
         page.get_by_label("10 minutes").check()
         page.get_by_role("button", name="Start cooling").click()
         [cold_over, _] = alarms_on_server(push_server, ["cold-over", "skin-check"])
@@ -290,28 +300,16 @@ def test_a_paused_ice_pack_is_still_called_off_at_15_minutes_from_its_start(
         page.get_by_role("button", name="Pause").click()
         [cold_over] = alarms_on_server(push_server, ["cold-over"], until=lambda held: not near(held[0][1], 10 * MINUTE))
         assert near(cold_over[1], 15 * MINUTE), "paused: the pack may still be on, so at the 15-minute cap"
-    finally:
-        context.close()
 
 
-def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(
-    browser, push_server, push_service, offline_ready
-):
-    context = browser.new_context()
-    context.grant_permissions(["notifications"])
-    try:
-        page = context.new_page()
-        subscribe_with(page, push_service.subscribe())
-        page.goto(f"{push_server.url}/ru/timer")
-        offline_ready(page)
+def test_offline_the_timer_page_says_the_alarm_rings_only_while_a_page_is_open(browser, push_server, push_service):
+    with subscribed_page(browser, push_server, push_service, "/ru/timer") as page:
         push_server.stop()
-        context.set_offline(True)
+        page.context.set_offline(True)
         page.reload()
         assert page.locator("#push-status").inner_text().startswith("Сейчас нет сети: сигнал прозвучит")
         page.get_by_role("button", name="Запустить таймер").click()
         assert page.locator("#timer").get_attribute("data-phase") == "cold", "the timer runs offline"
-    finally:
-        context.close()
 
 
 def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_deleted(
