@@ -2,8 +2,9 @@
 
 The device writes first (static/js/outbox.js) and syncs through
 ``POST /api/diary/sync`` (api.py); the pages (pages.py) show what the server
-holds. What an entry may be is entries.py; how entries merge, merge.py (pure),
-and how often a diary may be written, limits.py (pure); where they are kept,
+holds. What an entry may be is entries.py, each kind's own rules in kinds/;
+how entries merge, merge.py (pure), and how often a diary may be written,
+limits.py (pure); where they are kept,
 store.py (files) or pg_store.py (PostgreSQL); whose they are, profiles.py;
 exports, export.py; the move from files to PostgreSQL, move.py.
 """

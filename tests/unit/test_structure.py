@@ -129,8 +129,8 @@ def dotted(path):
 
 def test_no_blueprint_module_imports_another():
     """A module with a blueprint (a page, the API, the service worker...) takes
-    shared words and rules from plain modules (triage, languages, timer_limits,
-    diary/entries...), never from another blueprint's module."""
+    shared words and rules from plain modules (check.triage, i18n.languages,
+    timer.limits, diary.kinds...), never from another blueprint's module."""
     blueprint_modules = {dotted(path) for path in modules() if "Blueprint(" in path.read_text(encoding="utf-8")}
     assert len(blueprint_modules) >= 8
     offenders = [
