@@ -1,10 +1,13 @@
 // The symptom check page and its result page. Online the server answers
 // (htmx fragments for the live preview, whole pages otherwise); offline the
-// same answer comes from KneeAidTriage (triage.js). A result goes into the
+// same answer comes from triage.js. A result goes into the
 // diary only when the person says so ("Save to my diary").
-"use strict";
+import * as followUp from "./followup.js";
+import { keepInDiary, keepQueryInLanguageLink, newId } from "./shell.js";
+import { evaluate, loadRules, showResult } from "./triage.js";
+import { onPage } from "./main.js";
 
-(() => {
+function start() {
   const form = document.getElementById("check-form");
 
   function valuesFromAddress() {
@@ -16,8 +19,8 @@
     if (!triage.tiers.includes(result.tier)) {
       return Promise.resolve();
     }
-    return window.KneeAid.keepInDiary({
-      id: window.KneeAid.newId(),
+    return keepInDiary({
+      id: newId(),
       kind: "check",
       at: new Date().toISOString(),
       rulesVersion: triage.version,
@@ -42,7 +45,7 @@
     if (changed) {
       place = changed.id ? `#${changed.id}` : "";
     }
-    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "", place);
+    keepQueryInLanguageLink(query ? `?${query}` : "", place);
     if (changed) {
       history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
     }
@@ -55,12 +58,12 @@
     keepAnswersAcrossLanguages();
   }
 
-  window.KneeAidTriage.load().then((triage) => {
+  loadRules().then((triage) => {
     if (!form) {
       // The result page. Offline it is the saved page for no answers: show
       // the answer for the address's own.
-      const result = window.KneeAidTriage.evaluate(triage, valuesFromAddress());
-      window.KneeAidTriage.show(document.getElementById("result"), result);
+      const result = evaluate(triage, valuesFromAddress());
+      showResult(document.getElementById("result"), result);
       // Not boosted (htmx reads a boosted link's address once): set here, read on click.
       document.getElementById("change-answers").search = location.search;
       offerToSave(triage, result);
@@ -74,8 +77,8 @@
       keepAnswersAcrossLanguages();
     }
     const preview = () => {
-      window.KneeAidTriage.show(document.querySelector("#check-preview #result"),
-        window.KneeAidTriage.evaluate(triage, ticked()));
+      showResult(document.querySelector("#check-preview #result"),
+        evaluate(triage, ticked()));
       markLiveTier();
     };
     // The server's answer (htmx) replaced the preview: the bar says its tier.
@@ -113,7 +116,7 @@
   function offerFollowUp(triage, result) {
     const choice = document.getElementById("followup-after-check");
     if (["doctor", "selfcare"].includes(result.tier)) {
-      window.KneeAid.offerFollowUp(choice, `check:${location.search}`, shownAt,
+      followUp.offerFollowUp(choice, `check:${location.search}`, shownAt,
         { kind: "check", tier: result.tier, rulesVersion: triage.version });
       choice.querySelector("[data-followup-note]").hidden = result.tier !== "doctor";
     } else {
@@ -138,4 +141,6 @@
     new ResizeObserver(fit).observe(document.getElementById("check-preview"));
     window.addEventListener("resize", fit);
   }
-})();
+}
+
+onPage("check", start);

@@ -1,17 +1,29 @@
 // The diary page: entries are written to the outbox on this phone first
-// (static/js/outbox.js) through KneeAid.keepInDiary, shown at once, and sent
+// (static/js/outbox.js) through keepInDiary, shown at once, and sent
 // when there is a network.
 // Also clears the device after "delete all my data".
-"use strict";
+import * as outbox from "./outbox.js";
+import { PUSH_ALARMS_KEY, cancelPushAlarms } from "./push.js";
+import { keepInDiary, newId, pageData, syncDiary } from "./shell.js";
+import { onPage } from "./main.js";
 
-(() => {
-  const Outbox = window.KneeAidOutbox;
+// After "delete all my data": nothing of the diary stays on this device,
+// and the server lets go of the alarms it held for it (push.js, which
+// needs its own list of them until then).
+async function forgetDiary() {
+  Object.keys(localStorage).filter((key) => key.startsWith("kneeaid.") && key !== PUSH_ALARMS_KEY)
+    .forEach((key) => { localStorage.removeItem(key); });
+  await cancelPushAlarms();
+  return outbox.clear();
+}
+
+function start() {
   const $ = (id) => document.getElementById(id);
 
   // After "Delete all my data": the server is done, now this phone.
   const deleted = $("diary-deleted");
   if (deleted) {
-    window.KneeAid.forgetDiary().then(() => { $("device-cleared").hidden = false; });
+    forgetDiary().then(() => { $("device-cleared").hidden = false; });
     return;
   }
 
@@ -20,7 +32,7 @@
     return;
   }
   form.dataset.running = "yes";
-  const text = window.KneeAid.pageData().text;
+  const text = pageData().text;
   const lang = document.documentElement.lang;
   const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   const VIEW_KEY = `kneeaid.diary.view.${lang}`;
@@ -67,7 +79,7 @@
   }
 
   async function showPending() {
-    const waiting = (await Outbox.all()).sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
+    const waiting = (await outbox.all()).sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
     const list = $("pending");
     list.replaceChildren(...waiting.map((item) => {
       const line = document.createElement("li");
@@ -86,7 +98,7 @@
 
   // Entries the server refused, with its reason, until the person removes them.
   async function showNotSaved() {
-    const refused = await Outbox.refused();
+    const refused = await outbox.refused();
     $("not-saved").replaceChildren(...refused.map((item) => {
       const line = document.createElement("li");
       const words = document.createElement("span");
@@ -98,7 +110,7 @@
       dismiss.className = "button small-button";
       dismiss.textContent = text.dismiss;
       dismiss.addEventListener("click", async () => {
-        await Outbox.dismiss(item.id);
+        await outbox.dismiss(item.id);
         await showNotSaved();
       });
       line.append(words, " ", dismiss);
@@ -115,7 +127,7 @@
     const timeField = $("entry-at");
     const when = data.get("at") && data.get("at") !== timeField.dataset.shown ? new Date(data.get("at")) : new Date();
     const entry = {
-      id: data.get("id") || window.KneeAid.newId(),
+      id: data.get("id") || newId(),
       kind: "pain",
       at: when.toISOString(),
       pain: Number(data.get("pain")),
@@ -128,7 +140,7 @@
     if (data.get("source")) {
       entry.source = data.get("source");  // a corrected answer to the follow-up is still one
     }
-    await window.KneeAid.keepInDiary(entry);
+    await keepInDiary(entry);
     form.reset();
     form.elements.id.value = "";
     form.elements.source.value = "";
@@ -196,9 +208,9 @@
     const remove = event.target.closest(".delete-entry");
     if (remove) {
       event.preventDefault();
-      await Outbox.remove(remove.closest("[data-entry-id]").dataset.entryId);
+      await outbox.remove(remove.closest("[data-entry-id]").dataset.entryId);
       await showPending();
-      window.KneeAid.syncDiary();
+      syncDiary();
     }
   }
 
@@ -229,4 +241,6 @@
   restoreDraft();
   showPending();
   showNotSaved();
-})();
+}
+
+onPage("diary", start);

@@ -1,13 +1,14 @@
 // Heat or cold: answers as the questions are answered, offline too. The rule
 // (which answer each question needs before warming is allowed, and when a
 // doctor is needed today) comes from static/data/triage.json through the
-// page's data (KneeAid.pageData), as the server's does (kneeaid/guide/pages.py).
-"use strict";
+// page's data (pageData), as the server's does (kneeaid/guide/pages.py).
+import { keepQueryInLanguageLink, pageData } from "./shell.js";
+import { onPage } from "./main.js";
 
-(() => {
+function start() {
   const form = document.getElementById("heat-form");
   const result = document.getElementById("heat-result");
-  const rules = window.KneeAid.pageData().heatRules;
+  const rules = pageData().heatRules;
   const needs = rules.warmingNeeds;
 
   function verdict(answers) {
@@ -36,7 +37,7 @@
     result.querySelector("[data-doctor-today]").hidden = !doctorToday(answers);
     // The other language keeps the answers chosen so far.
     const query = new URLSearchParams(answers).toString();
-    window.KneeAid.keepQueryInLanguageLink(query ? `?${query}` : "");
+    keepQueryInLanguageLink(query ? `?${query}` : "");
   }
 
   // Offline, an address with answers opens the saved page: take them from it.
@@ -48,4 +49,6 @@
   });
   form.addEventListener("change", show);
   show();
-})();
+}
+
+onPage("heat", start);

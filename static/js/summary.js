@@ -1,9 +1,9 @@
 // The summary for the doctor: "Send to my doctor" opens the phone's share
 // sheet with the PDF (Web Share API), where the phone can share files; with
 // no network the page says the PDF needs one (printing the page still works).
-"use strict";
+import { onPage } from "./main.js";
 
-(() => {
+function start() {
   const link = document.getElementById("summary-pdf");
   const share = document.getElementById("share-pdf");
   const offline = document.getElementById("pdf-offline");
@@ -51,4 +51,6 @@
   window.addEventListener("online", sayWhetherOffline);
   window.addEventListener("offline", sayWhetherOffline);
   sayWhetherOffline();
-})();
+}
+
+onPage("summary", start);

@@ -1,19 +1,25 @@
-// The first-aid timer page. The state lives on the device (window.KneeAid,
-// static/js/timer-state.js); this script only shows it and turns taps into changes.
+// The first-aid timer page. The state lives on the device (static/js/timer-state.js);
+// this script only shows it and turns taps into changes.
 // Everything on screen is computed from the wall clock on every tick, so a
 // reload, a language switch or a locked screen never puts it wrong.
-"use strict";
+import { MINUTE, clock, config, pageData } from "./shell.js";
+import * as timerState from "./timer-state.js";
+import {
+  COLD_MAX_MINUTES, coldOffAt, elapsedMs, loadTimer, phaseOf, remainingMs, sessions, stopSession, takeRepair,
+} from "./timer-state.js";
+import { isRinging, silence, unlockSound } from "./alarm.js";
+import { offerFollowUp } from "./followup.js";
+import { pushStatus, schedulePushAlarms } from "./push.js";
+import { onPage } from "./main.js";
 
-(() => {
+function start() {
   const root = document.getElementById("timer");
   if (!root || root.dataset.running) {
     return;
   }
   root.dataset.running = "yes";
-  const KneeAid = window.KneeAid;
-  const MINUTE = KneeAid.MINUTE;
   // The limits every page has (static/data/timer.json), and this page's words.
-  const settings = { ...KneeAid.config.timerLimits, ...KneeAid.pageData() };
+  const settings = { ...config.timerLimits, ...pageData() };
   const text = settings.text;
   const lang = document.documentElement.lang;
   const pluralRules = new Intl.PluralRules(lang);
@@ -41,8 +47,8 @@
   // Actions ----------------------------------------------------------------
 
   function startCold(minutes) {
-    KneeAid.unlockSound();
-    const coldMinutes = KneeAid.startCold(minutes, Number($("elevation-minutes").value));
+    unlockSound();
+    const coldMinutes = timerState.startCold(minutes, Number($("elevation-minutes").value));
     showNotice("");
     askForNotificationsOnce();
     announce(counted(text.coldStarted, coldMinutes));
@@ -50,15 +56,15 @@
 
   function startElevation() {
     const minutes = Number($("elevation-minutes").value);
-    KneeAid.silence();
-    KneeAid.startElevation(minutes);
+    silence();
+    timerState.startElevation(minutes);
     showNotice("");
     askForNotificationsOnce();
     announce(counted(text.elevationStarted, minutes));
   }
 
   function togglePause() {
-    const now = KneeAid.togglePause();
+    const now = timerState.togglePause();
     if (now) {
       announce(now === "paused" ? text.paused : text.resumed);
     }
@@ -92,8 +98,8 @@
 
   function stop() {
     askFirst(text.stopQuestion, text.stopYes, () => {
-      KneeAid.stopSession();
-      KneeAid.silence();
+      stopSession();
+      silence();
       showNotice("");
       announce(text.stopped);
     });
@@ -102,7 +108,7 @@
   // One tap repeats the last session: the same cold, or elevation alone again.
   // Another ice pack within 2 hours of the last one is asked about first.
   function repeat() {
-    const { state } = KneeAid.loadTimer();
+    const { state } = loadTimer();
     const again = () => {
       if (state && state.coldMinutes === null) {
         startElevation();
@@ -136,7 +142,7 @@
   function sessionsToday() {
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
-    return KneeAid.sessions()
+    return sessions()
       .filter((session) => session.outcome === "completed" && new Date(session.startedAt) >= midnight)
       .length;
   }
@@ -148,17 +154,17 @@
       return;
     }
     const now = Date.now();
-    const { state } = KneeAid.loadTimer(now);
-    const phase = KneeAid.phaseOf(state, now);
+    const { state } = loadTimer(now);
+    const phase = phaseOf(state, now);
     root.dataset.phase = phase;
     root.dataset.drawn = "yes";
-    root.dataset.alarm = KneeAid.isRinging() ? "ringing" : "off";
+    root.dataset.alarm = isRinging() ? "ringing" : "off";
     root.classList.toggle("cold-advised", phase === "ready" && coldAdvised());
     $("cold-advice").hidden = !coldAdvised();
     $("start-cold").hidden = coldAdvised();
 
     if (phase === "cold" || phase === "elevation") {
-      const left = KneeAid.remainingMs(state, now);
+      const left = remainingMs(state, now);
       $("countdown").textContent = mmss(left);
       root.classList.toggle("is-paused", state.pausedAt !== null);
       $("paused-cold-note").hidden = !(phase === "cold" && state.pausedAt !== null);
@@ -176,8 +182,8 @@
     // The clock time too, not only the countdown: a glance at a locked phone's clock is enough.
     $("ice-off-at").hidden = phase !== "cold";
     if (phase === "cold") {
-      $("ice-off-at").textContent = text.iceOffAt.replace("{time}", KneeAid.clock(KneeAid.coldOffAt(state), now));
-      const skinTime = KneeAid.elapsedMs(state, now) >= settings.skinCheckAfterMinutes * MINUTE;
+      $("ice-off-at").textContent = text.iceOffAt.replace("{time}", clock(coldOffAt(state), now));
+      const skinTime = elapsedMs(state, now) >= settings.skinCheckAfterMinutes * MINUTE;
       if (skinTime && $("skin-prompt").hidden) {
         announce(text.skinCheck);
       }
@@ -200,7 +206,7 @@
   // "Next ice pack possible from 21:45" while that is ahead (with its day when not today), then nothing.
   function showNextSession(state, now) {
     const next = state.coldEndedAt && state.coldEndedAt + settings.hoursBetweenCold * 60 * MINUTE;
-    showText($("next-session"), next && next > now ? text.nextFrom.replace("{time}", KneeAid.clock(next, now)) : "");
+    showText($("next-session"), next && next > now ? text.nextFrom.replace("{time}", clock(next, now)) : "");
   }
 
   function showText(element, message) {
@@ -215,7 +221,7 @@
   // countdown ("on" only once the server holds this timer's alarms). The long
   // explanation goes once notifications are allowed or refused.
   function showPushStatus(phase) {
-    const status = KneeAid.pushStatus();
+    const status = pushStatus();
     const running = phase === "cold" || phase === "elevation";
     showText($("push-status"), text.push[status] || "");
     showText($("lock-status"), running ? text.lock[status === "on" ? "on" : "off"] : "");
@@ -226,7 +232,7 @@
     const ended = $("timer-ended");
     ended.hidden = true;
     if (phase === "cold-over") {
-      const minutesAgo = Math.floor((now - KneeAid.coldOffAt(state)) / MINUTE);
+      const minutesAgo = Math.floor((now - coldOffAt(state)) / MINUTE);
       // Reopened after the end: say how long ago, so the person acts now.
       ended.textContent = counted(text.coldEndedAgo, minutesAgo);
       ended.hidden = minutesAgo < 1;
@@ -236,7 +242,7 @@
       if (shownPhase !== null) {
         announce(text.done);
       }
-      KneeAid.offerFollowUp($("followup-after-done"), `session:${state.id}`, state.startedAt, { kind: "session" });
+      offerFollowUp($("followup-after-done"), `session:${state.id}`, state.startedAt, { kind: "session" });
     }
     offerAfterStop(phase, now);
   }
@@ -246,12 +252,12 @@
   const OFFER_AFTER_STOP_MS = 12 * 60 * MINUTE;
 
   function offerAfterStop(phase, now) {
-    const last = KneeAid.sessions().at(-1);
+    const last = sessions().at(-1);
     const offered = phase === "ready" && Boolean(last) && last.outcome === "stopped" && Boolean(last.cold)
       && now - Date.parse(last.endedAt) < OFFER_AFTER_STOP_MS;
     $("after-stop").hidden = !offered;
     if (offered) {
-      KneeAid.offerFollowUp($("followup-after-stop"), `session:${last.id}`, Date.parse(last.startedAt),
+      offerFollowUp($("followup-after-stop"), `session:${last.id}`, Date.parse(last.startedAt),
         { kind: "session" });
     }
   }
@@ -328,7 +334,7 @@
       if ($("timer-notice").textContent === text.whyNotifications) {
         showNotice("");
       }
-      return KneeAid.schedulePushAlarms();
+      return schedulePushAlarms();
     }).catch(() => {});
   }
 
@@ -336,15 +342,15 @@
   const asked = new URLSearchParams(location.search).get("cold");
   if (asked !== null) {
     const minutes = Number(asked);
-    const input = root.querySelector(`input[name="cold"][value="${settings.coldChoices.includes(minutes) ? minutes : KneeAid.COLD_MAX_MINUTES}"]`);
+    const input = root.querySelector(`input[name="cold"][value="${settings.coldChoices.includes(minutes) ? minutes : COLD_MAX_MINUTES}"]`);
     input.checked = true;
-    if (!settings.coldChoices.includes(minutes) && minutes > KneeAid.COLD_MAX_MINUTES) {
+    if (!settings.coldChoices.includes(minutes) && minutes > COLD_MAX_MINUTES) {
       showNotice(counted(text.coldClamped, Math.round(minutes)));
     }
   }
 
-  const { state } = KneeAid.loadTimer();
-  const repair = KneeAid.takeRepair();
+  const { state } = loadTimer();
+  const repair = takeRepair();
   if (repair.coldAskedMinutes) {
     showNotice(counted(text.coldClamped, repair.coldAskedMinutes));
   } else if (repair.discarded) {
@@ -354,4 +360,6 @@
     $("elevation-minutes").value = String(state.elevationMinutes);
   }
   render();
-})();
+}
+
+onPage("timer", start);

@@ -2,6 +2,9 @@
 
 from datetime import datetime, timedelta
 
+# What waits in the phone's outbox (static/js/outbox.js): a promise of its items, for page.evaluate.
+OUTBOX_ITEMS = "import('/static/js/outbox.js').then((outbox) => outbox.all())"
+
 
 def open_timer(page, base_url, lang="en", paused=True):
     page.clock.install(time=START)
@@ -60,7 +63,7 @@ def diary_on_server(context, server, timeout=10):
     store = server.app.extensions["kneeaid.store"]
     while True:
         profile = next((c["value"] for c in context.cookies() if c["name"] == "kneeaid_profile"), None)
-        pending = context.pages[0].evaluate("window.KneeAidOutbox.all().then((items) => items.length)")
+        pending = context.pages[0].evaluate(f"{OUTBOX_ITEMS}.then((items) => items.length)")
         if profile and pending == 0:
             return store.entries(profile)
         assert time.monotonic() < deadline, f"not synced: profile {profile}, {pending} waiting"

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid.check import triage
+from tests.browser.steps import OUTBOX_ITEMS
 
 
 def sets_to_compare():
@@ -27,8 +28,9 @@ def test_server_and_browser_evaluators_agree_on_every_set(page, live_server, cli
     page.goto(live_server.url + "/en/check")
     browser_results = page.evaluate(
         """async (answers) => {
-        const rules = await window.KneeAidTriage.load();
-        return answers.map((values) => window.KneeAidTriage.evaluate(rules, values));
+        const triage = await import("/static/js/triage.js");
+        const rules = await triage.loadRules();
+        return answers.map((values) => triage.evaluate(rules, values));
     }""",
         answers,
     )
@@ -164,7 +166,7 @@ def test_result_page_shows_reasons_and_is_kept_for_the_diary_when_asked(context,
     assert page.get_by_role("heading", level=2, name="See a doctor today").is_visible()
     assert page.get_by_text("After an injury, these signs mean an X-ray may be needed today").is_visible()
     assert page.locator(".ambulance-if a.phone").first.get_attribute("href") == "tel:112", "one tap away"
-    assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0, "not saved unasked"
+    assert page.evaluate(f"{OUTBOX_ITEMS}.then((items) => items.length)") == 0, "not saved unasked"
     page.get_by_role("button", name="Save to my diary").click()
     page.get_by_role("status").filter(has_text="Saved to your diary.").wait_for()
     assert not page.get_by_role("button", name="Save to my diary").is_visible(), "saved once"

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kneeaid.diary import pages
-from tests.browser.steps import add_pain, diary_on_server
+from tests.browser.steps import OUTBOX_ITEMS, add_pain, diary_on_server
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -91,7 +91,7 @@ def test_delete_all_leaves_nothing_on_either_side(context, live_server, diary_of
     assert not live_server.app.extensions["kneeaid.store"].exists(profile)
     assert "kneeaid_profile" not in {c["name"] for c in context.cookies()}
     assert page.evaluate("Object.keys(localStorage).filter((key) => key.startsWith('kneeaid.'))") == []
-    assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.length)") == 0
+    assert page.evaluate(f"{OUTBOX_ITEMS}.then((items) => items.length)") == 0
 
 
 def test_the_recovery_code_opens_the_same_diary_in_another_browser(browser, context, live_server, diary_of):
@@ -135,8 +135,8 @@ def test_two_tabs_writing_at_once_share_one_diary(context, own_live_server, diar
     # Both send their first entry at the same moment, before any profile exists.
     for tab, level in zip(tabs, (3, 6), strict=True):
         tab.evaluate(
-            """(level) => { window.KneeAid.keepInDiary({id: window.KneeAid.newId(), kind: "pain",
-            at: new Date().toISOString(), pain: level, knee: "left"}); }""",
+            """(level) => import("/static/js/shell.js").then((shell) => { shell.keepInDiary({id: shell.newId(),
+            kind: "pain", at: new Date().toISOString(), pain: level, knee: "left"}); })""",
             level,
         )
     entries = diary_of(own_live_server)
@@ -185,8 +185,8 @@ def test_a_check_that_waited_in_the_outbox_across_the_update_is_kept_with_its_ol
     server.stop()
     context.set_offline(True)
     page.evaluate(
-        """(fields) => window.KneeAid.keepInDiary({
-        id: window.KneeAid.newId(), kind: "check", at: new Date().toISOString(), ...fields})""",
+        """(fields) => import("/static/js/shell.js").then((shell) => shell.keepInDiary({
+        id: shell.newId(), kind: "check", at: new Date().toISOString(), ...fields}))""",
         fields,
     )
     server.restart()
@@ -206,8 +206,8 @@ def test_an_entry_the_server_refuses_is_shown_as_not_saved_and_blocks_nothing(co
     page = context.new_page()
     page.goto(server.url + "/en/diary")
     page.get_by_text("No entries yet.").wait_for()
-    page.evaluate("""() => window.KneeAid.keepInDiary({
-        id: window.KneeAid.newId(), kind: "pain", at: "1999-12-31T10:00:00Z", pain: 4, knee: "left"})""")
+    page.evaluate("""() => import("/static/js/shell.js").then((shell) => shell.keepInDiary({
+        id: shell.newId(), kind: "pain", at: "1999-12-31T10:00:00Z", pain: 4, knee: "left"}))""")
     add_pain(page, 3, "right knee", "after the stairs")
     entries = diary_of(server)  # the outbox empties: nothing stays stuck
     assert [(e["pain"], e["knee"]) for e in entries] == [(3, "right")]

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.steps import add_pain, forward, open_timer, start
+from tests.browser.steps import OUTBOX_ITEMS, add_pain, forward, open_timer, start
 from tests.support import a_zone_where_it_is_midday, in_russian
 
 # Saturday 21 November 2026, 10:00 in Moscow.
@@ -251,7 +251,7 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     card(page).wait_for(state="visible")
     card(page).get_by_role("button", name="7", exact=True).click()
     expect(card(page).get_by_text("Записано в дневник: боль 7 из 10.")).to_be_visible()
-    assert page.evaluate("window.KneeAidOutbox.all().then((items) => items.map((item) => item.entry.pain))") == [7]
+    assert page.evaluate(f"{OUTBOX_ITEMS}.then((items) => items.map((item) => item.entry.pain))") == [7]
 
     own_live_server.restart()
     context.set_offline(False)
@@ -267,7 +267,7 @@ def test_offline_the_card_comes_and_the_answer_waits_to_be_sent(context, own_liv
     page.locator('label.pain-level:has(input[value="6"])').click()
     page.locator("#save-entry").click()
     expect(page.locator("#entry-saved")).to_be_visible()
-    page.wait_for_function("window.KneeAidOutbox.all().then((items) => items.length === 0)")
+    page.wait_for_function(f"{OUTBOX_ITEMS}.then((items) => items.length === 0)")
     [corrected] = entries_of_kind(diary_of(own_live_server), "pain")
     assert (corrected["id"], corrected["pain"], corrected["source"]) == (pain["id"], 6, "follow-up")
 

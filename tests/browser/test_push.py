@@ -341,7 +341,8 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         # The phone has the server's answer (the alarm's id) before it leaves the page: an id it
         # never got cannot be cancelled (see the closing note of issue 41's session).
         page.wait_for_function(
-            "() => (localStorage.getItem(window.KneeAid.PUSH_ALARMS_KEY) || '').includes('follow-up')"
+            "() => import('/static/js/push.js').then((push) => (localStorage.getItem(push.PUSH_ALARMS_KEY) || '')"
+            ".includes('follow-up'))"
         )
 
         page.goto(f"{push_server.url}/ru/diary/delete")

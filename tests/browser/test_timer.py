@@ -430,8 +430,8 @@ def test_the_browser_reads_the_same_timer_limits_as_the_server(context, live_ser
     from kneeaid.timer.limits import COLD_MAX, LIMITS
 
     page = open_timer(context.new_page(), live_server.url)
-    assert page.evaluate("window.KneeAid.config.timerLimits") == LIMITS
-    assert page.evaluate("window.KneeAid.COLD_MAX_MINUTES") == COLD_MAX
+    assert page.evaluate("import('/static/js/shell.js').then((shell) => shell.config.timerLimits)") == LIMITS
+    assert page.evaluate("import('/static/js/timer-state.js').then((state) => state.COLD_MAX_MINUTES)") == COLD_MAX
     offered = page.locator('input[name="cold"]').evaluate_all("(boxes) => boxes.map((box) => Number(box.value))")
     assert offered == LIMITS["coldChoices"]
 
