@@ -1,7 +1,8 @@
 """Languages: which exist and which one a request is in (languages.py), the
 /ru/ and /en/ prefixes and the remembered choice (language_choice.py), the
-catalogs and the ``flask translate`` commands (catalogs.py), and catalog texts
-that stay text, never markup (plain_text.py)."""
+catalogs and the ``flask translate`` commands (catalogs.py), catalog texts
+that stay text, never markup (plain_text.py), and every word a script shows
+(script_words.py)."""
 
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from ..extensions import babel
 from . import language_choice, plain_text
 from .catalogs import compile_catalogs
 from .languages import current_language, current_timezone
+from .script_words import script_words
 
 __all__ = ["init_app"]
 
@@ -19,3 +21,4 @@ def init_app(app):
     babel.init_app(app, locale_selector=current_language, timezone_selector=current_timezone)
     plain_text.init_app(app)
     language_choice.init_app(app)
+    app.context_processor(lambda: {"script_words": script_words})

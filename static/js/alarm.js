@@ -1,7 +1,7 @@
 // The alarm, on whichever page of KneeAid is open: watches the stored timer
 // (timer-state.js), rings when the ice pack must come off, chimes once at the
 // skin check, and settles a finished elevation.
-import { MINUTE, config } from "./shell.js";
+import { MINUTE, config, words } from "./shell.js";
 import {
   TIMER_KEY, coldOffAt, elapsedMs, finishSession, loadTimer, phaseOf, remainingMs, startElevation,
 } from "./timer-state.js";
@@ -106,7 +106,7 @@ let ringTimer = null;
 
 function ring(endedAt) {
   localStorage.setItem(ALARM_KEY, String(endedAt));
-  const text = config.alarm;
+  const text = words().alarm;
   notify(text.title, text.body, { requireInteraction: true, vibrate: [400, 200, 400] });
   chime();
   ringTimer = setInterval(chime, 2500);
@@ -204,7 +204,7 @@ function watch() {
   if (phase === "done" && state.phase === "elevation") {
     finishSession(state, "completed", state.phaseEndsAt);
     if (now - state.phaseEndsAt < MINUTE) {
-      notify(config.alarm.elevationTitle, config.alarm.elevationBody);
+      notify(words().alarm.elevationTitle, words().alarm.elevationBody);
       chime();
     }
   }

@@ -4,7 +4,7 @@
 // Also clears the device after "delete all my data".
 import * as outbox from "./outbox.js";
 import { PUSH_ALARMS_KEY, cancelPushAlarms } from "./push.js";
-import { keepInDiary, newId, pageData, syncDiary } from "./shell.js";
+import { keepInDiary, newId, pageData, syncDiary, words } from "./shell.js";
 import { onPage } from "./main.js";
 
 // After "delete all my data": nothing of the diary stays on this device,
@@ -32,7 +32,8 @@ function start() {
     return;
   }
   form.dataset.running = "yes";
-  const text = pageData().text;
+  const text = words();
+  const labels = pageData().labels;
   const lang = document.documentElement.lang;
   const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   const VIEW_KEY = `kneeaid.diary.view.${lang}`;
@@ -51,14 +52,14 @@ function start() {
     timeField.max = localInputValue(new Date(Date.now() + FIVE_MINUTES));
   }
 
-  // How an entry still waiting to be sent is shown: by its kind's name (text.kinds, from the
+  // How an entry still waiting to be sent is shown: by its kind's name (labels.kinds, from the
   // table of kinds, kneeaid/diary/kinds/), or by its own line here where it says more.
   const DESCRIBE = {
     pain(entry) {
       // In the language's own quotes, as the server's view has it (<q>): «…» in Russian, with „…“ inside.
       const note = entry.note ? `: ${text.quoted.replace("{words}", entry.note)}` : "";
       const source = entry.source === "follow-up" ? ` (${text.followUpAnswer})` : "";
-      return `${text.pain.replace("{pain}", entry.pain)}, ${text.knees[entry.knee]}${source}${note}`;
+      return `${text.pain.replace("{pain}", entry.pain)}, ${labels.knees[entry.knee]}${source}${note}`;
     },
   };
 
@@ -67,7 +68,7 @@ function start() {
       return text.deleted;
     }
     const own = DESCRIBE[item.entry.kind];
-    return own ? own(item.entry) : text.kinds[item.entry.kind];
+    return own ? own(item.entry) : labels.kinds[item.entry.kind];
   }
 
   const timeOf = (item) => (item.entry ? String(item.entry.at || item.entry.startedAt || "") : "");
@@ -103,7 +104,7 @@ function start() {
       const line = document.createElement("li");
       const words = document.createElement("span");
       // The reason in the person's language, by its code; the server's English only for a code this page lacks.
-      const reason = (item.code && text.reasons[item.code]) || item.error;
+      const reason = (item.code && labels.reasons[item.code]) || item.error;
       words.textContent = `${whenPrefix(item)}${describe(item)} (${reason})`;
       const dismiss = document.createElement("button");
       dismiss.type = "button";

@@ -6,7 +6,7 @@
 // push.js also asks the server to push it to a locked phone. What the answer
 // says follows the contract's table (docs/medical-rules.md, "The follow-up"):
 // it never contradicts the check that offered it.
-import { MINUTE, clock, config, keepInDiary, newId } from "./shell.js";
+import { MINUTE, clock, keepInDiary, newId, words } from "./shell.js";
 
 // {origin, basisAt, dueAt, from}: the one waiting, at most one. `origin` names what
 // offered it (a control shows "on" while it waits); `from` is what the answer needs of
@@ -34,7 +34,7 @@ function inDaytime(moment) {
   return when.getTime();
 }
 const LONGEST_TIMEOUT = 2 ** 31 - 1;  // ms: setTimeout's limit
-const text = config.followUp;
+const text = words().followUp;
 
 function readJson(key) {
   try {

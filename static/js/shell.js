@@ -2,12 +2,14 @@
 // language and time zone, the service worker, and the diary's outbox glue.
 import * as outbox from "./outbox.js";
 
-// The page's data (base.html, #page-data): "shell" for every page, "page" for its own script.
+// The page's data (base.html, #page-data): "shell" for every page, "page" for its own script,
+// "words" for every word a script shows (those of every page's and of the page's own script).
 function allPageData() {
   return JSON.parse(document.getElementById("page-data").textContent);
 }
 const pageData = () => allPageData().page;
-// Addresses, the timer's limits and the alarm's words, the same on every page.
+const words = () => allPageData().words;
+// Addresses and the timer's limits, the same on every page.
 const config = allPageData().shell;
 const MINUTE = 60 * 1000;
 
@@ -152,4 +154,4 @@ document.addEventListener("click", (event) => {
   }
 });
 
-export { config, pageData, MINUTE, clock, newId, keepQueryInLanguageLink, keepInDiary, syncDiary };
+export { config, pageData, words, MINUTE, clock, newId, keepQueryInLanguageLink, keepInDiary, syncDiary };

@@ -2,7 +2,7 @@
 // this script only shows it and turns taps into changes.
 // Everything on screen is computed from the wall clock on every tick, so a
 // reload, a language switch or a locked screen never puts it wrong.
-import { MINUTE, clock, config, pageData } from "./shell.js";
+import { MINUTE, clock, config, words } from "./shell.js";
 import * as timerState from "./timer-state.js";
 import {
   COLD_MAX_MINUTES, coldOffAt, elapsedMs, loadTimer, phaseOf, remainingMs, sessions, stopSession, takeRepair,
@@ -19,8 +19,8 @@ function start() {
   }
   root.dataset.running = "yes";
   // The limits every page has (static/data/timer.json), and this page's words.
-  const settings = { ...config.timerLimits, ...pageData() };
-  const text = settings.text;
+  const settings = config.timerLimits;
+  const text = words();
   const lang = document.documentElement.lang;
   const pluralRules = new Intl.PluralRules(lang);
   const $ = (id) => document.getElementById(id);

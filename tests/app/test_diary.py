@@ -1213,7 +1213,7 @@ def test_the_views_chart_shows_the_month_before_its_newest_entry_not_a_calendar_
 
 def test_the_diary_page_gives_its_script_every_kinds_name_in_the_pages_language(client):
     """An entry still in the phone's outbox is shown by its kind's name (the table of kinds)."""
-    english = page_data(client.get("/en/diary").get_data(as_text=True))["page"]["text"]["kinds"]
-    russian = page_data(client.get("/ru/diary").get_data(as_text=True))["page"]["text"]["kinds"]
+    english = page_data(client.get("/en/diary").get_data(as_text=True))["page"]["labels"]["kinds"]
+    russian = page_data(client.get("/ru/diary").get_data(as_text=True))["page"]["labels"]["kinds"]
     assert english == {"pain": "Pain score", "session": "First-aid session", "check": "Symptom check"}
     assert russian == {"pain": "Оценка боли", "session": "Сеанс первой помощи", "check": "Проверка симптомов"}

@@ -271,7 +271,7 @@ RUSSIAN_MINUTES = {
 def timer_texts(client, lang):
     page = client.get(f"/{lang}/timer").get_data(as_text=True)
     data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', page).group(1)
-    return json.loads(data)["page"]["text"]
+    return json.loads(data)["words"]
 
 
 def test_the_timers_counted_texts_take_the_russian_form_of_each_number(client):

@@ -86,3 +86,32 @@ def test_each_page_script_is_one_main_js_starts(client, page_urls):
         script = re.search(r'<main id="main"[^>]*?(?: data-script="([\w-]+)")?>', page).group(1)
         loaded = re.findall(r'<script type="module" src="/static/js/([\w-]+)\.js\?v=\w+"></script>', page)
         assert loaded == ["main", *([script] if script else [])], url
+
+
+def test_a_script_holds_no_word_of_its_own():
+    """Every word a script shows comes from kneeaid/i18n/script_words.py, in the page's language:
+    a string of two words or more in a script is a class list, a selector or a message for the console
+    (an error caught and logged there)."""
+    for name, text in modules().items():
+        for number, line in enumerate(text.split("\n"), 1):
+            code = "" if line.lstrip().startswith("//") else re.split(r"\s//\s", line)[0]
+            if re.search(r"console\.\w+\(|new Error\(|querySelector|closest\(|className", code):
+                continue
+            for literal in re.findall(r'"([^"]*)"|`([^`]*)`', code):
+                assert not re.search(r"[^\W\d_]{2,} [^\W\d_]{2,}", "".join(literal)), f"{name}:{number}: {literal}"
+
+
+def words_on(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return json.loads(re.search(r'<script type="application/json" id="page-data">(.*?)</script>', page).group(1))[
+        "words"
+    ]
+
+
+def test_each_page_gets_the_words_of_its_scripts_in_its_language(client, lang):
+    for url, script in ((f"/{lang}/timer", "timer"), (f"/{lang}/diary", "diary"), (f"/{lang}/", None)):
+        words = words_on(client, url)
+        assert {"alarm", "followUp"} <= set(words), url
+        assert ("minutesLeft" in words) == (script == "timer") and ("quoted" in words) == (script == "diary"), url
+        cyrillic = bool(re.search("[а-я]", words["alarm"]["body"] + words["followUp"]["noPush"]))
+        assert cyrillic == (lang == "ru"), url

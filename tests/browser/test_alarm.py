@@ -383,10 +383,11 @@ def test_a_tick_before_the_rules_have_loaded_still_goes_along_to_the_other_langu
         page = context.new_page()
         held = []
         page.route("**/static/data/triage.json*", lambda route: held.append(route))  # held while the box is ticked
-        page.goto(f"{live_server.url}/en/check")
-        assert held, "the page did not ask for its rules"
+        with page.expect_request("**/static/data/triage.json*"):
+            page.goto(f"{live_server.url}/en/check")
         page.locator('input[value="calf"]').check()
         assert page.get_by_role("link", name="Русский").get_attribute("href").endswith("?s=calf#s-calf")
+        assert held, "the rules are still on their way"
         for route in held:
             route.continue_()
         page.unroute("**/static/data/triage.json*")

@@ -135,7 +135,10 @@ def test_the_check_bar_covers_at_most_a_quarter_of_the_screen_at_200_percent_tex
     context, page = open_page(browser, f"{live_server.url}/en/check", viewport, large_text=True)
     try:
         page.get_by_label(sign).check()
-        page.wait_for_timeout(300)
+        # The server's fragment has replaced the preview, and the bar has fitted itself (a
+        # ResizeObserver, before the next frame): measured then, however loaded the machine.
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         assert fixed_bars_height(page) <= viewport["height"] / 4
         bar = page.locator(".check-bar")
         assert bar.get_by_role("button", name="Show the result").is_visible()
