@@ -48,18 +48,33 @@ def export_to(database_url):
         )
 
 
+# Profiles whose entries are checked in the database with one query.
+CHECKED_TOGETHER = 500
+
+
 def move_profiles(files, database):
     """Copy every profile of ``files`` into ``database``; returns the counts, and
     the profiles of which an entry is neither in the database afterwards nor
     deleted there (none, unless the database lost a write)."""
     moved = {"profiles": 0, "entries": 0, "tombstones": 0, "missing": []}
-    for profile_id in files.profile_ids():
-        entries, tombstones = files.entries(profile_id), files.tombstones(profile_id)
-        database.save(profile_id, entries, sorted(tombstones), time.time(), new=True)
-        there = {entry["id"] for entry in database.entries(profile_id)} | database.tombstones(profile_id)
-        if not {entry["id"] for entry in entries} <= there:  # each kept, or deleted in the database since
-            moved["missing"].append(profile_id)
-        moved["profiles"] += 1
-        moved["entries"] += len(entries)
-        moved["tombstones"] += len(tombstones)
+    profile_ids = list(files.profile_ids())
+    for start in range(0, len(profile_ids), CHECKED_TOGETHER):
+        batch = {
+            profile_id: move_profile(files, database, profile_id)
+            for profile_id in profile_ids[start : start + CHECKED_TOGETHER]
+        }
+        held = database.held_ids(list(batch))
+        for profile_id, (entries, tombstones) in batch.items():
+            if not {entry["id"] for entry in entries} <= held.get(profile_id, set()):
+                moved["missing"].append(profile_id)  # each is kept, or deleted in the database since
+            moved["profiles"] += 1
+            moved["entries"] += len(entries)
+            moved["tombstones"] += len(tombstones)
     return moved
+
+
+def move_profile(files, database, profile_id):
+    """Save one profile's entries and tombstones in the database, in one transaction; returns them."""
+    entries, tombstones = files.entries(profile_id), files.tombstones(profile_id)
+    database.save(profile_id, entries, sorted(tombstones), time.time(), new=True)
+    return entries, tombstones

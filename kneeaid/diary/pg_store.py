@@ -65,6 +65,17 @@ class PgDiaryStore:
         """Every profile's id."""
         return [profile_id for [profile_id] in self._rows("SELECT id FROM profiles ORDER BY id", ())]
 
+    def held_ids(self, profile_ids):
+        """{profile id: the ids of its entries and of its deleted entries} for these profiles, in one query."""
+        held = {}
+        for profile_id, entry_id in self._rows(
+            "SELECT profile_id, id FROM entries WHERE profile_id = ANY(%(profiles)s) "
+            "UNION ALL SELECT profile_id, id FROM tombstones WHERE profile_id = ANY(%(profiles)s)",
+            {"profiles": profile_ids},
+        ):
+            held.setdefault(profile_id, set()).add(entry_id)
+        return held
+
     def months(self, profile_id):
         """The "YYYY-MM" UTC months holding at least one entry, in order."""
         if not self.is_profile_id(profile_id):

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from kneeaid import backends
+from kneeaid.diary.pg_store import PgDiaryStore
 from kneeaid.diary.store import DiaryStore
 from kneeaid.storage import postgres
 from scripts.postgres_server import PostgresServer
@@ -227,6 +228,22 @@ def test_an_entry_edited_or_deleted_in_the_database_since_the_move_keeps_that_ch
     assert runner.invoke(args=["diary", "export-to", database_url]).exit_code == 0
 
     assert sorted_entries(database_store.entries(profile)) == sorted_entries([later, entries[2]])
+
+
+def test_a_profile_the_database_did_not_keep_whole_is_named_and_the_move_fails(tmp_path, database_url):
+    made = a_thousand_profiles(tmp_path / "data", count=3)
+    lost = sorted(made)[1]
+    runner = make_test_app(tmp_path).test_cli_runner()
+    real_save = PgDiaryStore.save
+
+    def save_that_loses_one_profile(store, profile_id, entries, *rest, **options):
+        return real_save(store, profile_id, [] if profile_id == lost else entries, *rest, **options)
+
+    with mock.patch.object(PgDiaryStore, "save", save_that_loses_one_profile):
+        result = runner.invoke(args=["diary", "export-to", database_url])
+
+    assert result.exit_code == 1
+    assert f"1 profiles are not whole in the database: {lost}" in result.output
 
 
 def sorted_entries(entries):

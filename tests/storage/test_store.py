@@ -103,8 +103,8 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store,
 
     def writer(url):
         try:
-            mine = [pain_entry() for _ in range(200)]
-            for start in range(0, 200, 10):
+            mine = [pain_entry() for _ in range(100)]
+            for start in range(0, 100, 10):
                 batch = mine[start : start + 10]
                 acknowledged, _ = post_as_a_phone(url, batch, profile)
                 assert acknowledged["acknowledged"] == [e["id"] for e in batch]
@@ -120,8 +120,8 @@ def test_two_processes_and_sixteen_threads_store_every_entry_exactly_once(store,
         thread.join()
     assert failures == []
     stored = [entry["id"] for entry in store.entries(profile)]
-    assert len(sent) == 16 * 200
-    assert len(stored) == len(set(stored)) == 16 * 200 + 1
+    assert len(sent) == 16 * 100
+    assert len(stored) == len(set(stored)) == 16 * 100 + 1
     assert set(sent) <= set(stored)
 
 
