@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from kneeaid.diary import pages
 from tests.browser.steps import OUTBOX_ITEMS, add_pain, diary_on_server
@@ -33,7 +34,7 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
     add_pain(page, 2, "left knee", "stairs")
     add_pain(page, 5, "right knee")
     add_pain(page, 7, "both knees", "after the run")
-    assert len(pending(page)) == 3, "an entry appears at once"
+    expect(page.locator("#pending li")).to_have_count(3)  # each entry appears at once (the status stays "Saved")
     assert pending(page)[0].endswith("Pain 2 of 10, left knee: “stairs”"), "the note in its language's quotes"
 
     page.goto(server.url + "/en/timer")

@@ -80,7 +80,15 @@ SHARED_LAYERS = {  # layer: the layers it may import
     "kneeaid.i18n": {"kneeaid.extensions", "kneeaid.speed"},
     "kneeaid.web": {"kneeaid.extensions", "kneeaid.speed", "kneeaid.i18n"},
 }
-FEATURES = {"kneeaid.guide", "kneeaid.timer", "kneeaid.check", "kneeaid.diary", "kneeaid.alarms", "kneeaid.pwa"}
+FEATURES = {
+    "kneeaid.guide",
+    "kneeaid.timer",
+    "kneeaid.check",
+    "kneeaid.diary",
+    "kneeaid.alarms",
+    "kneeaid.pwa",
+    "kneeaid.training",
+}
 WIRING = {"kneeaid", "kneeaid.backends"}
 
 
