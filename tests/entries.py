@@ -57,3 +57,26 @@ def stored(client):
 
 
 LONG_NOTE = "колено ноет после пробежки; " * 18  # about 500 characters
+
+
+def workout(during=2, after=3, at="2026-11-20T10:00:00Z", **fields):
+    return {
+        "id": new_id(),
+        "kind": "workout",
+        "at": at,
+        "activity": "run",
+        "minutes": 40,
+        "painDuring": during,
+        "painAfter": after,
+        "knee": "left",
+        **fields,
+    }
+
+
+def morning_answer(of, score=1, **fields):
+    """The next morning's answer about a workout: a pain score of its knee, linked to it."""
+    return pain(score, at="2026-11-21T08:05:00Z", knee=of["knee"], morningOf=of["id"], **fields)
+
+
+def doctor_visit(**fields):
+    return {"id": new_id(), "kind": "doctor_visit", "at": "2026-11-22T10:00:00Z", **fields}

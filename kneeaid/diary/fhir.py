@@ -38,14 +38,20 @@ def bundle_json(entries, profile_id, base_url, now, describe):
     yield "]}"
 
 
+def as_list(resources):
+    """A kind's resources: one, or a list (a workout and its scores)."""
+    return resources if isinstance(resources, list) else [resources]
+
+
 def bundle_entries(entries, profile_id, base_url, describe):
     """The Bundle's entries, one at a time: the Patient, then each entry's resource, oldest first."""
     if not entries:
         return
     subject = f"urn:uuid:{patient_id(profile_id)}"
     resources = (
-        KINDS[entry["kind"]].fhir_resource(as_noted(entry), subject, base_url, describe)
+        resource
         for entry in sorted(entries, key=lambda one: one.get("at") or one["startedAt"])
+        for resource in as_list(KINDS[entry["kind"]].fhir_resource(as_noted(entry), subject, base_url, describe))
     )
     patient = {
         "resourceType": "Patient",

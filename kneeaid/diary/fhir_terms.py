@@ -36,6 +36,9 @@ SELF_REPORTED = "Self-reported in the KneeAid app; not a diagnosis."
 FOLLOW_UP_ANSWER = 'The answer to KneeAid\'s follow-up question, "How is your knee?", two days after first aid.'
 
 
+MORNING_ANSWER = 'The answer to KneeAid\'s morning question after a workout, "How is your knee this morning?".'
+
+
 CRYOTHERAPY = {"system": SNOMED, "code": "26782000", "display": "Cryotherapy"}
 
 

@@ -45,6 +45,10 @@ REASONS = {
     "note": _l("The note is longer than 500 characters."),
     "session": _l("The first-aid session's times or lengths are not possible."),
     "check": _l("The check does not match the rules it was made with."),
+    "activity": _l("No activity was chosen."),
+    "minutes": _l("The minutes must be a whole number from 1 to 600."),
+    "morning": _l("The morning question must be after the workout, within 3 days."),
+    "signs": _l("The morning's signs could not be read."),
     "shape": _l("The entry is not one KneeAid can read."),
     "full": _l("The diary is full: delete old entries to add new ones."),
 }

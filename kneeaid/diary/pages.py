@@ -17,6 +17,7 @@ from ..extensions import limiter
 from ..i18n.languages import current_language, current_timezone
 from ..i18n.plain_text import lazy_gettext as _l
 from ..speed.contract import personal
+from ..training.words import ACTIVITY_LABELS, SIGN_LABELS
 from ..web.api import require_same_origin
 from ..web.fragments import page_or_fragment
 from . import pdf
@@ -61,6 +62,12 @@ def knees_named(knees):
 def knees():
     """The knees' names on every page: the follow-up card asks on any (_followup.html), the diary's pages show them."""
     return {"knee_names": KNEE_NAMES, "knees_named": knees_named}
+
+
+@bp.app_context_processor
+def training_names():
+    """The names of a workout's activities and of the morning's signs, for the diary's lines and the training log."""
+    return {"activity_names": ACTIVITY_LABELS, "sign_names": SIGN_LABELS}
 
 
 @bp.route("/diary")

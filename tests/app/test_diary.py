@@ -1215,5 +1215,17 @@ def test_the_diary_page_gives_its_script_every_kinds_name_in_the_pages_language(
     """An entry still in the phone's outbox is shown by its kind's name (the table of kinds)."""
     english = page_data(client.get("/en/diary").get_data(as_text=True))["page"]["labels"]["kinds"]
     russian = page_data(client.get("/ru/diary").get_data(as_text=True))["page"]["labels"]["kinds"]
-    assert english == {"pain": "Pain score", "session": "First-aid session", "check": "Symptom check"}
-    assert russian == {"pain": "Оценка боли", "session": "Сеанс первой помощи", "check": "Проверка симптомов"}
+    assert english == {
+        "pain": "Pain score",
+        "session": "First-aid session",
+        "check": "Symptom check",
+        "workout": "Workout",
+        "doctor_visit": "Seen a doctor",
+    }
+    assert russian == {
+        "pain": "Оценка боли",
+        "session": "Сеанс первой помощи",
+        "check": "Проверка симптомов",
+        "workout": "Тренировка",
+        "doctor_visit": "Визит к\xa0врачу",
+    }

@@ -199,7 +199,22 @@ SYNC_ENTRY_FIELDS = {
         "knee": {"string"},
         "note": {"string"},
         "updatedAt": {"string"},
+        "morningOf": {"string"},
+        "signs": {"array"},
     },
+    "workout": {
+        "id": {"string"},
+        "kind": {"string"},
+        "at": {"string"},
+        "activity": {"string"},
+        "minutes": {"number"},
+        "painDuring": {"number"},
+        "painAfter": {"number"},
+        "knee": {"string"},
+        "note": {"string"},
+        "morningAt": {"string"},
+    },
+    "doctor_visit": {"id": {"string"}, "kind": {"string"}, "at": {"string"}, "knee": {"string"}, "note": {"string"}},
     "session": {
         "id": {"string"},
         "kind": {"string"},
@@ -220,6 +235,25 @@ SYNC_ENTRY_FIELDS = {
     },
 }
 VALID_ENTRIES = {
+    "workout": lambda: {
+        "id": str(uuid.uuid4()),
+        "kind": "workout",
+        "at": "2026-11-20T10:00:00Z",
+        "activity": "run",
+        "minutes": 30,
+        "painDuring": 2,
+        "painAfter": 3,
+        "knee": "left",
+        "note": "",
+        "morningAt": "2026-11-21T08:00:00Z",
+    },
+    "doctor_visit": lambda: {
+        "id": str(uuid.uuid4()),
+        "kind": "doctor_visit",
+        "at": "2026-11-22T10:00:00Z",
+        "knee": "right",
+        "note": "",
+    },
     "pain": lambda: {
         "id": str(uuid.uuid4()),
         "kind": "pain",

@@ -48,7 +48,7 @@ def test_offline_entries_and_a_timer_session_reach_the_server_exactly_once(
     page.locator("#pending li").nth(3).wait_for()
     assert len(pending(page)) == 4
     assert "First-aid session" in pending(page)[3]
-    assert page.locator("#diary-offline").is_visible()
+    expect(page.locator("#diary-offline")).to_be_visible()
 
     server.restart()
     context.set_offline(False)

@@ -24,8 +24,8 @@ ROW = (
 )
 
 
-def test_the_table_holds_the_three_kinds_by_their_names():
-    assert list(KINDS) == ["pain", "session", "check"]
+def test_the_table_holds_the_five_kinds_by_their_names():
+    assert list(KINDS) == ["pain", "session", "check", "workout", "doctor_visit"]
     assert all(kind.NAME == name for name, kind in KINDS.items())
 
 

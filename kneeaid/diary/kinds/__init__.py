@@ -15,9 +15,9 @@ How the diary lists one is templates/diary/kinds/_<NAME>.html. The diary's
 script shows one still waiting to be sent by its LABEL, or by its own line in
 DESCRIBE (static/js/diary.js) where it says more (a pain score)."""
 
-from . import check, pain, session
+from . import check, doctor_visit, pain, session, workout
 
-KINDS = {kind.NAME: kind for kind in (pain, session, check)}
+KINDS = {kind.NAME: kind for kind in (pain, session, check, workout, doctor_visit)}
 
 
 def as_noted(entry):

@@ -3,14 +3,16 @@ person's note; the diary's own form writes it, and so does the follow-up's
 answer, marked by ``source``. One row of the table of kinds (kinds/__init__.py)."""
 
 from ...i18n.plain_text import lazy_gettext as _l
-from ..fhir_terms import FOLLOW_UP_ANSWER, KNEE_SITES, PAIN_SCORE, SURVEY, self_reported
-from ..fields import KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, whole_number
+from ...training.rules import CHECK_SIGNS
+from ...training.words import SIGN_LABELS
+from ..fhir_terms import FOLLOW_UP_ANSWER, KNEE_SITES, MORNING_ANSWER, PAIN_SCORE, SURVEY, self_reported
+from ..fields import ENTRY_ID, KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, whole_number
 
 NAME = "pain"
 LABEL = _l("Pain score")  # what the diary calls one (its script, for one still to be sent)
 REQUIRED = frozenset({"id", "kind", "at", "pain", "knee"})
-OPTIONAL = frozenset({"note", "updatedAt", "source"})
-CSV_COLUMNS = ("pain", "knee", "note", "source")  # after id, kind and the times
+OPTIONAL = frozenset({"note", "updatedAt", "source", "morningOf", "signs"})
+CSV_COLUMNS = ("pain", "knee", "note", "source", "morningOf", "signs")  # after id, kind and the times
 MOST_LISTED = 300  # in the summary for the doctor: the period's newest
 EDITABLE = True  # the diary's form edits a score and its note
 
@@ -39,6 +41,24 @@ def validate(entry, where, now):
         normalise_time(entry, "updatedAt", where, now)
     if "source" in entry and (not isinstance(entry["source"], str) or entry["source"] not in SOURCES):
         raise BadEntry(f"{where}.source: must be one of {', '.join(SOURCES)}", "shape")
+    validate_morning(entry, where)
+
+
+def validate_morning(entry, where):
+    """The next morning's answer about a workout: ``morningOf`` its id, ``signs`` any of
+    the three (each once); signs only with morningOf."""
+    if "morningOf" in entry and (not isinstance(entry["morningOf"], str) or not ENTRY_ID.fullmatch(entry["morningOf"])):
+        raise BadEntry(f"{where}.morningOf: must be a workout's id", "shape")
+    signs = entry.get("signs", [])
+    if (
+        not isinstance(signs, list)
+        or any(not isinstance(sign, str) or sign not in CHECK_SIGNS for sign in signs)
+        or len(set(signs)) != len(signs)
+        or (signs and "morningOf" not in entry)
+    ):
+        raise BadEntry(
+            f"{where}.signs: must be a list of {', '.join(CHECK_SIGNS)}, each once, in a morning answer", "signs"
+        )
 
 
 def as_noted(entry):
@@ -50,8 +70,8 @@ def as_noted(entry):
 
 
 def csv_cells(entry):
-    """Its own columns of the CSV export (CSV_COLUMNS)."""
-    return {column: entry.get(column, "") for column in CSV_COLUMNS}
+    """Its own columns of the CSV export (CSV_COLUMNS); the signs joined by spaces."""
+    return {**{column: entry.get(column, "") for column in CSV_COLUMNS}, "signs": " ".join(entry.get("signs", []))}
 
 
 def fhir_resource(entry, subject, base_url, describe):
@@ -70,5 +90,15 @@ def fhir_resource(entry, subject, base_url, describe):
             "coding": [KNEE_SITES[entry["knee"]]],
             "text": "both knees" if entry["knee"] == "both" else f"{entry['knee']} knee",
         },
-        "note": self_reported(entry.get("note"), entry.get("source") == FOLLOW_UP and FOLLOW_UP_ANSWER),
+        "note": self_reported(
+            entry.get("note"), entry.get("source") == FOLLOW_UP and FOLLOW_UP_ANSWER, morning_answer(entry)
+        ),
     }
+
+
+def morning_answer(entry):
+    """What a FHIR reader is told of a morning answer: the question it answers, and its signs."""
+    if "morningOf" not in entry:
+        return None
+    signs = [str(SIGN_LABELS[sign]) for sign in entry.get("signs", [])]
+    return MORNING_ANSWER + (f" Signs: {'; '.join(signs)}." if signs else "")
