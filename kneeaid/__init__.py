@@ -82,6 +82,7 @@ def create_app(test_config=None):
 
     from . import alarms, backends, check, diary, guide, i18n, pwa, timer, web
     from .i18n.languages import LANGUAGE_PREFIX
+    from .training import pages as training
 
     i18n.init_app(app)
     htmx.init_app(app)
@@ -95,6 +96,6 @@ def create_app(test_config=None):
     except BaseException:
         backends.close(app)  # and leaves no database connection behind
         raise
-    for feature in (guide, timer, check, diary):
+    for feature in (guide, timer, check, diary, training):
         app.register_blueprint(feature.bp, url_prefix=LANGUAGE_PREFIX)
     return app

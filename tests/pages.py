@@ -14,4 +14,5 @@ PAGES = (
     "offline",
     "prevent",
     "timer",
+    "train",
 )

@@ -28,11 +28,11 @@ class Paper:
     authors: str
     title: str
     journal: str  # with year, volume, issue and pages: "JAMA. 1996;275(8):611-615"
-    doi: str
+    doi: str | None  # None: cited, not linked (no DOI checked)
 
     @property
     def link(self):
-        return f"https://doi.org/{self.doi}"
+        return f"https://doi.org/{self.doi}" if self.doi else None
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,39 @@ SOURCES = {
                 _l("American Academy of Orthopaedic Surgeons, OrthoInfo"),
                 "Patellar Tendon Tear",
                 "https://orthoinfo.aaos.org/en/diseases--conditions/patellar-tendon-tear/",
+            ),
+        ),
+    ),
+    "thomee": Source(
+        _l("the pain-monitoring model (Thomeé)"),
+        (
+            Paper(
+                "Thomeé R.",
+                "A comprehensive treatment approach for patellofemoral pain syndrome in young women.",
+                "Phys Ther. 1997;77(12):1690-1703",
+                None,  # no DOI checked: cited, not linked
+            ),
+        ),
+    ),
+    "silbernagel": Source(
+        _l("the pain-monitoring model (Silbernagel 2007)"),
+        (
+            Paper(
+                "Silbernagel KG, Thomeé R, Eriksson BI, Karlsson J.",
+                "Continued sports activity, using a pain-monitoring model, during rehabilitation in patients "
+                "with Achilles tendinopathy: a randomized controlled study.",
+                "Am J Sports Med. 2007;35(6):897-906",
+                "10.1177/0363546506298279",
+            ),
+        ),
+    ),
+    "nhs-running": Source(
+        _l("NHS: running injuries"),
+        (
+            WebPage(
+                NHS,
+                "Running injuries",
+                "https://www.nhs.uk/live-well/exercise/running-and-aerobic-exercises/running-injuries/",
             ),
         ),
     ),

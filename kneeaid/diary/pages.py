@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytz
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_timezone
 from werkzeug.exceptions import ServiceUnavailable
@@ -23,6 +22,7 @@ from ..web.fragments import page_or_fragment
 from . import pdf
 from .entries import validate_entry
 from .fields import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry
+from .form_times import time_from_form, whole_number_from_form
 from .history import (
     episode_is_known,
     knees_in_pain_for_more_than_two_days,
@@ -242,38 +242,13 @@ def summary_context():
     }
 
 
-def time_from_form(text, now):
-    """The time a form gave, as a moment: a datetime-local (2026-12-02T21:30)
-    in the person's time zone (the tz cookie; UTC when unknown); now when
-    empty. BadEntry when it is not a time."""
-    if not text.strip():
-        return now.isoformat()
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise BadEntry("entry.at: not a time like 2026-12-02T21:30", "time") from None
-    if moment.tzinfo is None:
-        try:
-            # is_dst=None: a time the clocks skipped (spring forward) is refused, not moved an hour;
-            # one they passed twice (autumn) is the first of the two.
-            moment = get_timezone().localize(moment, is_dst=None)
-        except pytz.exceptions.NonExistentTimeError:
-            raise BadEntry("entry.at: the clocks skipped this time in this time zone", "no-such-time") from None
-        except pytz.exceptions.AmbiguousTimeError:
-            moment = get_timezone().localize(moment, is_dst=True)
-        except OverflowError:  # year 1 or 9999: no zone reaches it
-            raise BadEntry("entry.at: out of range", "before-2000" if moment.year < 2000 else "future") from None
-    return moment.isoformat()
-
-
 def entry_from_form(form, now):
     """The pain entry a form without JavaScript sends, not yet checked."""
-    pain = form.get("pain", "")
     return {
         "id": form.get("id") or str(uuid.uuid4()),
         "kind": "pain",
         "at": time_from_form(form.get("at", ""), now),
-        "pain": int(pain) if pain.isascii() and pain.isdigit() and len(pain) <= 2 else pain,
+        "pain": whole_number_from_form(form.get("pain", "")),
         "knee": form.get("knee"),
         "note": form.get("note", "").strip(),
     }

@@ -21,7 +21,7 @@ THEME_COLOR = "#0b5e5e"
 BACKGROUND_COLOR = "#ffffff"
 # Pages that show one person's data: never the same for everyone, so never
 # precached (the diary page keeps its own copy for offline use).
-NOT_PRECACHED = frozenset({"diary.view", "diary.summary", "diary.summary_pdf"})
+NOT_PRECACHED = frozenset({"diary.view", "diary.summary", "diary.summary_pdf", "training.answers"})
 # Static files only the browser's install dialog shows (the manifest's
 # screenshots): large, and never needed offline.
 NOT_PRECACHED_STATIC = ("screenshots/",)

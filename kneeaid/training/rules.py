@@ -76,18 +76,18 @@ def local_day(moment, zone):
     return moment.astimezone(zone).date()
 
 
-def local_moment(day, hour, zone):
-    """The moment of ``hour``:00 on a calendar day where the person is."""
-    naive = datetime.combine(day, time(hour))
+def local_moment(day, hour, zone, minute=0):
+    """The moment of ``hour``:``minute`` on a calendar day where the person is."""
+    naive = datetime.combine(day, time(hour, minute))
     return zone.localize(naive) if hasattr(zone, "localize") else naive.replace(tzinfo=zone)
 
 
-def morning_at(workout, zone):
+def morning_at(workout, zone, hour=MORNING_HOUR, minute=0):
     """When the morning question about a workout is asked: the moment chosen
-    when it was logged, else 08:00 the next day where the person is."""
+    when it was logged, else at this hour (08:00) the next day where the person is."""
     if "morningAt" in workout:
         return moment_of(workout["morningAt"])
-    return local_moment(local_day(moment_of(workout["at"]), zone) + timedelta(days=1), MORNING_HOUR, zone)
+    return local_moment(local_day(moment_of(workout["at"]), zone) + timedelta(days=1), hour, zone, minute)
 
 
 class Diary:
