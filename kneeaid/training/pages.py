@@ -23,6 +23,7 @@ from . import rules, words
 
 bp = Blueprint("training", __name__)
 
+RULE_SOURCES = {rule["id"]: rule["sources"] for rule in triage.RULES}
 RECENT_MONTHS = 2  # the stored months read for the answers: 14 days, and the weeks before for the patterns
 
 
@@ -38,6 +39,10 @@ def training_words():
         "stop_and_check": words.STOP_AND_CHECK,
         "activities": rules.ACTIVITIES,
         "check_signs": rules.CHECK_SIGNS,
+        "tier_headlines": triage.TIER_HEADLINES,
+        "rule_reasons": triage.RULE_REASONS,
+        "rule_sources": RULE_SOURCES,
+        "parse": datetime.fromisoformat,
     }
 
 
@@ -60,13 +65,7 @@ def recent_entries(profile_id):
 
 def answers_context():
     """The knee's answers from the diary the server holds, now, where the person is."""
-    return {
-        "answers": rules.knee_answers(recent_entries(current_profile()), datetime.now(UTC), get_timezone()),
-        "tier_headlines": triage.TIER_HEADLINES,
-        "rule_reasons": triage.RULE_REASONS,
-        "rule_sources": {rule["id"]: rule["sources"] for rule in triage.RULES},
-        "parse": datetime.fromisoformat,
-    }
+    return {"answers": rules.knee_answers(recent_entries(current_profile()), datetime.now(UTC), get_timezone())}
 
 
 @bp.route("/train/answers")

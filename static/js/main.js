@@ -10,6 +10,7 @@ import "./alarm.js";
 import "./followup.js";
 import "./push.js";
 import "./install.js";
+import "./knee-log.js";
 
 const PAGE_SCRIPTS = {
   check: () => import("./check.js"),
@@ -17,6 +18,7 @@ const PAGE_SCRIPTS = {
   heat: () => import("./heat.js"),
   summary: () => import("./summary.js"),
   timer: () => import("./timer.js"),
+  train: () => import("./train.js"),
 };
 const starts = {};
 

@@ -55,6 +55,7 @@ def test_a_page_preloads_what_it_runs_imports_first(client):
         "followup.js",
         "push.js",
         "install.js",
+        "knee-log.js",
         "check.js",
         "triage.js",
     }
@@ -78,7 +79,7 @@ def test_each_page_script_is_one_main_js_starts(client, page_urls):
         for match in re.findall(r'\{% set page_script = "([\w-]+)" %\}', template.read_text(encoding="utf-8"))
     }
     known = set(re.findall(r'^  ([\w-]+): \(\) => import\("\./\1\.js"\),$', modules()["main.js"], re.MULTILINE))
-    assert named == known == {"check", "diary", "heat", "summary", "timer"}
+    assert named == known == {"check", "diary", "heat", "summary", "timer", "train"}
     for script in known:
         assert f'onPage("{script}", start);' in modules()[f"{script}.js"], script
     for url in page_urls:

@@ -119,7 +119,7 @@ def test_each_knee_shows_its_latest_zone_with_its_words(client):
     html = answers(client)
     assert zones(html) == {"left": "red", "right": "waiting", "both": "check"}
     assert "Stop this activity until the knee is quiet." in html
-    assert "Your knee took it well: until tomorrow morning&#39;s answer" in html
+    assert "Your knee took it well<span data-waiting>: until tomorrow morning&#39;s answer</span>" in html
     assert 'href="/en/check?s=severe_pain"' in html, "a check zone links to the check with its symptom ticked"
 
 

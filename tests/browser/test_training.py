@@ -1,7 +1,11 @@
 """The training log in the browser."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
+from tests.browser.steps import diary_on_server, wait_until_offline_ready
 from tests.training_contract import MORNING_CASES, NOW, PATTERN_CASES, ZONE_CASES, one_workout, workout
 
 EVALUATE = """async ([diaries, now]) => {
@@ -48,3 +52,80 @@ def test_the_browser_asks_the_morning_question_from_8_for_12_hours(browser, live
         [[answer]] = answers_in(browser, live_server, "UTC", [[session]], now)
         due[hours] = answer["morningDue"]
     assert due == MORNING_CASES
+
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def log_workout(page, during, after, knee="left knee"):
+    form = page.locator("#workout-form")
+    form.get_by_label("Running").check()
+    form.get_by_label("How many minutes").fill("40")
+    form.get_by_role("group", name="Pain during it").get_by_role("radio", name=str(during), exact=True).check()
+    form.get_by_role("group", name="Pain in the hour after it").get_by_role(
+        "radio", name=str(after), exact=True
+    ).check()
+    form.get_by_label(knee, exact=True).check()
+    form.get_by_role("button", name="Save the workout").click()
+
+
+def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_too_and_both_reach_the_server(
+    browser, own_live_server
+):
+    server = own_live_server
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Europe/Moscow")
+    page = context.new_page()
+    # Two days ago at 18:00 in Moscow, so that the next morning is still in the server's past.
+    evening = datetime.combine(datetime.now(MOSCOW).date() - timedelta(days=2), time(18), MOSCOW)
+    page.clock.install(time=evening)
+    page.goto(server.url + "/en/train")
+    wait_until_offline_ready(page)
+    server.stop()
+    context.set_offline(True)
+
+    log_workout(page, 2, 2)
+    expect(page.get_by_text("Saved on this phone.")).to_be_visible()
+    card = page.locator('[data-zone][data-knee="left"]')
+    expect(card).to_have_attribute("data-zone", "waiting")
+    expect(card).to_contain_text("until tomorrow morning's answer")
+    expect(page.locator("[data-morning]")).to_have_count(0)
+
+    page.clock.fast_forward(int(timedelta(hours=14, minutes=5).total_seconds() * 1000))  # 08:05 the next day
+    page.goto(server.url + "/ru/train")
+    morning = page.locator('[data-morning="left"]')
+    expect(morning).to_contain_text("Как колено этим утром?")
+    morning.get_by_role("radio", name="0", exact=True).check()  # settled: no higher than before (none: 0)
+    morning.get_by_role("button", name="Отправить утренний ответ").click()
+    expect(page.locator('[data-zone][data-knee="left"]')).to_have_attribute("data-zone", "green")
+    expect(page.locator('[data-knee="left"]')).to_contain_text("Колено хорошо перенесло нагрузку")
+    expect(page.locator("[data-morning]")).to_have_count(0)
+
+    server.restart()
+    context.set_offline(False)
+    page.clock.fast_forward("01:01")  # the minute's sync
+    entries = diary_on_server(context, server)
+    [workout_entry] = [e for e in entries if e["kind"] == "workout"]
+    [answer] = [e for e in entries if e["kind"] == "pain"]
+    assert (workout_entry["painDuring"], workout_entry["painAfter"], workout_entry["knee"]) == (2, 2, "left")
+    assert datetime.fromisoformat(workout_entry["morningAt"]).astimezone(MOSCOW).time() == time(8)
+    assert (answer["morningOf"], answer["pain"]) == (workout_entry["id"], 0)
+    context.close()
+
+
+def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/en/train")
+    for _ in range(3):
+        log_workout(page, 1, 4)
+    pattern = page.locator('[data-knee="left"] [data-pattern="after_every_workout"]')
+    expect(pattern).to_be_visible()
+    assert (
+        pattern.get_by_role("link", name="Do the check")
+        .get_attribute("href")
+        .endswith("/en/check?s=after_every_workout")
+    )
+    expect(page.locator('[data-knee="left"]')).to_have_attribute("data-zone", "waiting")
+    pattern.get_by_role("button", name="I have seen a doctor").click()
+    expect(page.locator("[data-pattern]")).to_have_count(0)
+    context.close()

@@ -1,0 +1,32 @@
+// The part of the diary "Can I train today?" reads on this phone, offline too
+// (static/js/training-rules.js): the workouts, pain scores, checks and doctor's
+// visits noted here in the last 35 days (14 days of answers, and the weeks
+// before them for the weekly pattern), kept in localStorage as each is kept in
+// the diary (shell.js's kneeaid:kept). "Delete all my data" removes it with
+// every kneeaid.* key (diary.js).
+const KEY = "kneeaid.knee-log";
+const KINDS = ["workout", "pain", "check", "doctor_visit"];
+const KEPT_MS = 35 * 24 * 60 * 60 * 1000;
+
+// The entries kept, oldest dropped; an entry noted again (edited) replaces the one before.
+function recent(now = Date.now()) {
+  let kept = [];
+  try {
+    kept = JSON.parse(localStorage.getItem(KEY) || "[]");
+  } catch (_unreadable) {
+    kept = [];
+  }
+  return Array.isArray(kept) ? kept.filter((entry) => now - Date.parse(entry.at) <= KEPT_MS) : [];
+}
+
+function remember(entry) {
+  if (!KINDS.includes(entry.kind)) {
+    return;
+  }
+  const kept = recent().filter((other) => other.id !== entry.id);
+  localStorage.setItem(KEY, JSON.stringify([...kept, entry]));
+}
+
+document.addEventListener("kneeaid:kept", (event) => remember(event.detail));
+
+export { recent };
