@@ -73,9 +73,9 @@ def workout(during=2, after=3, at="2026-11-20T10:00:00Z", **fields):
     }
 
 
-def morning_answer(of, score=1, **fields):
+def morning_answer(of, score=1, at="2026-11-21T08:05:00Z", **fields):
     """The next morning's answer about a workout: a pain score of its knee, linked to it."""
-    return pain(score, at="2026-11-21T08:05:00Z", knee=of["knee"], morningOf=of["id"], **fields)
+    return pain(score, at=at, knee=of["knee"], morningOf=of["id"], **fields)
 
 
 def doctor_visit(**fields):

@@ -27,8 +27,13 @@ TEXTS = {
     # Two days after first aid (issue 22). It names no symptom (a locked screen is seen by
     # others) and opens the home page, where the question waits.
     "follow-up": (_l("How is your knee?"), _l("Tap to note your pain.")),
+    # The morning after a workout (the training log): it opens the train page, where the question waits.
+    "morning": (_l("How is your knee this morning?"), _l("Tap to answer: it says whether to train today.")),
 }
-OPENS = {"follow-up": "guide.home"}  # the page a tap on the message opens; the timer's by default
+OPENS = {
+    "follow-up": "guide.home",
+    "morning": "training.page",
+}  # the page a tap on the message opens; the timer's by default
 
 
 def message(kind, at, lang, timezone):

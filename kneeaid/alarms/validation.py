@@ -13,7 +13,10 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 TIMER_KINDS = ("skin-check", "cold-over", "elevation-over")
-KINDS = (*TIMER_KINDS, "follow-up")  # follow-up: "How is your knee?" two days after first aid (issue 22)
+# follow-up: "How is your knee?" two days after first aid (issue 22); morning: "How is your knee this
+# morning?" the morning after a workout (the training log, issue 42).
+QUESTION_KINDS = ("follow-up", "morning")
+KINDS = (*TIMER_KINDS, *QUESTION_KINDS)
 
 
 class Window(NamedTuple):
@@ -29,7 +32,7 @@ class Window(NamedTuple):
 TIMER_WINDOW = Window(timedelta(hours=2), "2 hours", timedelta(minutes=10), "10 minutes")
 # A question about the knee is as good half a day late (a phone off overnight), never days late.
 FOLLOW_UP_WINDOW = Window(timedelta(days=3), "3 days", timedelta(hours=12), "12 hours")
-WINDOWS = {**{kind: TIMER_WINDOW for kind in TIMER_KINDS}, "follow-up": FOLLOW_UP_WINDOW}
+WINDOWS = {**{kind: TIMER_WINDOW for kind in TIMER_KINDS}, **{kind: FOLLOW_UP_WINDOW for kind in QUESTION_KINDS}}
 
 
 def window(kind):

@@ -7,6 +7,7 @@ import math
 from datetime import UTC, datetime, time, timedelta
 
 from ..check import triage
+from ..training.rules import patterns_found, workout_lines
 from .history import KNEES_OF, knees_in_pain_for_more_than_two_days, local_day, moment_of, next_month, pain_points
 from .kinds import KINDS, as_noted
 
@@ -66,7 +67,11 @@ def report(entries, start, end, zone):
         "pains": by_kind["pain"][-MOST_LISTED["pain"] :],
         "sessions": by_kind["session"][-MOST_LISTED["session"] :],
         "checks": by_kind["check"][-MOST_LISTED["check"] :],
-        "chart": knee_chart(by_kind["pain"], episode["start"], episode["end"], (episode["first"], episode["last"]))
+        "workouts": workout_lines(by_kind["workout"] + by_kind["pain"])[-MOST_LISTED["workout"] :],
+        "patterns": patterns_found(shown, end, zone),
+        "chart": knee_chart(
+            by_kind["pain"], episode["start"], episode["end"], (episode["first"], episode["last"]), by_kind["workout"]
+        )
         if episode
         else None,
     }
@@ -163,13 +168,21 @@ def chart_of(entries, end):
     return knee_chart(pains, start, end) if pains else None
 
 
-def knee_chart(pains, start, end, days=None):
+def knee_chart(pains, start, end, days=None, workouts=()):
     """Coordinates of the period's pain chart, one line per knee, or None
     without pain scores. The x axis is the whole period, start to end, with a tick a
-    week; ``days`` (first, last) are the dates its ends are labelled with (start and end if None)."""
+    week; ``days`` (first, last) are the dates its ends are labelled with (start and end if None);
+    each workout is a mark on the axis."""
     if not pains:
         return None
     span = max((end - start).total_seconds(), 1)
+    workout_marks = [
+        round(
+            CHART_LEFT + (moment_of(entry) - start).total_seconds() / span * (CHART_WIDTH - CHART_LEFT - CHART_RIGHT), 1
+        )
+        for entry in workouts
+        if start <= moment_of(entry) <= end
+    ]
     plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
     lines = knee_lines(pains, start, span, plot_width, plot_height)
@@ -177,6 +190,7 @@ def knee_chart(pains, start, end, days=None):
         "ticks": week_ticks(start, end, span, plot_width),
         "lines": [line for line in lines if line["points"]],
         "dots": len(pains) <= MOST_DOTS,
+        "workouts": workout_marks[-MOST_POINTS:],
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
         "left": CHART_LEFT,

@@ -95,7 +95,8 @@ class Diary:
     and doctor's visits, each oldest first."""
 
     def __init__(self, entries):
-        by_time = sorted(entries, key=lambda entry: moment_of(entry["at"]))
+        read = [entry for entry in entries if entry["kind"] in ("workout", "pain", "check", "doctor_visit")]
+        by_time = sorted(read, key=lambda entry: moment_of(entry["at"]))
         self.workouts = [e for e in by_time if e["kind"] == "workout"]
         self.pains = [e for e in by_time if e["kind"] == "pain"]
         self.checks = [e for e in by_time if e["kind"] == "check"]
@@ -223,3 +224,21 @@ def morning_is_due(workout, now, zone):
     moment, for 12 hours."""
     asked = morning_at(workout, zone)
     return asked <= now <= asked + MORNING_ASKED_FOR
+
+
+def workout_lines(entries):
+    """Each workout among these entries, oldest first, with its next morning's answer
+    (or None) and its zone: the lines of the record for the doctor."""
+    diary = Diary(entries)
+    lines = []
+    for workout in diary.workouts:
+        morning = diary.morning_of(workout)
+        lines.append(
+            {"workout": workout, "morning": morning, **workout_zone(workout, morning, diary.score_before(workout))}
+        )
+    return lines
+
+
+def patterns_found(entries, now, zone):
+    """{knee: its patterns} as they stood at ``now`` (the end of a period), for the knees that have any."""
+    return {answer["knee"]: answer["patterns"] for answer in knee_answers(entries, now, zone) if answer["patterns"]}

@@ -27,6 +27,10 @@ function remember(entry) {
   localStorage.setItem(KEY, JSON.stringify([...kept, entry]));
 }
 
-document.addEventListener("kneeaid:kept", (event) => remember(event.detail));
+// push.js asks the server for the morning question's push as soon as a workout is kept (kneeaid:knee-log).
+document.addEventListener("kneeaid:kept", (event) => {
+  remember(event.detail);
+  document.dispatchEvent(new CustomEvent("kneeaid:knee-log"));
+});
 
 export { recent };

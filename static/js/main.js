@@ -42,8 +42,10 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
 });
 
+// The morning question after a workout (morning.js) is asked once the page has loaded: it is
+// due a few mornings a week at most, and the first load stays within its budget (bench/first_load.py).
 function loadEveryPageScript() {
-  Object.values(PAGE_SCRIPTS).forEach((load) => {
+  [...Object.values(PAGE_SCRIPTS), () => import("./morning.js")].forEach((load) => {
     load().catch(() => {});  // offline and not saved yet: fetched by the next page that needs it
   });
 }

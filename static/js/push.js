@@ -6,6 +6,7 @@
 // network, notifications or Push, the page's own alarm (alarm.js) is all there
 // is, and the timer page says so (pushStatus).
 import { waitingFollowUp } from "./followup.js";
+import { recent } from "./knee-log.js";
 import { MINUTE, config } from "./shell.js";
 import { coldOffAt, loadTimer } from "./timer-state.js";
 
@@ -68,14 +69,35 @@ function timerAlarms(state, now) {
   return wanted.filter((alarm) => alarm.at > now);
 }
 
-// Every alarm this phone needs the server to hold: the timer's and the follow-up's (followup.js).
+// The morning question after a workout (knee-log.js), while it is ahead and unanswered: for each
+// knee's latest workout, and once a morning (the earliest time asked that day).
+function morningAlarms(now) {
+  const entries = recent(now);
+  const answered = new Set(entries.filter((entry) => entry.morningOf).map((entry) => entry.morningOf));
+  const latest = new Map();
+  entries.filter((entry) => entry.kind === "workout")
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .forEach((workout) => { latest.set(workout.knee, workout); });
+  const byMorning = new Map();
+  for (const workout of latest.values()) {
+    const at = Date.parse(workout.morningAt);
+    const day = new Date(at).toDateString();
+    if (at > now && !answered.has(workout.id) && !(byMorning.get(day) <= at)) {
+      byMorning.set(day, at);
+    }
+  }
+  return [...byMorning.values()].map((at) => ({ kind: "morning", at }));
+}
+
+// Every alarm this phone needs the server to hold: the timer's, the follow-up's (followup.js)
+// and the morning question's.
 function wantedAlarms(now) {
   const wanted = timerAlarms(loadTimer(now).state, now);
   const followUp = waitingFollowUp();
   if (followUp !== null && followUp.dueAt > now) {
     wanted.push({ kind: "follow-up", at: followUp.dueAt });
   }
-  return wanted;
+  return [...wanted, ...morningAlarms(now)];
 }
 
 function readStore() {
@@ -232,6 +254,7 @@ async function cancelPushAlarms() {
 
 document.addEventListener("kneeaid:timer", schedulePushAlarms);
 document.addEventListener("kneeaid:followup", schedulePushAlarms);
+document.addEventListener("kneeaid:knee-log", schedulePushAlarms);
 window.addEventListener("online", schedulePushAlarms);
 schedulePushAlarms();
 

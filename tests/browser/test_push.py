@@ -360,3 +360,47 @@ def test_a_chosen_follow_up_is_held_by_the_server_until_cancelled_answered_or_de
         ]
     finally:
         context.close()
+
+
+def test_the_morning_question_after_a_workout_is_held_once_at_its_time_and_never_for_a_deleted_diary(
+    browser, push_server, push_service, offline_ready
+):
+    """Two knees trained the same evening: one push the next morning, at the hour chosen, in the
+    person's language, opening the train page; "Delete all my data" cancels it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="Europe/Moscow")
+    context.grant_permissions(["notifications"])
+    try:
+        page = context.new_page()
+        subscribe_with(page, push_service.subscribe())
+        page.goto(f"{push_server.url}/ru/train")
+        offline_ready(page)
+        form = page.locator("#workout-form")
+        for knee in ("левое колено", "правое колено"):
+            form.get_by_label("Бег").check()
+            form.get_by_label("Сколько минут").fill("30")
+            form.locator('input[name="painDuring"][value="1"]').check()
+            form.locator('input[name="painAfter"][value="1"]').check()
+            form.get_by_label(knee, exact=True).check()
+            form.get_by_label("Спросить о\xa0колене на\xa0следующее утро в").fill("07:45")
+            form.get_by_role("button", name="Сохранить тренировку").click()
+            page.locator(f'[data-zone][data-knee="{"left" if knee.startswith("лев") else "right"}"]').wait_for()
+        [(kind, left, title)] = alarms_on_server(push_server, ["morning"])
+        moscow = ZoneInfo("Europe/Moscow")
+        asked = datetime.combine(datetime.now(moscow).date() + timedelta(days=1), datetime.min.time(), moscow)
+        asked += timedelta(hours=7, minutes=45)
+        assert (kind, near(left, (asked - datetime.now(moscow)).total_seconds()), title) == (
+            "morning",
+            True,
+            "Как колено этим утром?",
+        )
+        [alarm] = [
+            json.loads(p.read_text()) for p in (Path(push_server.app.config["DATA_DIR"]) / "alarms").glob("*.json")
+        ]
+        assert alarm["message"]["url"] == "/ru/train"
+
+        page.goto(f"{push_server.url}/ru/diary/delete")
+        page.get_by_role("button", name="Да, удалить всё").click()
+        page.get_by_text("На этом телефоне тоже ничего не осталось.").wait_for()
+        assert alarms_on_server(push_server, []) == []
+    finally:
+        context.close()

@@ -8,50 +8,50 @@ from playwright.sync_api import expect
 from tests.browser.steps import diary_on_server, wait_until_offline_ready
 from tests.training_contract import MORNING_CASES, NOW, PATTERN_CASES, ZONE_CASES, one_workout, workout
 
-EVALUATE = """async ([diaries, now]) => {
+EVALUATE = """async (cases) => {
   const { kneeAnswers } = await import("/static/js/training-rules.js");
   const rules = await (await fetch("/static/data/training.json")).json();
-  return diaries.map((diary) => kneeAnswers(rules, diary, Date.parse(now)));
+  return cases.map(([diary, now]) => kneeAnswers(rules, diary, Date.parse(now)));
 }"""
 
 
-def answers_in(browser, live_server, zone, diaries, now=NOW):
-    """kneeAnswers of static/js/training-rules.js for each diary, in a browser in this time zone."""
+def answers_in(browser, live_server, zone, cases):
+    """kneeAnswers of static/js/training-rules.js for each (diary, now), in one browser page in this time zone."""
     context = browser.new_context(timezone_id=zone, service_workers="block")
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/en/about")
-        return page.evaluate(EVALUATE, [diaries, now.isoformat()])
+        return page.evaluate(EVALUATE, [[diary, now.isoformat()] for diary, now in cases])
     finally:
         context.close()
 
 
-def test_the_browser_gives_each_workout_the_contracts_zone(browser, live_server):
-    cases = list(ZONE_CASES)
-    answers = answers_in(browser, live_server, "UTC", [one_workout(*case) for case in cases])
-    assert {
-        case: (a["zone"], a["sofar"], a["symptoms"]) for case, [a] in zip(cases, answers, strict=True)
-    } == ZONE_CASES
-
-
-def test_the_browser_finds_the_contracts_patterns_in_each_time_zone(browser, live_server):
+def test_the_browser_gives_what_the_contract_says_for_every_zone_pattern_and_morning_in_each_time_zone(
+    browser, live_server
+):
+    """One page a time zone: the zones' lines, the patterns, and the morning question's window."""
+    morning_session = workout(1, 1, days_ago=0, hours_ago=20)
+    cases = {"UTC": [], **{zone: [] for _, zone, _ in PATTERN_CASES.values()}}  # (what, diary, now)
+    cases["UTC"] += [(("zone", case), one_workout(*case), NOW) for case in ZONE_CASES]
+    cases["UTC"] += [
+        (("morning", hours), [morning_session], datetime(2026, 12, 7, 8, tzinfo=UTC) + timedelta(hours=hours))
+        for hours in MORNING_CASES
+    ]
+    for name, (diary, zone, _) in PATTERN_CASES.items():
+        cases[zone].append((("pattern", name), diary, NOW))
     found = {}
-    for zone in {zone for _, zone, _ in PATTERN_CASES.values()}:
-        names = [name for name, (_, its_zone, _) in PATTERN_CASES.items() if its_zone == zone]
-        diaries = [PATTERN_CASES[name][0] for name in names]
-        for name, answers in zip(names, answers_in(browser, live_server, zone, diaries), strict=True):
-            found[name] = {a["knee"]: (a["zone"], a["patterns"]) for a in answers}
-    assert found == {name: expected for name, (_, _, expected) in PATTERN_CASES.items()}
+    for zone, of_zone in cases.items():
+        answers = answers_in(browser, live_server, zone, [(diary, now) for _, diary, now in of_zone])
+        found.update({what: answer for (what, _, _), answer in zip(of_zone, answers, strict=True)})
 
+    def of_kind(wanted):
+        return {what: answers for (kind, what), answers in found.items() if kind == wanted}
 
-def test_the_browser_asks_the_morning_question_from_8_for_12_hours(browser, live_server):
-    session = workout(1, 1, days_ago=0, hours_ago=20)
-    due = {}
-    for hours in MORNING_CASES:
-        now = datetime(2026, 12, 7, 8, tzinfo=UTC) + timedelta(hours=hours)
-        [[answer]] = answers_in(browser, live_server, "UTC", [[session]], now)
-        due[hours] = answer["morningDue"]
-    assert due == MORNING_CASES
+    assert {case: (a["zone"], a["sofar"], a["symptoms"]) for case, [a] in of_kind("zone").items()} == ZONE_CASES
+    assert {
+        name: {a["knee"]: (a["zone"], a["patterns"]) for a in answers} for name, answers in of_kind("pattern").items()
+    } == {name: expected for name, (_, _, expected) in PATTERN_CASES.items()}
+    assert {hours: a["morningDue"] for hours, [a] in of_kind("morning").items()} == MORNING_CASES
 
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -91,13 +91,14 @@ def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_to
     expect(page.locator("[data-morning]")).to_have_count(0)
 
     page.clock.fast_forward(int(timedelta(hours=14, minutes=5).total_seconds() * 1000))  # 08:05 the next day
-    page.goto(server.url + "/ru/train")
+    page.goto(server.url + "/ru/")  # the question comes on every page; the answer leads to the train page
     morning = page.locator('[data-morning="left"]')
     expect(morning).to_contain_text("Как колено этим утром?")
     morning.get_by_role("radio", name="0", exact=True).check()  # settled: no higher than before (none: 0)
     morning.get_by_role("button", name="Отправить утренний ответ").click()
+    expect(page).to_have_url(server.url + "/ru/train#knee-left")
     expect(page.locator('[data-zone][data-knee="left"]')).to_have_attribute("data-zone", "green")
-    expect(page.locator('[data-knee="left"]')).to_contain_text("Колено хорошо перенесло нагрузку")
+    expect(page.locator('section[data-knee="left"]')).to_contain_text("Колено хорошо перенесло нагрузку")
     expect(page.locator("[data-morning]")).to_have_count(0)
 
     server.restart()

@@ -37,3 +37,9 @@ def test_the_morning_is_at_the_hour_chosen_where_the_person_is():
     assert rules.morning_at(session, ZoneInfo("Asia/Yekaterinburg")) == datetime(2026, 12, 7, 3, tzinfo=UTC)
     chosen = {**session, "morningAt": "2026-12-07T05:30:00Z"}
     assert rules.morning_at(chosen, UTC) == datetime(2026, 12, 7, 5, 30, tzinfo=UTC)
+
+
+def test_entries_the_rules_do_not_read_are_left_alone():
+    session = {"id": "s", "kind": "session", "startedAt": "2026-12-06T10:00:00Z", "endedAt": "2026-12-06T10:30:00Z"}
+    [answer] = rules.knee_answers([session, workout(1, 1)], NOW, UTC)
+    assert answer["zone"] == "waiting"

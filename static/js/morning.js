@@ -1,0 +1,92 @@
+// "How is your knee this morning?" on every page but the train page (which asks in
+// its own cards, train.js): the morning after a workout, from the time chosen when
+// it was logged, for 12 hours, once per knee, about the knee's latest workout
+// (knee-log.js). The card is a copy of the page's template (training/_answer.html);
+// the answer is kept in the diary, then the train page shows the knee's zone.
+import { recent } from "./knee-log.js";
+import { keepInDiary, newId } from "./shell.js";
+
+const ASKED_FOR_MS = 12 * 60 * 60 * 1000;  // static/data/training.json's morning.askedForHours
+let dueTimer = null;
+
+// {knee: its latest workout} for each knee whose morning question is due now.
+function dueMornings(now) {
+  const entries = recent(now);
+  const answered = new Set(entries.filter((entry) => entry.morningOf).map((entry) => entry.morningOf));
+  const latest = new Map();
+  entries.filter((entry) => entry.kind === "workout")
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .forEach((workout) => { latest.set(workout.knee, workout); });
+  return [...latest.values()].filter((workout) => {
+    const asked = Date.parse(workout.morningAt);
+    return !answered.has(workout.id) && asked <= now && now <= asked + ASKED_FOR_MS;
+  });
+}
+
+// The next moment a question becomes due, to draw again then.
+function nextDue(now) {
+  const times = recent(now).filter((entry) => entry.kind === "workout")
+    .map((workout) => Date.parse(workout.morningAt)).filter((at) => at > now);
+  return times.length ? Math.min(...times) : null;
+}
+
+function cardFor(template, workout) {
+  const card = template.content.firstElementChild.cloneNode(true);
+  card.dataset.morningCard = workout.knee;
+  card.querySelectorAll("[data-knee-name]").forEach((name) => {
+    if (name.dataset.kneeName !== workout.knee) {
+      name.remove();
+    }
+  });
+  const form = card.querySelector("[data-morning]");
+  form.dataset.morning = workout.knee;
+  form.elements.morningOf.value = workout.id;
+  form.elements.knee.value = workout.knee;
+  card.querySelector("h2").id = `morning-title-${workout.knee}`;
+  card.setAttribute("aria-labelledby", `morning-title-${workout.knee}`);
+  return card;
+}
+
+function draw() {
+  const template = document.getElementById("morning-card");
+  if (!template || document.getElementById("train-answers")) {
+    return;
+  }
+  const now = Date.now();
+  const due = dueMornings(now);
+  document.querySelectorAll("[data-morning-card]").forEach((card) => {
+    if (!due.some((workout) => workout.knee === card.dataset.morningCard)) {
+      card.remove();
+    }
+  });
+  due.filter((workout) => !document.querySelector(`[data-morning-card="${workout.knee}"]`))
+    .reverse().forEach((workout) => { template.after(cardFor(template, workout)); });
+  clearTimeout(dueTimer);
+  const next = nextDue(now);
+  if (next !== null) {
+    dueTimer = setTimeout(draw, Math.min(next - now + 50, 2 ** 31 - 1));
+  }
+}
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("[data-morning-card] [data-morning]");
+  if (!form) {
+    return;
+  }
+  event.preventDefault();
+  const signs = [...form.querySelectorAll('input[name="signs"]:checked')].map((input) => input.value);
+  await keepInDiary({
+    id: newId(),
+    kind: "pain",
+    at: new Date().toISOString(),
+    pain: Number(form.elements.pain.value),
+    knee: form.elements.knee.value,
+    morningOf: form.elements.morningOf.value,
+    ...(signs.length ? { signs } : {}),
+  });
+  location.assign(`${form.action.replace(/\/morning$/, "")}#knee-${form.elements.knee.value}`);
+});
+
+document.addEventListener("kneeaid:knee-log", draw);
+document.addEventListener("htmx:afterSettle", draw);
+draw();
