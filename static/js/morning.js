@@ -90,3 +90,40 @@ document.addEventListener("submit", async (event) => {
 document.addEventListener("kneeaid:knee-log", draw);
 document.addEventListener("htmx:afterSettle", draw);
 draw();
+
+// The home page's "Can I train today?": a line for each knee with a workout in the last 14 days
+// (training-rules.js, the rules the train page uses), a copy of the page's template each.
+async function drawHomeCard() {
+  const section = document.getElementById("home-train");
+  if (!section) {
+    return;
+  }
+  const [{ kneeAnswers }, rules] = await Promise.all([
+    import("./training-rules.js"),
+    fetch(section.dataset.rules).then((response) => response.json()),
+  ]);
+  const template = document.getElementById("knee-line-template");
+  const lines = kneeAnswers(rules, recent(), Date.now()).map((answer) => {
+    const line = template.content.firstElementChild.cloneNode(true);
+    const shown = answer.zone === "waiting" ? answer.sofar : answer.zone;
+    line.dataset.zone = answer.zone;
+    line.dataset.knee = answer.knee;
+    const keep = (selector, applies) => line.querySelectorAll(selector).forEach((element) => {
+      if (!applies(element)) {
+        element.remove();
+      }
+    });
+    keep("[data-knee-name]", (name) => name.dataset.kneeName === answer.knee);
+    keep("[data-zone-label]", (label) => !answer.standingCheck && label.dataset.zoneLabel === shown);
+    keep("[data-waiting]", () => !answer.standingCheck && answer.zone === "waiting");
+    keep("[data-pattern]", (pattern) => answer.patterns.includes(pattern.dataset.pattern)
+      && (pattern.dataset.pattern === "check_stands" || !answer.standingCheck));
+    return line;
+  });
+  section.querySelector(".knee-lines").replaceChildren(...lines);
+  section.hidden = false;
+}
+
+document.addEventListener("kneeaid:knee-log", drawHomeCard);
+document.addEventListener("htmx:afterSettle", drawHomeCard);
+drawHomeCard().catch(() => {});  // offline before the rules were ever fetched: the link stays

@@ -116,6 +116,9 @@ def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_to
 def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
+    page.goto(live_server.url + "/en/")
+    expect(page.locator("#home-train").get_by_role("link", name="Log a workout")).to_be_visible()
+    expect(page.locator("#home-train [data-zone]")).to_have_count(0)
     page.goto(live_server.url + "/en/train")
     for _ in range(3):
         log_workout(page, 1, 4)
@@ -127,6 +130,15 @@ def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(br
         .endswith("/en/check?s=after_every_workout")
     )
     expect(page.locator('[data-knee="left"]')).to_have_attribute("data-zone", "waiting")
+    page.goto(live_server.url + "/en/")  # the home page's card says it too, in a line a knee
+    home = page.locator('#home-train [data-knee="left"]')
+    expect(home).to_have_attribute("data-zone", "waiting")
+    expect(home.locator('[data-pattern="after_every_workout"]')).to_contain_text("Book a doctor in the next few days")
+    expect(page.locator("#home-train")).to_contain_text("Stop and do the check if the knee swells")
+
+    page.goto(live_server.url + "/en/train")
     pattern.get_by_role("button", name="I have seen a doctor").click()
     expect(page.locator("[data-pattern]")).to_have_count(0)
+    page.goto(live_server.url + "/en/")
+    expect(page.locator("#home-train [data-pattern]")).to_have_count(0)
     context.close()
