@@ -133,9 +133,20 @@ def test_the_diary_lists_a_workout_and_its_morning_in_both_languages(client):
     sync(client, [session, morning_answer(session, 1, signs=["swelling"]), doctor_visit(knee="left")])
     english = client.get("/en/diary/view").get_data(as_text=True)
     assert "<strong>Running</strong>, 40 minutes, left knee: pain during 2, after 3 of 10: <q>hills</q>" in english
-    assert "(the morning after a workout; It is swollen)" in english
+    assert "(the morning after a workout; it is swollen)" in english
     assert "<strong>Seen a doctor</strong>, left knee" in english
     russian = client.get("/ru/diary/view").get_data(as_text=True)
     assert "<strong>Бег</strong>, 40\xa0минут, левое колено" in russian
     assert "<strong>Визит к\xa0врачу</strong>, левое колено" in russian
-    assert "боль во\xa0время\xa0— 2, после\xa0— 3 из\xa010" in russian
+    assert "боль во\xa0время тренировки\xa0— 2, после\xa0— 3 из\xa010" in russian
+
+
+def test_the_json_export_round_trips_into_another_diary(app):
+    first, second = app.test_client(), app.test_client()
+    session = workout(4, 5, note="hills", morningAt="2026-11-21T05:00:00Z")
+    entries = [session, morning_answer(session, 3, signs=["gives_way"]), doctor_visit(knee="both", note="GP")]
+    sync(first, entries)
+    exported = first.get("/diary/export.json").get_json()["entries"]
+    assert sync(second, exported).get_json()["rejected"] == []
+    assert sorted(stored(second), key=lambda e: e["id"]) == sorted(exported, key=lambda e: e["id"])
+    assert sorted(exported, key=lambda e: e["id"]) == sorted(entries, key=lambda e: e["id"])

@@ -391,7 +391,7 @@ def test_the_morning_question_after_a_workout_is_held_once_at_its_time_and_never
         assert (kind, near(left, (asked - datetime.now(moscow)).total_seconds()), title) == (
             "morning",
             True,
-            "Как колено этим утром?",
+            "Как ваше колено сегодня утром?",
         )
         [alarm] = [
             json.loads(p.read_text()) for p in (Path(push_server.app.config["DATA_DIR"]) / "alarms").glob("*.json")

@@ -93,7 +93,7 @@ def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_to
     page.clock.fast_forward(int(timedelta(hours=14, minutes=5).total_seconds() * 1000))  # 08:05 the next day
     page.goto(server.url + "/ru/")  # the question comes on every page; the answer leads to the train page
     morning = page.locator('[data-morning="left"]')
-    expect(morning).to_contain_text("Как колено этим утром?")
+    expect(morning).to_contain_text("Как ваше колено сегодня утром?")
     morning.get_by_role("radio", name="0", exact=True).check()  # settled: no higher than before (none: 0)
     morning.get_by_role("button", name="Отправить утренний ответ").click()
     expect(page).to_have_url(server.url + "/ru/train#knee-left")

@@ -154,12 +154,12 @@ def test_a_hung_redis_costs_a_request_at_most_the_documented_second(tmp_path):
                 "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{silent.getsockname()[1]}",
             }
         )
+        client = app.test_client()
+        client.get("/api/push/key")  # the app's first request (its lazy set-up) is not what is measured
         started = time.monotonic()
-        answer = app.test_client().post(
-            "/api/timer/alarms", json={"at": "soon"}, headers={"Sec-Fetch-Site": "same-origin"}
-        )
+        answer = client.post("/api/timer/alarms", json={"at": "soon"}, headers={"Sec-Fetch-Site": "same-origin"})
         waited = time.monotonic() - started
     finally:
         silent.close()
     assert answer.status_code == 400, "served, never a 500"
-    assert waited < 1.0, f"waited {waited:.2f} s for a Redis that does not answer"
+    assert 0.3 <= waited < 1.0, f"waited {waited:.2f} s for a Redis that does not answer (at least its 0.3 s timeout)"
