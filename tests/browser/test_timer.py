@@ -336,9 +336,13 @@ def test_the_alarm_rings_on_other_pages_and_as_a_notification(context, live_serv
     assert not banner.is_visible()
     forward(page, "15:00")
     assert banner.is_visible()
-    titles = page.evaluate("""navigator.serviceWorker.ready
+    # The service worker shows it a moment after the page's banner: wait for it, then read it.
+    titles = page.wait_for_function(
+        """navigator.serviceWorker.ready
         .then((registration) => registration.getNotifications({ tag: "kneeaid-timer" }))
-        .then((notifications) => notifications.map((notification) => notification.title))""")
+        .then((notifications) => notifications.length && notifications.map((notification) => notification.title))""",
+        timeout=10_000,
+    ).json_value()
     assert titles == ["KneeAid: take the ice pack off now"]
     banner.get_by_role("button", name="Stop the alarm").click()
     assert not banner.is_visible()
