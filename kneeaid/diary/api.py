@@ -1,6 +1,8 @@
-"""``POST /api/diary/sync``: what a phone's outbox sends (static/js/outbox.js)."""
+"""``POST /api/diary/sync``: what a phone's outbox sends (static/js/outbox.js); ``GET
+/api/diary/recent``: the server's copy of the last weeks, for a phone that did not note them
+itself (one joined with a recovery code: static/js/knee-log.js)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, jsonify
 
@@ -8,7 +10,9 @@ from ..speed.contract import personal
 from ..web.api import json_body, json_error, require_same_origin
 from .entries import TooMuchInOneRequest, validate_request
 from .fields import BadEntry
-from .profiles import limit_new_profiles, remember_profile, save
+from .history import moment_of
+from .profiles import current_profile, limit_new_profiles, remember_profile, save, store
+from .report import months_of_period
 
 api = Blueprint("diary_api", __name__)
 
@@ -44,3 +48,19 @@ def sync():
     ]
     response = jsonify(acknowledged=acknowledged, rejected=rejected)
     return remember_profile(response, profile_id) if created else response
+
+
+RECENT = timedelta(days=35)  # what knee-log.js keeps: 14 days of answers and the weeks before them
+RECENT_KINDS = ("workout", "pain", "check", "doctor_visit")  # what "Can I train today?" reads
+
+
+@api.route("/api/diary/recent")
+@personal
+def recent():
+    """{"entries": [...]}: this browser's diary entries of the last 35 days that the training
+    log reads (none without a diary), from the few stored months that can hold them."""
+    profile_id, now = current_profile(), datetime.now(UTC)
+    if profile_id is None:
+        return jsonify(entries=[])
+    entries = store().entries_in(profile_id, months_of_period(now - RECENT, now))
+    return jsonify(entries=[e for e in entries if e["kind"] in RECENT_KINDS and now - moment_of(e) <= RECENT])

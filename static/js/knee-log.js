@@ -3,7 +3,10 @@
 // visits noted here in the last 35 days (14 days of answers, and the weeks
 // before them for the weekly pattern), kept in localStorage as each is kept in
 // the diary (shell.js's kneeaid:kept). "Delete all my data" removes it with
-// every kneeaid.* key (diary.js).
+// every kneeaid.* key (diary.js). What the server holds of the same weeks (a phone joined with a
+// recovery code noted none of it) is added by addFromServer().
+import { config } from "./shell.js";
+
 const KEY = "kneeaid.knee-log";
 const KINDS = ["workout", "pain", "check", "doctor_visit"];
 const KEPT_MS = 35 * 24 * 60 * 60 * 1000;
@@ -33,4 +36,23 @@ document.addEventListener("kneeaid:kept", (event) => {
   document.dispatchEvent(new CustomEvent("kneeaid:knee-log"));
 });
 
-export { recent };
+// Adds the server's copy of the last weeks (GET /api/diary/recent) to what this phone noted; an
+// entry noted here stays as it is here (it may be an edit still on its way). Offline: nothing.
+async function addFromServer() {
+  try {
+    const response = await fetch(config.recentUrl, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) {
+      return;
+    }
+    const kept = recent();
+    const known = new Set(kept.map((entry) => entry.id));
+    const added = (await response.json()).entries.filter((entry) => !known.has(entry.id) && KINDS.includes(entry.kind));
+    if (added.length) {
+      localStorage.setItem(KEY, JSON.stringify([...kept, ...added]));
+    }
+  } catch (_offline) {
+    // No network: the phone's own entries answer.
+  }
+}
+
+export { addFromServer, recent };

@@ -3,7 +3,7 @@
 // it was logged, for 12 hours, once per knee, about the knee's latest workout
 // (knee-log.js). The card is a copy of the page's template (training/_answer.html);
 // the answer is kept in the diary, then the train page shows the knee's zone.
-import { recent } from "./knee-log.js";
+import { addFromServer, recent } from "./knee-log.js";
 import { keepInDiary, newId } from "./shell.js";
 
 const ASKED_FOR_MS = 12 * 60 * 60 * 1000;  // static/data/training.json's morning.askedForHours
@@ -126,4 +126,7 @@ async function drawHomeCard() {
 
 document.addEventListener("kneeaid:knee-log", drawHomeCard);
 document.addEventListener("htmx:afterSettle", drawHomeCard);
-drawHomeCard().catch(() => {});  // offline before the rules were ever fetched: the link stays
+// Drawn from this phone's entries at once, then again with the server's copy of the same weeks.
+drawHomeCard()
+  .then(() => document.getElementById("home-train") && addFromServer().then(() => { draw(); return drawHomeCard(); }))
+  .catch(() => {});  // offline before the rules were ever fetched: the link stays

@@ -4,7 +4,7 @@
 // (training-rules.js, static/data/training.json), offline too. The cards are copies
 // of the page's template (training/_answer.html): what does not apply is removed,
 // and the numbers fill its {tokens}.
-import { recent } from "./knee-log.js";
+import { addFromServer, recent } from "./knee-log.js";
 import { onPage } from "./main.js";
 import { keepInDiary, newId, pageData } from "./shell.js";
 import { kneeAnswers } from "./training-rules.js";
@@ -146,7 +146,7 @@ function start() {
     await keepInDiary(entryFrom(event.target));
     await showAnswers();
   });
-  showAnswers();
+  showAnswers().then(addFromServer).then(showAnswers);
 }
 
 onPage("train", start);

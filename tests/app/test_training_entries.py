@@ -4,11 +4,12 @@ exported as JSON, CSV and FHIR, listed by the diary in both languages."""
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from tests.entries import doctor_visit, morning_answer, pain, stored, sync, workout
+from tests.entries import check, doctor_visit, morning_answer, pain, session, stored, sync, workout
 
 
 def test_a_workout_its_morning_answer_and_a_doctors_visit_are_stored(client):
@@ -150,3 +151,18 @@ def test_the_json_export_round_trips_into_another_diary(app):
     assert sync(second, exported).get_json()["rejected"] == []
     assert sorted(stored(second), key=lambda e: e["id"]) == sorted(exported, key=lambda e: e["id"])
     assert sorted(exported, key=lambda e: e["id"]) == sorted(entries, key=lambda e: e["id"])
+
+
+def test_the_server_gives_a_phone_its_last_35_days_of_what_the_training_log_reads(client):
+    assert client.get("/api/diary/recent").get_json() == {"entries": []}, "no diary: nothing, and none made"
+    now = datetime.now(UTC)
+
+    def at(days):
+        return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    kept = [workout(at=at(34)), pain(2, at=at(1)), check(at=at(3)), doctor_visit(at=at(2))]
+    gone = [workout(at=at(36)), session(startedAt=at(1), endedAt=at(1))]
+    sync(client, kept + gone)
+    response = client.get("/api/diary/recent")
+    assert sorted(e["id"] for e in response.get_json()["entries"]) == sorted(e["id"] for e in kept)
+    assert "no-store" in response.headers["Cache-Control"]

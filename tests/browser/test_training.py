@@ -142,3 +142,24 @@ def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(br
     page.goto(live_server.url + "/en/")
     expect(page.locator("#home-train [data-pattern]")).to_have_count(0)
     context.close()
+
+
+def test_a_phone_joined_to_the_diary_answers_from_the_servers_copy_too(browser, live_server):
+    first = browser.new_context(viewport={"width": 390, "height": 844})
+    page = first.new_page()
+    page.goto(live_server.url + "/en/train")
+    for _ in range(3):
+        log_workout(page, 1, 4)
+    profile = diary_on_server(first, live_server) and next(
+        cookie for cookie in first.cookies() if cookie["name"] == "kneeaid_profile"
+    )
+    first.close()
+
+    second = browser.new_context(viewport={"width": 390, "height": 844})  # nothing noted on this phone
+    second.add_cookies([{**profile, "sameSite": profile.get("sameSite", "Lax")}])
+    other = second.new_page()
+    other.goto(live_server.url + "/en/train")
+    expect(other.locator('[data-knee="left"] [data-pattern="after_every_workout"]')).to_be_visible()
+    other.goto(live_server.url + "/en/")
+    expect(other.locator('#home-train [data-knee="left"]')).to_have_attribute("data-zone", "waiting")
+    second.close()
