@@ -639,6 +639,7 @@ def test_a_push_service_that_fails_for_now_is_tried_again(push_app, push_client,
     [
         ("cold-over", 11 * 60, 9 * 60),  # the timer's: what it says is stale after 10 minutes
         ("follow-up", 13 * 3600, 11 * 3600),  # "How is your knee?" is still worth asking half a day late
+        ("morning", 13 * 3600, 11 * 3600),  # so is "How is your knee this morning?"
     ],
 )
 def test_an_alarm_later_than_its_kind_allows_is_dropped_and_a_less_late_one_is_sent(
@@ -806,6 +807,43 @@ def test_a_follow_up_is_sent_once_at_its_time_in_the_persons_language_and_opens_
         "kind": "follow-up",
         "at": due.isoformat(),
         "url": f"/{lang}/",
+    }
+    assert alarms_once_sent(push_app) == []
+
+
+@pytest.mark.parametrize(
+    "lang, title, body",
+    [
+        ("en", "How is your knee this morning?", "Tap to answer: it says whether to train today."),
+        (
+            "ru",
+            "Как ваше колено сегодня утром?",
+            "Нажмите, чтобы ответить и\xa0узнать, можно ли сегодня тренироваться.",
+        ),
+    ],
+)
+def test_the_morning_question_is_sent_once_at_its_time_in_the_persons_language_and_opens_the_train_page(
+    push_app, push_client, push_service, sending, lang, title, body
+):
+    """The training log's morning question (issue 42): a kind of its own, with the follow-up's window."""
+    subscription = push_service.subscribe()
+    due = in_seconds(0.5)
+    assert ask(push_client, subscription.json, due, kind="morning", lang=lang).status_code == 201
+
+    sending()
+    [message] = push_service.wait_for(1)
+    time.sleep(1)  # a second send would have arrived by now
+
+    assert len(push_service.received) == 1
+    assert due.timestamp() - 0.05 <= message["at"] <= due.timestamp() + 2
+    headers = {name.lower(): value for name, value in message["headers"].items()}
+    assert int(headers["ttl"]) == 12 * 3600
+    assert subscription.decrypt(message["body"]) == {
+        "title": title,
+        "body": body,
+        "kind": "morning",
+        "at": due.isoformat(),
+        "url": f"/{lang}/train",
     }
     assert alarms_once_sent(push_app) == []
 
