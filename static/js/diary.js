@@ -209,7 +209,9 @@ function start() {
     const remove = event.target.closest(".delete-entry");
     if (remove) {
       event.preventDefault();
-      await outbox.remove(remove.closest("[data-entry-id]").dataset.entryId);
+      const id = remove.closest("[data-entry-id]").dataset.entryId;
+      await outbox.remove(id);
+      document.dispatchEvent(new CustomEvent("kneeaid:deleted", { detail: id }));  // knee-log.js forgets it too
       await showPending();
       syncDiary();
     }

@@ -30,6 +30,12 @@ function remember(entry) {
   localStorage.setItem(KEY, JSON.stringify([...kept, entry]));
 }
 
+// An entry deleted in the diary (diary.js) no longer answers here either.
+document.addEventListener("kneeaid:deleted", (event) => {
+  localStorage.setItem(KEY, JSON.stringify(recent().filter((entry) => entry.id !== event.detail)));
+  document.dispatchEvent(new CustomEvent("kneeaid:knee-log"));
+});
+
 // push.js asks the server for the morning question's push as soon as a workout is kept (kneeaid:knee-log).
 document.addEventListener("kneeaid:kept", (event) => {
   remember(event.detail);

@@ -163,3 +163,20 @@ def test_a_phone_joined_to_the_diary_answers_from_the_servers_copy_too(browser, 
     other.goto(live_server.url + "/en/")
     expect(other.locator('#home-train [data-knee="left"]')).to_have_attribute("data-zone", "waiting")
     second.close()
+
+
+def test_a_workout_deleted_in_the_diary_no_longer_counts(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/en/train")
+    for _ in range(3):
+        log_workout(page, 1, 4)
+    expect(page.locator('[data-pattern="after_every_workout"]')).to_be_visible()
+    diary_on_server(context, live_server)
+    page.goto(live_server.url + "/en/diary")
+    page.locator("#diary-view li", has_text="Running").first.get_by_role("button", name="Delete").click()
+    expect(page.locator("#diary-view li", has_text="Running")).to_have_count(2)
+    page.goto(live_server.url + "/en/train")
+    expect(page.locator('[data-knee="left"]')).to_have_attribute("data-zone", "waiting")
+    expect(page.locator("[data-pattern]")).to_have_count(0)
+    context.close()
