@@ -100,3 +100,16 @@ def normalise_time(entry, field, where, now):
     moment = parse_time(entry[field], f"{where}.{field}", now)
     entry[field] = canonical_time(moment)
     return moment
+
+
+def check_knee(entry, where):
+    """Check an entry's knee: left, right or both."""
+    if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
+        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
+
+
+def check_note(entry, where):
+    """Check an entry's optional note: text of at most MAX_NOTE_LENGTH characters."""
+    text = entry.get("note", "")
+    if not isinstance(text, str) or len(text) > MAX_NOTE_LENGTH or not is_text(text):
+        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")

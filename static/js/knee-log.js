@@ -61,4 +61,15 @@ async function addFromServer() {
   }
 }
 
-export { addFromServer, recent };
+// Each knee's latest workout whose morning question has no answer yet (push.js, morning.js).
+function unansweredLatestWorkouts(now = Date.now()) {
+  const entries = recent(now);
+  const answered = new Set(entries.filter((entry) => entry.morningOf).map((entry) => entry.morningOf));
+  const latest = new Map();
+  entries.filter((entry) => entry.kind === "workout")
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .forEach((workout) => { latest.set(workout.knee, workout); });
+  return [...latest.values()].filter((workout) => !answered.has(workout.id));
+}
+
+export { addFromServer, recent, unansweredLatestWorkouts };

@@ -3,23 +3,17 @@
 // it was logged, for 12 hours, once per knee, about the knee's latest workout
 // (knee-log.js). The card is a copy of the page's template (training/_answer.html);
 // the answer is kept in the diary, then the train page shows the knee's zone.
-import { addFromServer, recent } from "./knee-log.js";
+import { addFromServer, recent, unansweredLatestWorkouts } from "./knee-log.js";
 import { keepInDiary, newId } from "./shell.js";
 
 const ASKED_FOR_MS = 12 * 60 * 60 * 1000;  // static/data/training.json's morning.askedForHours
 let dueTimer = null;
 
-// {knee: its latest workout} for each knee whose morning question is due now.
+// Each knee's latest workout whose morning question is due now.
 function dueMornings(now) {
-  const entries = recent(now);
-  const answered = new Set(entries.filter((entry) => entry.morningOf).map((entry) => entry.morningOf));
-  const latest = new Map();
-  entries.filter((entry) => entry.kind === "workout")
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-    .forEach((workout) => { latest.set(workout.knee, workout); });
-  return [...latest.values()].filter((workout) => {
+  return unansweredLatestWorkouts(now).filter((workout) => {
     const asked = Date.parse(workout.morningAt);
-    return !answered.has(workout.id) && asked <= now && now <= asked + ASKED_FOR_MS;
+    return asked <= now && now <= asked + ASKED_FOR_MS;
   });
 }
 

@@ -6,7 +6,7 @@
 // network, notifications or Push, the page's own alarm (alarm.js) is all there
 // is, and the timer page says so (pushStatus).
 import { waitingFollowUp } from "./followup.js";
-import { recent } from "./knee-log.js";
+import { unansweredLatestWorkouts } from "./knee-log.js";
 import { MINUTE, config } from "./shell.js";
 import { coldOffAt, loadTimer } from "./timer-state.js";
 
@@ -72,17 +72,11 @@ function timerAlarms(state, now) {
 // The morning question after a workout (knee-log.js), while it is ahead and unanswered: for each
 // knee's latest workout, and once a morning (the earliest time asked that day).
 function morningAlarms(now) {
-  const entries = recent(now);
-  const answered = new Set(entries.filter((entry) => entry.morningOf).map((entry) => entry.morningOf));
-  const latest = new Map();
-  entries.filter((entry) => entry.kind === "workout")
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-    .forEach((workout) => { latest.set(workout.knee, workout); });
   const byMorning = new Map();
-  for (const workout of latest.values()) {
+  for (const workout of unansweredLatestWorkouts(now)) {
     const at = Date.parse(workout.morningAt);
     const day = new Date(at).toDateString();
-    if (at > now && !answered.has(workout.id) && !(byMorning.get(day) <= at)) {
+    if (at > now && !(byMorning.get(day) <= at)) {
       byMorning.set(day, at);
     }
   }

@@ -4,7 +4,7 @@ no knee in particular. One row of the table of kinds (kinds/__init__.py)."""
 
 from ...i18n.plain_text import lazy_gettext as _l
 from ..fhir_terms import KNEE_SITES, SURVEY, self_reported
-from ..fields import KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time
+from ..fields import check_knee, check_note, normalise_time
 
 NAME = "doctor_visit"
 LABEL = _l("Seen a doctor")
@@ -17,11 +17,9 @@ EDITABLE = False
 
 def validate(entry, where, now):
     normalise_time(entry, "at", where, now)
-    if "knee" in entry and (not isinstance(entry["knee"], str) or entry["knee"] not in KNEES):
-        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
-    note = entry.get("note", "")
-    if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
-        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
+    if "knee" in entry:
+        check_knee(entry, where)
+    check_note(entry, where)
 
 
 def as_noted(entry):

@@ -6,7 +6,7 @@ from ...i18n.plain_text import lazy_gettext as _l
 from ...training.rules import CHECK_SIGNS
 from ...training.words import SIGN_LABELS
 from ..fhir_terms import FOLLOW_UP_ANSWER, KNEE_SITES, MORNING_ANSWER, PAIN_SCORE, SURVEY, self_reported
-from ..fields import ENTRY_ID, KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, whole_number
+from ..fields import ENTRY_ID, BadEntry, check_knee, check_note, normalise_time, whole_number
 
 NAME = "pain"
 LABEL = _l("Pain score")  # what the diary calls one (its script, for one still to be sent)
@@ -32,11 +32,8 @@ OLD_FOLLOW_UP_NOTES = ("Answer to “How is your knee?”", "Ответ на в�
 def validate(entry, where, now):
     normalise_time(entry, "at", where, now)
     whole_number(entry["pain"], f"{where}.pain", 0, 10, "pain")
-    if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
-        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
-    note = entry.get("note", "")
-    if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
-        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
+    check_knee(entry, where)
+    check_note(entry, where)
     if "updatedAt" in entry:
         normalise_time(entry, "updatedAt", where, now)
     if "source" in entry and (not isinstance(entry["source"], str) or entry["source"] not in SOURCES):

@@ -11,7 +11,7 @@ from ...i18n.plain_text import lazy_gettext as _l
 from ...training.rules import ACTIVITIES, LEAST_MINUTES, MOST_MINUTES
 from ...training.words import ACTIVITY_LABELS
 from ..fhir_terms import KNEE_SITES, PAIN_SCORE, SURVEY, self_reported
-from ..fields import KNEES, MAX_NOTE_LENGTH, BadEntry, is_text, normalise_time, parse_time, whole_number
+from ..fields import BadEntry, check_knee, check_note, normalise_time, parse_time, whole_number
 
 NAME = "workout"
 LABEL = _l("Workout")
@@ -31,11 +31,8 @@ def validate(entry, where, now):
     whole_number(entry["minutes"], f"{where}.minutes", LEAST_MINUTES, MOST_MINUTES, "minutes")
     whole_number(entry["painDuring"], f"{where}.painDuring", 0, 10, "pain")
     whole_number(entry["painAfter"], f"{where}.painAfter", 0, 10, "pain")
-    if not isinstance(entry["knee"], str) or entry["knee"] not in KNEES:
-        raise BadEntry(f"{where}.knee: must be one of {', '.join(KNEES)}", "knee")
-    note = entry.get("note", "")
-    if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH or not is_text(note):
-        raise BadEntry(f"{where}.note: must be text of at most {MAX_NOTE_LENGTH} characters", "note")
+    check_knee(entry, where)
+    check_note(entry, where)
     if "updatedAt" in entry:
         normalise_time(entry, "updatedAt", where, now)
     if "morningAt" in entry:
