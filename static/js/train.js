@@ -135,8 +135,10 @@ function start() {
   const saved = document.getElementById("workout-saved");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    await keepInDiary(workoutFrom(form));
+    // Read and cleared at once: a next workout typed while this one is stored stays as typed.
+    const workout = workoutFrom(form);
     form.reset();
+    await keepInDiary(workout);
     saved.hidden = false;
     await showAnswers();
     document.getElementById("answers-title").scrollIntoView({ block: "start" });
