@@ -76,11 +76,46 @@ def playwright():
         yield playwright
 
 
+# The fixtures a test cannot use without the service worker: such a test is marked service_worker.
+NEED_THE_SERVICE_WORKER = {"offline_ready", "go_offline", "persistent_context"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if NEED_THE_SERVICE_WORKER & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.service_worker)
+
+
+class Chromium:
+    """The run's Chromium as one test sees it: its contexts have no service worker unless the test
+    is marked ``service_worker``. The worker's install fetches and stores every page and file of
+    both languages, about 1 CPU-second a context (the suite is CPU-bound), and only the tests of
+    what the worker does need it: offline, push, notifications, updates. Online, a page comes from
+    the network with the worker or without it (sw.js: network first)."""
+
+    def __init__(self, browser, service_workers):
+        self._browser = browser
+        self._service_workers = service_workers
+
+    def new_context(self, **options):
+        options.setdefault("service_workers", self._service_workers)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser(playwright):
+def chromium(playwright):
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def browser(chromium, request):
+    wanted = request.node.get_closest_marker("service_worker") is not None
+    return Chromium(chromium, "allow" if wanted else "block")
 
 
 @pytest.fixture

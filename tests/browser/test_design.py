@@ -105,7 +105,7 @@ def overlap(first, second):
 @pytest.mark.parametrize("lang", ["en", "ru"])  # in parts, so the test workers share them
 @pytest.mark.parametrize("viewport", [PHONE, SMALL], ids=["412x915", "320x640"])
 def test_every_page_is_usable_at_200_percent_text(browser, live_server, page_urls, viewport, lang):
-    context = browser.new_context(viewport=viewport, bypass_csp=True, service_workers="block")
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
     page = context.new_page()
     try:
         for path in (path for path in page_urls if path.startswith(f"/{lang}/")):
@@ -176,7 +176,7 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 
 
 def test_every_tap_target_is_at_least_44_by_44_px(browser, live_server, page_urls):
-    context = browser.new_context(viewport=PHONE, service_workers="block")
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     try:
         for path in page_urls + ["/en/check/result?s=deformity", "/ru/check/result?s=swelling"]:

@@ -20,6 +20,9 @@ from kneeaid.alarms.sender import Sender
 from tests.browser.steps import wait_until_offline_ready
 from tests.support import a_zone_where_it_is_midday
 
+# A push subscription belongs to the service worker's registration.
+pytestmark = pytest.mark.service_worker
+
 MINUTE = 60
 
 

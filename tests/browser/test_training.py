@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.steps import diary_on_server, wait_until_offline_ready
@@ -17,7 +18,7 @@ EVALUATE = """async (cases) => {
 
 def answers_in(browser, live_server, zone, cases):
     """kneeAnswers of static/js/training-rules.js for each (diary, now), in one browser page in this time zone."""
-    context = browser.new_context(timezone_id=zone, service_workers="block")
+    context = browser.new_context(timezone_id=zone)
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/en/about")
@@ -69,6 +70,7 @@ def log_workout(page, during, after, knee="left knee"):
     form.get_by_role("button", name="Save the workout").click()
 
 
+@pytest.mark.service_worker
 def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_too_and_both_reach_the_server(
     browser, own_live_server
 ):
