@@ -14,11 +14,14 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
   fi
 fi
-# Bytecode is compiled after the install, on every core (pip compiles one file at a time). Made
+# uv (Astral's installer, pinned) installs the pinned packages in about 2 s where pip took 15 on
+# a clean clone: it unpacks wheels in parallel. The same versions either way (requirements*.txt).
+.venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check uv==0.13.8
+.venv/bin/uv pip install --quiet --python .venv/bin/python -r "$1"
+# Bytecode is compiled after the install, on every core (the installers do not compile it). Made
 # here, not at each import: where PYTHONDONTWRITEBYTECODE is set (as on our CI machines), every
 # Python process would otherwise compile Flask and the rest again, 0.45 s a start, and the tests
 # start a hundred app processes. A second run only compares dates.
-.venv/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r "$1"
 .venv/bin/python -m compileall -q -j 0 .venv/lib kneeaid app.py >/dev/null
 
 # PostgreSQL's server programs (Debian's `postgresql`), for the tests and the benchmark of the
