@@ -20,7 +20,6 @@ from ..training.words import ACTIVITY_LABELS, SIGN_LABELS
 from ..web.api import require_same_origin
 from ..web.fragments import page_or_fragment
 from . import pdf
-from .entries import validate_entry
 from .fields import ENTRY_ID, MAX_NOTE_LENGTH, REASONS, BadEntry
 from .form_times import time_from_form, whole_number_from_form
 from .history import (
@@ -41,6 +40,7 @@ from .profiles import (
     recovery_code,
     remember_profile,
     save,
+    saved_from_form,
     store,
 )
 from .report import DAYS_OFFERED, chart_of, months_of_period, period_days, report
@@ -261,19 +261,16 @@ def add_entry():
     problem answers the diary page again, with what was typed and what is
     wrong, and stores nothing."""
     require_same_origin()
-    now = datetime.now(UTC)
     try:
-        entry = entry_from_form(request.form, now)
-        validate_entry(entry, "entry", now)
+        entry = entry_from_form(request.form, datetime.now(UTC))
     except BadEntry as problem:
-        return render_template(
-            "diary/page.html", **page_context(), typed=request.form, problem=REASONS[problem.code]
-        ), 400
-    _, full, profile_id, created = save([entry], [])
-    if full:
-        abort(409, description=REASONS["full"])
-    response = redirect(url_for("diary.view"), 303)
-    return remember_profile(response, profile_id) if created else response
+        return diary_page_with(REASONS[problem.code]), 400
+    return saved_from_form(entry, diary_page_with, url_for("diary.view"))
+
+
+def diary_page_with(problem):
+    """The diary page again, with what was typed and what is wrong."""
+    return render_template("diary/page.html", **page_context(), typed=request.form, problem=problem)
 
 
 @bp.route("/diary/entries/<entry_id>/delete", methods=["POST"])

@@ -6,11 +6,13 @@ the limits on writing live here."""
 import logging
 from datetime import UTC, datetime
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
 from ..extensions import limiter
 from ..i18n.plain_text import lazy_gettext as _l
+from .entries import validate_entry
+from .fields import REASONS, BadEntry
 from .store import ProfileGone, StorageUnavailable, TooManyWrites
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,20 @@ def delete(profile_id):
 
 def new_profiles_per_hour():
     return f"{current_app.config['NEW_PROFILES_PER_HOUR']} per hour"
+
+
+def saved_from_form(entry, problem_page, then):
+    """Check and store one entry a form sent (browsers without JavaScript); then a redirect to
+    ``then`` (303), or ``problem_page(reason)`` again with what is wrong (400), storing nothing."""
+    try:
+        validate_entry(entry, "entry", datetime.now(UTC))
+    except BadEntry as problem:
+        return problem_page(REASONS[problem.code]), 400
+    _, full, profile_id, created = save([entry], [])
+    if full:
+        abort(409, description=REASONS["full"])
+    response = redirect(then, 303)
+    return remember_profile(response, profile_id) if created else response
 
 
 def made_a_profile(response):

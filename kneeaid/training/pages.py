@@ -7,15 +7,14 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_timezone
 
 from ..check import triage
-from ..diary.entries import validate_entry
 from ..diary.fields import MAX_NOTE_LENGTH, REASONS, BadEntry
 from ..diary.form_times import time_from_form, whole_number_from_form
 from ..diary.kinds.workout import MORNING_AT_MOST
-from ..diary.profiles import current_profile, remember_profile, save, store
+from ..diary.profiles import current_profile, limit_new_profiles, saved_from_form, store
 from ..speed.contract import personal, shared
 from ..web.api import require_same_origin
 from ..web.fragments import page_or_fragment
@@ -109,38 +108,25 @@ def morning_time(text):
     return (int(found[1]), int(found[2])) if found else (rules.MORNING_HOUR, 0)
 
 
-def saved_then_answers(entry, problem_page):
-    """Check and store one entry from a form; then the answers page (303), or
-    ``problem_page`` again with what is wrong (400), storing nothing."""
-    now = datetime.now(UTC)
-    try:
-        validate_entry(entry, "entry", now)
-    except BadEntry as problem:
-        return problem_page(REASONS[problem.code]), 400
-    _, full, profile_id, created = save([entry], [])
-    if full:
-        abort(409, description=REASONS["full"])
-    response = redirect(url_for("training.answers"), 303)
-    return remember_profile(response, profile_id) if created else response
-
-
 @bp.route("/train", methods=["POST"])
+@limit_new_profiles
 def log_workout():
     """Log a workout from the form, for browsers without JavaScript."""
     require_same_origin()
     try:
         workout = workout_from_form(request.form, datetime.now(UTC))
     except BadEntry as problem:
-        return render_template(
-            "training/page.html", **form_context(), typed=request.form, problem=REASONS[problem.code]
-        ), 400
-    return saved_then_answers(
-        workout,
-        lambda problem: render_template("training/page.html", **form_context(), typed=request.form, problem=problem),
-    )
+        return workout_page_with(REASONS[problem.code]), 400
+    return saved_from_form(workout, workout_page_with, url_for("training.answers"))
+
+
+def workout_page_with(problem):
+    """The log's page again, with what was typed and what is wrong."""
+    return render_template("training/page.html", **form_context(), typed=request.form, problem=problem)
 
 
 @bp.route("/train/morning", methods=["POST"])
+@limit_new_profiles
 def answer_morning():
     """The morning's answer from the card's form, for browsers without JavaScript."""
     require_same_origin()
@@ -154,17 +140,18 @@ def answer_morning():
         "morningOf": form.get("morningOf", ""),
         "signs": form.getlist("signs"),
     }
-    return saved_then_answers(answer, lambda problem: answers_page_with(problem))
+    return saved_from_form(answer, answers_page_with, url_for("training.answers"))
 
 
 @bp.route("/train/seen-doctor", methods=["POST"])
+@limit_new_profiles
 def seen_doctor():
     """ "I have seen a doctor", from a pattern's card: the pattern stops asking."""
     require_same_origin()
     visit = {"id": str(uuid.uuid4()), "kind": "doctor_visit", "at": datetime.now(UTC).isoformat()}
     if request.form.get("knee"):
         visit["knee"] = request.form["knee"]
-    return saved_then_answers(visit, lambda problem: answers_page_with(problem))
+    return saved_from_form(visit, answers_page_with, url_for("training.answers"))
 
 
 def answers_page_with(problem):

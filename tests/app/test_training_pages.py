@@ -92,6 +92,20 @@ def test_a_bad_workout_form_gets_a_clear_page_keeping_what_was_typed_and_stores_
     assert stored(client) == []
 
 
+@pytest.mark.parametrize(
+    "path, form", [("/en/train", WORKOUT_FORM), ("/en/train/morning", {"pain": "1"}), ("/en/train/seen-doctor", {})]
+)
+def test_each_form_counts_in_the_new_diaries_an_address_may_start(make_app, path, form):
+    app = make_app(NEW_PROFILES_PER_HOUR=1)
+    assert sync(app.test_client(), [workout()]).status_code == 200  # the address's one new diary an hour
+    newcomer = app.test_client()
+    refused = newcomer.post(path, data=form, headers=ORIGIN)
+    assert refused.status_code == 429
+    assert "Too many new diaries" in refused.get_data(as_text=True)
+    assert newcomer.get_cookie("kneeaid_profile") is None
+    assert len(list(app.extensions["kneeaid.store"].profile_ids())) == 1
+
+
 def test_the_forms_are_refused_from_another_site(client):
     evil = {"Origin": "https://evil.example"}
     assert client.post("/en/train", data=WORKOUT_FORM, headers=evil).status_code == 403
