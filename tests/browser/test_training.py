@@ -115,17 +115,23 @@ def test_a_workout_logged_offline_waits_for_the_morning_which_asks_in_russian_to
     context.close()
 
 
+def three_workouts_that_hurt_after(page, base_url):
+    """Log three workouts with pain 4 after each on the train page: the pattern
+    after_every_workout shows for the left knee."""
+    page.goto(base_url + "/en/train")
+    for _ in range(3):
+        log_workout(page, 1, 4)
+    expect(page.locator('[data-knee="left"] [data-pattern="after_every_workout"]')).to_be_visible()
+
+
 def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + "/en/")
     expect(page.locator("#home-train").get_by_role("link", name="Log a workout")).to_be_visible()
     expect(page.locator("#home-train [data-zone]")).to_have_count(0)
-    page.goto(live_server.url + "/en/train")
-    for _ in range(3):
-        log_workout(page, 1, 4)
+    three_workouts_that_hurt_after(page, live_server.url)
     pattern = page.locator('[data-knee="left"] [data-pattern="after_every_workout"]')
-    expect(pattern).to_be_visible()
     assert (
         pattern.get_by_role("link", name="Do the check")
         .get_attribute("href")
@@ -148,10 +154,7 @@ def test_a_pattern_on_the_phone_links_the_check_and_a_doctors_visit_quiets_it(br
 
 def test_a_phone_joined_to_the_diary_answers_from_the_servers_copy_too(browser, live_server):
     first = browser.new_context(viewport={"width": 390, "height": 844})
-    page = first.new_page()
-    page.goto(live_server.url + "/en/train")
-    for _ in range(3):
-        log_workout(page, 1, 4)
+    three_workouts_that_hurt_after(first.new_page(), live_server.url)
     profile = diary_on_server(first, live_server) and next(
         cookie for cookie in first.cookies() if cookie["name"] == "kneeaid_profile"
     )
@@ -170,10 +173,7 @@ def test_a_phone_joined_to_the_diary_answers_from_the_servers_copy_too(browser, 
 def test_a_workout_deleted_in_the_diary_no_longer_counts(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    page.goto(live_server.url + "/en/train")
-    for _ in range(3):
-        log_workout(page, 1, 4)
-    expect(page.locator('[data-pattern="after_every_workout"]')).to_be_visible()
+    three_workouts_that_hurt_after(page, live_server.url)
     diary_on_server(context, live_server)
     page.goto(live_server.url + "/en/diary")
     page.locator("#diary-view li", has_text="Running").first.get_by_role("button", name="Delete").click()
