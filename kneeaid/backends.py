@@ -50,7 +50,7 @@ def warn_about_shared_settings(config):
             "KNEEAID_VAPID_PRIVATE_KEY is not set: each server makes its own push key, and alarms "
             "fail when more than one serves (docs/operations.md, Scaling out)"
         )
-    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+    if config["RATELIMIT_STORAGE_URI"].startswith(("memory://", "kneeaid-memory://")):
         log.warning(
             "KNEEAID_RATELIMIT_STORAGE_URI is memory://: each server counts the per-address limits "
             "on its own (docs/operations.md, Scaling out)"
