@@ -4,14 +4,16 @@ the same interface as queue.py, for any number of app servers.
 Why each alarm is sent once, by several servers, across crashes:
 
 * An alarm is acknowledged (201) only once its row is committed.
-* A sender claims an alarm by locking its row (``SELECT … FOR UPDATE SKIP
-  LOCKED``) in a transaction it holds while it sends; another server skips a
-  locked row at once. Removing the row commits that transaction, so the next
-  sender finds it gone. A server killed mid-send drops its connection, the
-  database rolls the claim back, and the alarm is sent by the next sender.
+* A sender claims alarms by locking their rows (``SELECT … FOR UPDATE SKIP
+  LOCKED``, a batch in one statement) in a transaction it holds while it sends
+  them; another server skips a locked row at once. The rows sent are deleted in
+  that transaction, committed when the batch is dealt with, so the next sender
+  finds them gone. A server killed mid-send drops its connection, the database
+  rolls the claim back, and the batch is sent by the next sender.
 * Cancelling deletes the row, and so waits for a send under way.
-* The one duplicate possible, as with files: a server killed after the push
-  service took the message and before the removal committed.
+* The one duplicate possible, as with files: a server killed after a push
+  service took a message of a batch and before the batch's removal committed
+  (the phone shows one: a notification's tag is fixed).
 """
 
 import contextlib
@@ -23,7 +25,7 @@ from psycopg.types.json import Json
 from ..storage.postgres import unavailable_as_storage_error
 from .queue import TOTAL_COUNTED_FOR_SECONDS, Limits, TooManyAlarms, client_key, new_alarm_id, subscriber_key
 
-WAIT_FOR_A_SEND_MS = 15_000  # a cancel waits for a send under way (sender.SEND_TIMEOUT_SECONDS is 10 s)
+WAIT_FOR_A_SEND_MS = 15_000  # a cancel waits for a send under way (web_push.SEND_TIMEOUT_SECONDS is 10 s)
 
 WAITING_AT_ONCE = 1000  # the soonest ones; the sender looks again once they are sent
 
@@ -93,24 +95,33 @@ class PgAlarmQueue:
         """The alarm ``name``, locked for this caller alone until the block ends,
         or None: another server is sending it, or it is gone. The caller
         removes (``remove``) or postpones it within the block."""
+        with self.claimed_together([name]) as alarms:
+            yield alarms.get(name)
+
+    @contextlib.contextmanager
+    def claimed_together(self, names):
+        """{name: alarm} of those of ``names`` no other sender holds, locked for this caller alone
+        in one transaction until the block ends, which commits the changes made within it."""
         with unavailable_as_storage_error(), self.pool.connection() as connection:
-            row = connection.execute(
-                "SELECT alarm FROM alarms WHERE id = %s FOR UPDATE SKIP LOCKED", (name,)
-            ).fetchone()
-            self._held()[name] = connection
+            rows = connection.execute(
+                "SELECT id, alarm FROM alarms WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED", (list(names),)
+            ).fetchall()
+            held = self._held()
+            for alarm_id, _ in rows:
+                held[alarm_id] = connection
             try:
-                yield None if row is None else row[0]
+                yield dict(rows)
             finally:
-                del self._held()[name]
+                for alarm_id, _ in rows:
+                    del held[alarm_id]
 
     def _change(self, name, statement, parameters):
-        """Run a change of alarm ``name``: in the claim's transaction, committed
-        at once (which lets go of the claim), or on its own."""
+        """Run a change of alarm ``name``: in the claim's transaction (committed as the claim
+        ends, which lets go of it), or on its own."""
         claim = self._held().get(name)
         with unavailable_as_storage_error():
             if claim is not None:
                 claim.execute(statement, parameters)
-                claim.commit()
                 return
             with self.pool.connection() as connection:
                 connection.execute(statement, parameters)

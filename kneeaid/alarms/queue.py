@@ -248,6 +248,18 @@ class AlarmQueue:
             finally:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def claimed_together(self, names):
+        """{name: alarm} of those of ``names`` this caller could claim (as ``claimed`` claims one),
+        each locked for this caller alone until the block ends."""
+        with contextlib.ExitStack() as claims:
+            alarms = {}
+            for name in names:
+                alarm = claims.enter_context(self.claimed(name))
+                if alarm is not None:
+                    alarms[name] = alarm
+            yield alarms
+
     def remove(self, name):
         """Remove an alarm the caller has claimed."""
         self._remove(DUE_NAME.fullmatch(name)["id"])

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
+from yarl import URL
 
 TIMER_KINDS = ("skin-check", "cold-over", "elevation-over")
 # follow-up: "How is your knee?" two days after first aid (issue 22); morning: "How is your knee this
@@ -100,27 +101,36 @@ HOST_NAME = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a
 
 def endpoint_origin(url):
     """(scheme, host, port) of the place an HTTP request to this URL connects to,
-    as the sender's HTTP client (urllib3, under requests) reads it; None for a URL
-    outside RFC 3986, with a user name or password, with a host that is not a
-    plain name or IPv4 address, or that Python's own parser reads differently."""
+    as the sender's HTTP client (aiohttp, whose parser is yarl) reads it; None for a
+    URL outside RFC 3986, with a user name or password, with a host that is not a
+    plain name or IPv4 address, or that Python's or urllib3's parser reads differently."""
     if not URI_CHARACTERS.fullmatch(url):
         return None
     try:
-        sent = parse_url(url)
-        read = urlsplit(url)
-        read_port = read.port
-    except (ValueError, LocationParseError):  # a port that is not a number, a bracket left open
+        sent = URL(url)
+        host = (sent.raw_host or "").lower()
+        readings = {(sent.scheme, host, sent.explicit_port), _read_by_python(url), _read_by_urllib3(url)}
+    except (ValueError, TypeError, LocationParseError):  # a port that is not a number, a bracket left open
         return None
-    if sent.auth or read.username is not None or read.password is not None or sent.scheme not in DEFAULT_PORTS:
+    if len(readings) != 1 or sent.raw_user is not None or sent.raw_password is not None:
         return None
-    host = (sent.host or "").lower()
-    if not HOST_NAME.match(host) or (read.scheme, (read.hostname or "").lower(), read_port) != (
-        sent.scheme,
-        host,
-        sent.port,
-    ):
+    if sent.scheme not in DEFAULT_PORTS or not HOST_NAME.match(host):
         return None
-    return sent.scheme, host, sent.port or DEFAULT_PORTS[sent.scheme]
+    return sent.scheme, host, sent.explicit_port or DEFAULT_PORTS[sent.scheme]
+
+
+def _read_by_python(url):
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        return None  # never equal to the sender's reading of a URL without them
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _read_by_urllib3(url):
+    parts = parse_url(url)
+    if parts.auth:
+        return None
+    return parts.scheme, (parts.host or "").lower(), parts.port
 
 
 def origin_allowed(origin, services):
