@@ -262,7 +262,11 @@ class AlarmQueue:
 
     def remove(self, name):
         """Remove an alarm the caller has claimed."""
-        self._remove(DUE_NAME.fullmatch(name)["id"])
+        self.remove_all([name])
+
+    def remove_all(self, names):
+        """Remove alarms the caller has claimed (their removal made durable once for them all)."""
+        self._remove_all([DUE_NAME.fullmatch(name)["id"] for name in names])
 
     def postpone(self, name, alarm, due):
         """Send a claimed alarm later instead (a push service that failed for now)."""
@@ -295,25 +299,30 @@ class AlarmQueue:
         try:
             with file:
                 fcntl.flock(file, fcntl.LOCK_EX)
-                self._remove(alarm_id)
+                self._remove_all([alarm_id])
         except OSError as error:
             if error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
 
-    def _remove(self, alarm_id):
-        """The alarm, then its index names (the caller holds its lock)."""
-        try:
-            alarm = json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
-        except FileNotFoundError:
+    def _remove_all(self, alarm_ids):
+        """The alarms, then their index names (the caller holds their locks)."""
+        removed = {}
+        for alarm_id in alarm_ids:
+            try:
+                removed[alarm_id] = json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                continue
+            self._file(alarm_id).unlink(missing_ok=True)
+        if not removed:
             return
-        self._file(alarm_id).unlink(missing_ok=True)
         sync_folder(self.folder)
-        self._forget_due(due_name(alarm["due"], alarm_id))
-        (self.folder / "subscribers" / alarm["subscriber"] / alarm_id).unlink(missing_ok=True)
-        (self.folder / "clients" / alarm["client"] / alarm_id).unlink(missing_ok=True)
+        for alarm_id, alarm in removed.items():
+            self._forget_due(due_name(alarm["due"], alarm_id))
+            (self.folder / "subscribers" / alarm["subscriber"] / alarm_id).unlink(missing_ok=True)
+            (self.folder / "clients" / alarm["client"] / alarm_id).unlink(missing_ok=True)
         with self._total_lock:
-            self._total = (self._total[0], max(0, self._total[1] - 1))
+            self._total = (self._total[0], max(0, self._total[1] - len(removed)))
 
 
 def _listing(folder):

@@ -512,6 +512,26 @@ def test_the_sender_checks_the_host_again_as_it_connects(push_app, push_service)
         allowed.stop()
 
 
+def test_a_server_that_reaches_the_internet_through_a_proxy_pushes_through_it(push_app, push_service, monkeypatch):
+    """The proxy the environment names (http_proxy, https_proxy; no_proxy) is used, as it was when
+    the sender posted with requests; the origin checked is still the push service's."""
+    proxy = FakePushService()
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy.origin)
+    parts = push_app.extensions["kneeaid.alarms"]
+    sender = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"])
+    subscription = push_service.subscribe()
+    alarm = {"id": "x", "subscription": subscription.json, "due": time.time(), "message": {"kind": "cold-over"}}
+    try:
+        assert sender.push(alarm) == "sent"
+        assert [message["path"] for message in proxy.received] == [subscription.endpoint]  # asked of the proxy
+        assert push_service.received == []
+    finally:
+        sender.stop()
+        proxy.stop()
+
+
 # Sending ---------------------------------------------------------------------
 
 
