@@ -40,8 +40,7 @@ from scripts.postgres_server import PostgresServer  # noqa: E402
 ANSWER_SECONDS = 0.003  # a real push service answers in a few milliseconds
 PROMISE_SECONDS = 2.0
 KIND = "cold-over"
-# Putting one alarm in the queue (8 threads; each waits for the disk): 8-18 ms on files here, less on PostgreSQL.
-SECONDS_TO_ADD = {"files": 0.025, "postgres": 0.008}
+PILOT_ALARMS = 200  # added to a queue of their own first, to time adding (8-27 ms an alarm on files here)
 NO_LIMITS = {"KNEEAID_MAX_ALARMS_PER_ADDRESS": "100000000", "KNEEAID_MAX_ALARMS_WAITING": "100000000"}
 
 
@@ -97,7 +96,8 @@ def phone_keys(count=50):
 
 
 def add_alarms(settings, origin, count, due):
-    """Put `count` alarms in the queue, the n-th due at due + n/count (one second for all)."""
+    """Put `count` alarms in the queue, the n-th due at due + n/count (one second for all), from 100
+    client addresses (one address's alarms are counted at each add: one for all made adding slow)."""
     os.environ.pop("KNEEAID_DATABASE_URL", None)  # a run on files after one on PostgreSQL
     os.environ.update(settings)
     from flask_babel import get_timezone
@@ -119,7 +119,7 @@ def add_alarms(settings, origin, count, due):
                 "due": at,
                 "message": message(KIND, datetime.fromtimestamp(at, UTC), "en", get_timezone()),
             }
-            queue.add(record, at, limits.per_subscriber, client="bench", limits=limits)
+            queue.add(record, at, limits.per_subscriber, client=f"phone-{n % 100}", limits=limits)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(add, range(count)))
@@ -155,6 +155,16 @@ class CpuUse:
         return {part: ended[part] - self.started[part] for part in ended}
 
 
+def seconds_to_add(shared, origin, folder, database):
+    """How long adding one alarm takes now (the disk's speed varies), timed on a queue of its own."""
+    settings = {**shared, "KNEEAID_DATA_DIR": str(folder)}
+    if database is not None:
+        settings["KNEEAID_DATABASE_URL"] = database.create_database()
+    began = time.time()
+    add_alarms(settings, origin, PILOT_ALARMS, time.time() + 3600)
+    return (time.time() - began) / PILOT_ALARMS
+
+
 def due_times(count, due):
     return {n: due + n / count for n in range(count)}
 
@@ -185,9 +195,10 @@ def run(backend, processes, count, database):
             for n in range(processes):
                 data_dir = Path(folder) / ("data-0" if backend == "files" else f"data-{n}")
                 servers.append(start(data_dir, **{k: v for k, v in shared.items() if k != "KNEEAID_DATA_DIR"}))
-            # Due once they are all in the queue: ahead by the time adding takes here, and a margin.
+            # Due once they are all in the queue: ahead by the time adding takes now, and a margin.
+            each = seconds_to_add(shared, origin, Path(folder) / "pilot", database if backend == "postgres" else None)
             began = time.time()
-            due = began + 8 + count * SECONDS_TO_ADD[backend]
+            due = began + 8 + count * each * 1.3
             add_alarms(shared, origin, count, due)
             added = time.time()
             if added > due - 2:

@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .validation import window
-from .web_push import NotAllowed, Posts, Signatures, encrypted, url_origin
+from .web_push import NotAllowed, Posts, Signatures, encrypted, load, url_origin
 
 log = logging.getLogger("kneeaid.alarms")
 
@@ -87,6 +87,8 @@ class Sender:
         listed_at = time.monotonic()
         position = 0
         handed_out = False
+        if listing:
+            load()
         while not self._stopping.is_set():
             position, names = self._due_from(listing, position)
             self._hand_out(names)

@@ -9,16 +9,16 @@
 * The posts go out from one event loop thread (aiohttp): connections to each push
   service kept open, many posts in flight, a fraction of the CPU of a thread
   blocked on each (issue 40: 0.14 ms an alarm against requests' 0.74 ms here).
-  The connector checks each post's origin again as it connects, with the same
-  parser as the allow-list (validation.endpoint_origin), and redirects are never
-  followed, so the server posts to allowed push services and nowhere else.
+  The connector checks each post's origin again as it connects, as the HTTP client
+  reads it, and redirects are never followed, so the server posts to allowed push
+  services and nowhere else.
 """
 
 import asyncio
 import threading
 import time
 
-from .validation import endpoint_origin, origin_allowed
+from .validation import origin_allowed
 
 SEND_TIMEOUT_SECONDS = 10
 JWT_LIFETIME_SECONDS = 12 * 3600  # as pywebpush's own (RFC 8292 allows up to 24 hours)
@@ -29,9 +29,16 @@ class NotAllowed(Exception):
     """A post to an origin that is not an allowed push service: never tried again."""
 
 
+def load():
+    """Import what sending needs (pywebpush brings aiohttp: a fifth of a second), once an alarm waits:
+    not at every start (every test's app process), nor in the first due alarm's time."""
+    import aiohttp  # noqa: F401
+    import pywebpush  # noqa: F401
+
+
 def encrypted(subscription, data):
     """The body of a push message of ``data`` (bytes) for a subscription (RFC 8291, aes128gcm)."""
-    from pywebpush import WebPusher  # brings aiohttp: imported at the first push, not at every start
+    from pywebpush import WebPusher  # imported once an alarm waits (load), not at every start
 
     return WebPusher(subscription).encode(data, "aes128gcm")["body"]
 
@@ -110,8 +117,11 @@ class Posts:
             """Connects only to an allowed push service: each post's origin is checked again here."""
 
             async def connect(self, request, *args, **kwargs):
-                if not origin_allowed(endpoint_origin(str(request.url)), services):
-                    raise NotAllowed(f"not an allowed push service: {str(request.url)[:200]}")
+                # Where it connects, as aiohttp read the URL (its parser, yarl; the allow-list's
+                # endpoint_origin made sure at the door that the other parsers read it the same).
+                url = request.url
+                if not origin_allowed((url.scheme, (url.raw_host or "").lower(), url.port), services):
+                    raise NotAllowed(f"not an allowed push service: {str(url)[:200]}")
                 return await super().connect(request, *args, **kwargs)
 
         return aiohttp.ClientSession(
