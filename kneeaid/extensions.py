@@ -59,6 +59,16 @@ def init_limiter(app):
     if app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = "kneeaid-memory://"  # the same counters, race-free
     limiter.init_app(app)
+    _fallback_counts_under_one_lock()
+
+
+def _fallback_counts_under_one_lock():
+    """The in-memory fallback while Redis is down is limits' MemoryStorage too (Flask-Limiter 4.1
+    makes it in init_app, with nothing to choose another): the locked one takes its place."""
+    fallback = getattr(limiter, "_fallback_limiter", None)
+    if fallback is not None and not isinstance(limiter._fallback_storage, LockedMemoryStorage):
+        limiter._fallback_storage = LockedMemoryStorage()
+        limiter._fallback_limiter = type(fallback)(limiter._fallback_storage)
 
 
 def seconds_until_the_limit_resets():

@@ -1,6 +1,7 @@
 """The per-address limits' in-memory counters (kneeaid/extensions.py): requests at the
 same moment from one address stop exactly at the limit."""
 
+import socket
 import sys
 import threading
 
@@ -27,10 +28,36 @@ def test_memory_uris_count_in_the_locked_storage():
 
 
 def test_twenty_hits_at_the_same_moment_pass_exactly_five_every_time(threads_switch_often):
+    assert set(passed_in_rounds(lambda: FixedWindowRateLimiter(LockedMemoryStorage()))) == {5}
+
+
+def test_with_redis_down_the_in_memory_fallback_stops_exactly_at_the_limit(tmp_path, threads_switch_often):
+    """Flask-Limiter counts in memory while Redis cannot be reached: in the locked storage too."""
+    from kneeaid import create_app
+    from kneeaid.extensions import limiter
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nothing answers on
+    try:
+        create_app(
+            {
+                "TESTING": True,
+                "DATA_DIR": str(tmp_path),
+                "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed.getsockname()[1]}",
+            }
+        )
+    finally:
+        closed.close()
+    assert set(passed_in_rounds(lambda: type(limiter._fallback_limiter)(type(limiter._fallback_storage)()))) == {5}
+    assert isinstance(limiter._fallback_storage, LockedMemoryStorage)
+
+
+def passed_in_rounds(new_limiter, rounds=300):
+    """For each round, how many of 20 hits at the same moment a fresh limiter of 5 an hour let pass."""
     limit = limits.parse("5/hour")
     passed_per_round = []
-    for _ in range(300):
-        limiter = FixedWindowRateLimiter(LockedMemoryStorage())
+    for _ in range(rounds):
+        limiter = new_limiter()
         together = threading.Barrier(20)
         passed = []
 
@@ -45,4 +72,4 @@ def test_twenty_hits_at_the_same_moment_pass_exactly_five_every_time(threads_swi
         for thread in threads:
             thread.join()
         passed_per_round.append(len(passed))
-    assert set(passed_per_round) == {5}
+    return passed_per_round
