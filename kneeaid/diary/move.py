@@ -39,13 +39,20 @@ def export_to(database_url):
     finally:
         pool.close()
     click.echo(
-        f"{moved['profiles']} profiles, {moved['entries']} entries and {moved['tombstones']} "
-        f"deletions are in the database"
+        f"{counted(moved['profiles'], 'profile')}, {counted(moved['entries'], 'entry', 'entries')} and "
+        f"{counted(moved['tombstones'], 'deletion')} are in the database"
     )
     if moved["missing"]:
+        missing = len(moved["missing"])
         raise click.ClickException(
-            f"{len(moved['missing'])} profiles are not whole in the database: " + ", ".join(moved["missing"][:10])
+            f"{counted(missing, 'profile')} {'is' if missing == 1 else 'are'} not whole in the database: "
+            + ", ".join(moved["missing"][:10])
         )
+
+
+def counted(number, one, many=None):
+    """'1 profile', '2 profiles': a count with its noun (the command speaks English only)."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 # Profiles whose entries are checked in the database with one query.

@@ -221,7 +221,9 @@ def test_an_entry_edited_or_deleted_in_the_database_since_the_move_keeps_that_ch
 ):
     [(profile, (entries, _))] = a_thousand_profiles(tmp_path / "data", count=1).items()
     runner = make_test_app(tmp_path).test_cli_runner()
-    assert runner.invoke(args=["diary", "export-to", database_url]).exit_code == 0
+    first = runner.invoke(args=["diary", "export-to", database_url])
+    assert first.exit_code == 0
+    assert "1 profile, 3 entries and 1 deletion are in the database" in first.output
     later = {**entries[0], "pain": 2, "updatedAt": "2026-11-22T09:00:00Z"}
     database_store.save(profile, [later], [entries[1]["id"]], time.time())
 
@@ -243,7 +245,7 @@ def test_a_profile_the_database_did_not_keep_whole_is_named_and_the_move_fails(t
         result = runner.invoke(args=["diary", "export-to", database_url])
 
     assert result.exit_code == 1
-    assert f"1 profiles are not whole in the database: {lost}" in result.output
+    assert f"1 profile is not whole in the database: {lost}" in result.output
 
 
 def sorted_entries(entries):
