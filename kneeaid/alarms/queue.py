@@ -93,7 +93,6 @@ class AlarmQueue:
 
     def __init__(self, data_dir):
         self.folder = Path(data_dir) / "alarms"
-        self._claims = threading.local()  # {alarm id: the alarm} this thread has claimed
         self._total = (float("-inf"), 0)  # (when counted, how many)
         self._total_lock = threading.Lock()
         self._adopt_earlier_alarms()
@@ -245,17 +244,9 @@ class AlarmQueue:
                 if alarm is not None and due_name(alarm["due"], alarm_id) != name:
                     self._forget_due(name)  # an older due time, left by a crash while it was postponed
                     alarm = None
-                if alarm is not None:
-                    self._held()[alarm_id] = alarm
                 yield alarm
             finally:
-                self._held().pop(alarm_id, None)
                 fcntl.flock(file, fcntl.LOCK_UN)
-
-    def _held(self):
-        if not hasattr(self._claims, "held"):
-            self._claims.held = {}
-        return self._claims.held
 
     @contextlib.contextmanager
     def claimed_together(self, names):
@@ -318,12 +309,11 @@ class AlarmQueue:
         """The alarms, then their index names (the caller holds their locks)."""
         removed = {}
         for alarm_id in alarm_ids:
-            try:  # as claimed, or as kept (a cancel)
-                alarm = self._held().get(alarm_id) or json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
-                self._file(alarm_id).unlink()
+            try:
+                removed[alarm_id] = json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
             except FileNotFoundError:
                 continue
-            removed[alarm_id] = alarm
+            self._file(alarm_id).unlink(missing_ok=True)
         if not removed:
             return
         sync_folder(self.folder)
