@@ -18,6 +18,8 @@ import asyncio
 import threading
 import time
 
+from yarl import URL
+
 from .validation import origin_allowed
 
 SEND_TIMEOUT_SECONDS = 10
@@ -69,9 +71,9 @@ class Signatures:
 
 
 def url_origin(url):
-    """scheme://host[:port] of an endpoint, as a VAPID ``aud`` names it."""
-    scheme, rest = url.split("://", 1)
-    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
+    """scheme://host[:port] of an endpoint, as a VAPID ``aud`` names it, read by the parser the posts
+    connect with (yarl, aiohttp's): never a parser of our own."""
+    return str(URL(url).origin())
 
 
 class Posts:
@@ -144,7 +146,6 @@ class Posts:
         origin = url_origin(url)
         if origin not in self._proxies:
             from aiohttp.helpers import get_env_proxy_for_url
-            from yarl import URL
 
             try:
                 proxy, login = get_env_proxy_for_url(URL(origin))
