@@ -131,7 +131,8 @@ class PgAlarmQueue:
         self.remove_all([name])
 
     def remove_all(self, names):
-        """Remove alarms the caller has claimed: one statement for those of one claim."""
+        """Remove alarms the caller has claimed (their names, or {name: alarm} as
+        ``claimed_together`` gave them): one statement for those of one claim."""
         by_claim = {}
         for name in names:
             by_claim.setdefault(self._held().get(name), []).append(name)
@@ -142,6 +143,9 @@ class PgAlarmQueue:
                     continue
                 with self.pool.connection() as connection:
                     connection.execute("DELETE FROM alarms WHERE id = ANY(%s)", (ids,))
+
+    def tidy(self):
+        """Nothing is left to tidy: an alarm's row goes whole (the files' queue has index names)."""
 
     def postpone(self, name, alarm, due):
         """Send a claimed alarm later instead (a push service that failed for now)."""

@@ -21,9 +21,12 @@ crashes:
   message and before the file was removed (milliseconds). The next sender sends
   it again; the notification has a fixed tag, so the phone shows one.
 * The index names are written without waiting for the disk, and removed after
-  the alarm: a crash can leave one naming an alarm that is gone. Such a name
-  is dropped where it is found (a count, a listing): never an alarm sent twice
-  or lost, at worst a limit counted one high until then.
+  the alarm: by a cancel at once; for alarms sent, by ``tidy`` once the sender
+  has nothing due for a while (two names fewer an alarm while a crowd's alarms
+  are sent). A name naming an alarm that is gone (not tidied yet, or left by a
+  crash) is dropped where it is found (a count, a listing, the sweep each
+  process makes once after it starts): never an alarm sent twice or lost, at
+  worst a count that reads a few names more until then.
 
 Limits (per subscription, per client address, in total) keep one client from
 filling the disk or slowing everyone's adds: beyond them, TooManyAlarms.
@@ -32,6 +35,7 @@ filling the disk or slowing everyone's adds: beyond them, TooManyAlarms.
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -48,6 +52,8 @@ DUE_NAME = re.compile(r"(?P<due>\d{15})-(?P<id>[0-9a-f]{32})")
 # An alarm kept by KneeAid before the index (December 2026): one file, its due time and subscription in its name.
 EARLIER_NAME = re.compile(r"(?P<due>\d{15})-(?P<subscriber>[0-9a-f]{16})-(?P<id>[0-9a-f]{32})\.json")
 TOTAL_COUNTED_FOR_SECONDS = 1.0  # the total is counted at most this often per process (a whole listing)
+TIDIED_AT_ONCE = 2000  # index names one tidy() removes at most (a few milliseconds)
+UNTIDY_AT_MOST = 50_000  # index names of sent alarms held for tidy(); beyond, removed with their alarm
 
 
 class Limits(NamedTuple):
@@ -95,6 +101,9 @@ class AlarmQueue:
         self.folder = Path(data_dir) / "alarms"
         self._total = (float("-inf"), 0)  # (when counted, how many)
         self._total_lock = threading.Lock()
+        self._untidy = []  # index names of alarms sent here, for tidy()
+        self._untidy_lock = threading.Lock()
+        self._sweep = self._every_index_name()  # the names an earlier process may have left: tidy() looks once
         self._adopt_earlier_alarms()
 
     def _adopt_earlier_alarms(self):
@@ -262,11 +271,39 @@ class AlarmQueue:
 
     def remove(self, name):
         """Remove an alarm the caller has claimed."""
-        self.remove_all([name])
+        alarm_id = DUE_NAME.fullmatch(name)["id"]
+        with contextlib.suppress(FileNotFoundError):
+            self._remove_all({alarm_id: json.loads(self._file(alarm_id).read_text(encoding="utf-8"))})
 
-    def remove_all(self, names):
-        """Remove alarms the caller has claimed (their removal made durable once for them all)."""
-        self._remove_all([DUE_NAME.fullmatch(name)["id"] for name in names])
+    def remove_all(self, claimed):
+        """Remove alarms the caller has claimed ({name: alarm}, as ``claimed_together`` gave them):
+        the alarms and their due names now (made durable once for them all), their index names
+        when the sender has time (``tidy``)."""
+        removed = {DUE_NAME.fullmatch(name)["id"]: alarm for name, alarm in claimed.items()}
+        index_names = [name for alarm_id, alarm in removed.items() for name in _index_names(alarm_id, alarm)]
+        with self._untidy_lock:
+            later = len(self._untidy) + len(index_names) <= UNTIDY_AT_MOST
+            if later:
+                self._untidy.extend(index_names)
+        self._remove_all(removed, with_index=not later)
+
+    def tidy(self):
+        """Remove index names of alarms that are gone, at most TIDIED_AT_ONCE: those of the alarms
+        sent here, then (once after a start) any an earlier process left. The sender calls it when
+        nothing is due for a while."""
+        with self._untidy_lock:
+            names, self._untidy = self._untidy[:TIDIED_AT_ONCE], self._untidy[TIDIED_AT_ONCE:]
+        for name in names:
+            (self.folder / name).unlink(missing_ok=True)
+        for name in itertools.islice(self._sweep, max(0, TIDIED_AT_ONCE - len(names))):
+            if not self._file(name.rsplit("/", 1)[1]).exists():
+                (self.folder / name).unlink(missing_ok=True)
+
+    def _every_index_name(self):
+        for index in ("subscribers", "clients"):
+            for folder in _listing(self.folder / index):
+                for alarm_id in _listing(self.folder / index / folder):
+                    yield f"{index}/{folder}/{alarm_id}"
 
     def postpone(self, name, alarm, due):
         """Send a claimed alarm later instead (a push service that failed for now)."""
@@ -299,30 +336,31 @@ class AlarmQueue:
         try:
             with file:
                 fcntl.flock(file, fcntl.LOCK_EX)
-                self._remove_all([alarm_id])
+                with contextlib.suppress(FileNotFoundError):  # another process removed it before letting go
+                    self._remove_all({alarm_id: json.loads(self._file(alarm_id).read_text(encoding="utf-8"))})
         except OSError as error:
             if error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
 
-    def _remove_all(self, alarm_ids):
-        """The alarms, then their index names (the caller holds their locks)."""
-        removed = {}
-        for alarm_id in alarm_ids:
-            try:
-                removed[alarm_id] = json.loads(self._file(alarm_id).read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                continue
+    def _remove_all(self, removed, with_index=True):
+        """The alarms ({id: alarm}, their locks held by the caller), then their due names, and their
+        index names ``with_index``."""
+        for alarm_id in removed:
             self._file(alarm_id).unlink(missing_ok=True)
         if not removed:
             return
         sync_folder(self.folder)
         for alarm_id, alarm in removed.items():
             self._forget_due(due_name(alarm["due"], alarm_id))
-            (self.folder / "subscribers" / alarm["subscriber"] / alarm_id).unlink(missing_ok=True)
-            (self.folder / "clients" / alarm["client"] / alarm_id).unlink(missing_ok=True)
+            for name in _index_names(alarm_id, alarm) if with_index else ():
+                (self.folder / name).unlink(missing_ok=True)
         with self._total_lock:
             self._total = (self._total[0], max(0, self._total[1] - len(removed)))
+
+
+def _index_names(alarm_id, alarm):
+    return (f"subscribers/{alarm['subscriber']}/{alarm_id}", f"clients/{alarm['client']}/{alarm_id}")
 
 
 def _listing(folder):

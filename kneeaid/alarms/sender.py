@@ -34,6 +34,7 @@ SENDING_THREADS = 2
 BATCH = 100  # alarms a sending thread claims and posts at once
 GATHER_SECONDS = 0.01  # alarms coming due within this are handed out together (at most this much later)
 HANDED_OUT_AT_MOST = 4 * SENDING_THREADS * BATCH  # due alarms handed out and not yet sent; the rest wait listed
+QUIET_SECONDS = 1.0  # the queue is tidied (queue.tidy) when nothing is due for longer and nothing is in flight
 
 
 class Sender:
@@ -94,11 +95,15 @@ class Sender:
             self._hand_out(names)
             handed_out = handed_out or bool(names)
             if position == len(listing):  # all handed out: list again once some are sent
-                return BUSY_SECONDS if handed_out else RESCAN_SECONDS
+                if handed_out:
+                    return BUSY_SECONDS
+                self._tidy_when_quiet(RESCAN_SECONDS)
+                return RESCAN_SECONDS
             left = RESCAN_SECONDS - (time.monotonic() - listed_at)
             if left <= 0:
                 return 0
             coming_due = listing[position][0] - self.clock()
+            self._tidy_when_quiet(coming_due)
             room_needed = coming_due <= 0  # due now, but as many as may be are handed out
             if self._sleep(min(left, max(coming_due, GATHER_SECONDS)), until_room=room_needed):
                 return 0  # an alarm was added here
@@ -118,6 +123,16 @@ class Sender:
                     names.append(name)
             self._in_flight.update(names)
         return position, names
+
+    def _tidy_when_quiet(self, free_seconds):
+        """Let the queue tidy up (files: the index names of the alarms sent) when nothing is being
+        sent and nothing is due for ``free_seconds``, more than QUIET_SECONDS."""
+        if free_seconds <= QUIET_SECONDS or self._in_flight:
+            return
+        try:
+            self.queue.tidy()
+        except Exception:  # untidy is only names read again: sending goes on
+            log.exception("KneeAid could not tidy the alarm queue")
 
     def _hand_out(self, names):
         for start in range(0, len(names), BATCH):
@@ -159,12 +174,12 @@ class Sender:
         """Send the alarms a sending thread has claimed ({name: alarm}), then settle each; returns
         the endpoints the push service says are gone."""
         now = self.clock()
-        to_send, done = {}, []
+        to_send, done = {}, {}
         for name, alarm in alarms.items():
             late = now - alarm["due"]
             if late > window(alarm["message"].get("kind")).late.total_seconds():
                 log.warning("Alarm %s dropped: %d s late, what it says is no longer true", alarm["id"], late)
-                done.append(name)
+                done[name] = alarm
             else:
                 to_send[name] = alarm
         outcomes = self.push_all(list(to_send.values()))
@@ -173,7 +188,7 @@ class Sender:
             if outcome == "retry" and alarm.get("attempts", 0) + 1 < MAX_ATTEMPTS:
                 self._postpone(name, alarm)
                 continue
-            done.append(name)
+            done[name] = alarm
             if outcome == "gone":
                 gone.add(alarm["subscription"]["endpoint"])
         self.queue.remove_all(done)

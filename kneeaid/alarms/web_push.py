@@ -1,7 +1,7 @@
 """One Web Push as a push service wants it, and the HTTP that carries many at once.
 
-* The message is encrypted for the browser's keys by pywebpush (RFC 8291: a new
-  ephemeral key for each message, aes128gcm).
+* The message is encrypted for the browser's keys by http_ece (RFC 8291: a new
+  ephemeral key for each message, aes128gcm), as pywebpush does it.
 * The VAPID signature (RFC 8292) says the server sent it. A push service only asks
   that its JWT name the service (``aud``) and expire within a day, so one is signed
   per push service and used until it is an hour from its end (a signature each
@@ -15,6 +15,7 @@
 """
 
 import asyncio
+import base64
 import threading
 import time
 
@@ -32,17 +33,32 @@ class NotAllowed(Exception):
 
 
 def load():
-    """Import what sending needs (pywebpush brings aiohttp: a fifth of a second), once an alarm waits:
+    """Import what sending needs (aiohttp and http_ece: a fifth of a second), once an alarm waits:
     not at every start (every test's app process), nor in the first due alarm's time."""
     import aiohttp  # noqa: F401
-    import pywebpush  # noqa: F401
+    import http_ece  # noqa: F401
 
 
 def encrypted(subscription, data):
-    """The body of a push message of ``data`` (bytes) for a subscription (RFC 8291, aes128gcm)."""
-    from pywebpush import WebPusher  # imported once an alarm waits (load), not at every start
+    """The body of a push message of ``data`` (bytes) for a subscription (RFC 8291, aes128gcm), made as
+    pywebpush's WebPusher.encode makes it: http_ece's encryption with a new P-256 key of its own for
+    this message alone. Called directly, it takes a quarter less CPU (WebPusher copies the subscription
+    and encodes a public key aes128gcm does not use)."""
+    import http_ece  # imported once an alarm waits (load), not at every start
+    from cryptography.hazmat.primitives.asymmetric import ec
 
-    return WebPusher(subscription).encode(data, "aes128gcm")["body"]
+    keys = subscription["keys"]  # checked when the alarm was added (validation.parse_subscription)
+    return http_ece.encrypt(
+        data,
+        private_key=ec.generate_private_key(ec.SECP256R1()),
+        dh=_unpadded_base64url(keys["p256dh"]),
+        auth_secret=_unpadded_base64url(keys["auth"]),
+        version="aes128gcm",
+    )
+
+
+def _unpadded_base64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class Signatures:

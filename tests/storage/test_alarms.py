@@ -23,13 +23,14 @@ from yarl import URL
 
 from kneeaid import create_app
 from kneeaid.alarms import keys, sender
+from kneeaid.alarms import queue as queue_module
 from kneeaid.alarms.keys import BadPushSetting
 from kneeaid.alarms.queue import AlarmQueue
 from kneeaid.alarms.sender import Sender
 from kneeaid.alarms.validation import DEFAULT_PUSH_SERVICES, endpoint_allowed, parse_services
 from scripts import app_process
 from tests.fake_push import FakePushService
-from tests.support import iso
+from tests.support import iso, make_test_app
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
@@ -293,8 +294,6 @@ def test_the_server_holds_at_most_its_limit_of_waiting_alarms_in_all(make_app, p
 
 
 def test_adding_and_cancelling_read_a_few_names_not_every_waiting_alarm(tmp_path, push_service, monkeypatch):
-    from kneeaid.alarms import queue as queue_module
-
     queue = AlarmQueue(tmp_path)
     subscription = push_service.subscribe().json
     for n in range(300):
@@ -323,6 +322,118 @@ def test_adding_and_cancelling_read_a_few_names_not_every_waiting_alarm(tmp_path
         ]
     )
     assert len(queue.waiting()) == 300
+
+
+def queue_of_alarms(tmp_path, subscription, count):
+    """A files queue with ``count`` alarms due now; returns it and {name: alarm} of them claimed."""
+    queue = AlarmQueue(tmp_path)
+    for n in range(count):
+        queue.add(
+            {"subscription": {**subscription, "endpoint": f"{subscription['endpoint']}{n}"}, "message": {}},
+            time.time() - 1,
+            10,
+            client=f"192.0.2.{n}",
+        )
+    return queue, [name for _, name in queue.waiting()]
+
+
+def index_names(queue):
+    """The index names (subscribers/…, clients/…) a files queue holds."""
+    return sorted(str(path.relative_to(queue.folder)) for path in queue.folder.glob("*/*/*"))
+
+
+def test_a_sent_alarm_goes_at_once_and_its_index_names_when_the_sender_tidies(tmp_path, push_service):
+    queue, names = queue_of_alarms(tmp_path, push_service.subscribe().json, 3)
+    assert len(index_names(queue)) == 6
+
+    with queue.claimed_together(names[:2]) as alarms:
+        queue.remove_all(alarms)
+
+    assert [name for _, name in queue.waiting()] == names[2:]  # the alarms are gone at once
+    assert sorted(path.name for path in queue.folder.glob("*.json")) == [f"{names[2][16:]}.json"]
+    assert len(index_names(queue)) == 6  # their index names wait for tidy()
+    queue.tidy()
+    assert [name.rsplit("/", 1)[1] for name in index_names(queue)] == [names[2][16:]] * 2
+
+
+def test_beyond_the_untidy_limit_the_index_names_go_with_their_alarm(tmp_path, push_service, monkeypatch):
+    monkeypatch.setattr(queue_module, "UNTIDY_AT_MOST", 4)
+    queue, names = queue_of_alarms(tmp_path, push_service.subscribe().json, 3)
+
+    with queue.claimed_together(names[:2]) as alarms:  # 4 names: as many as may wait
+        queue.remove_all(alarms)
+    assert len(index_names(queue)) == 6
+    with queue.claimed_together(names[2:]) as alarms:  # 2 more: 6, beyond
+        queue.remove_all(alarms)
+    assert len(index_names(queue)) == 4
+    queue.tidy()
+    assert index_names(queue) == []
+
+
+def test_one_tidy_removes_at_most_its_number_of_names(tmp_path, push_service, monkeypatch):
+    monkeypatch.setattr(queue_module, "TIDIED_AT_ONCE", 3)
+    queue, names = queue_of_alarms(tmp_path, push_service.subscribe().json, 2)
+    with queue.claimed_together(names) as alarms:
+        queue.remove_all(alarms)
+
+    queue.tidy()
+    assert len(index_names(queue)) == 1
+    queue.tidy()
+    assert index_names(queue) == []
+
+
+def test_index_names_a_killed_process_left_are_swept_once_by_the_next(tmp_path, push_service):
+    queue, names = queue_of_alarms(tmp_path, push_service.subscribe().json, 3)
+    with queue.claimed_together(names[:2]) as alarms:
+        queue.remove_all(alarms)  # then killed: its tidy never comes
+    left = [name for name in index_names(queue) if names[2][16:] in name]
+
+    restarted = AlarmQueue(tmp_path)
+    assert len(index_names(restarted)) == 6
+    restarted.tidy()
+
+    assert index_names(restarted) == sorted(left) and len(left) == 2
+    assert [name for _, name in restarted.waiting()] == names[2:]
+
+
+@pytest.mark.parametrize(
+    "free_seconds, in_flight, tidied",
+    [(0.99, False, False), (1.0, False, False), (1.01, False, True), (5, True, False)],
+)
+def test_the_sender_tidies_only_when_nothing_is_sent_or_due_for_over_a_second(
+    free_seconds, in_flight, tidied, push_service
+):
+    class CountingQueue:
+        tidied = 0
+
+        def tidy(self):
+            self.tidied += 1
+
+    queue = CountingQueue()
+    sender = Sender(queue, None, "mailto:x@example.org", [push_service.origin])
+    if in_flight:
+        sender._in_flight.add("a name")
+    sender._tidy_when_quiet(free_seconds)
+    sender.stop()
+    assert queue.tidied == int(tidied)
+
+
+def test_a_server_that_sent_alarms_leaves_no_index_names_once_nothing_is_due(tmp_path, push_service):
+    app = make_test_app(tmp_path, PUSH_SERVICES=push_service.origin)  # on files
+    parts = app.extensions["kneeaid.alarms"]
+    client = app.test_client()
+    for _ in range(2):
+        assert ask(client, push_service.subscribe().json, in_seconds(0.3)).status_code == 201
+    assert len(index_names(parts["queue"])) == 4
+    sending = Sender(parts["queue"], parts["key"], parts["subject"], parts["services"]).start()
+    try:
+        assert len(push_service.wait_for(2)) == 2
+        deadline = time.monotonic() + 3
+        while index_names(parts["queue"]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        sending.stop()
+    assert index_names(parts["queue"]) == [] and parts["queue"].waiting() == []
 
 
 def test_alarms_an_earlier_version_kept_are_sent_after_the_upgrade(tmp_path, push_service):
@@ -956,8 +1067,6 @@ def claim_once(queue, name):
 
 
 def test_an_alarm_sent_between_opening_and_locking_its_file_is_not_sent_again(tmp_path, push_service, monkeypatch):
-    from kneeaid.alarms import queue as queue_module
-
     queue = AlarmQueue(tmp_path)  # files only: a row is looked up and locked in one statement
     queue.add(
         {"subscription": push_service.subscribe().json, "due": 0, "message": {}}, time.time(), max_per_subscriber=10
