@@ -271,9 +271,7 @@ class AlarmQueue:
 
     def remove(self, name):
         """Remove an alarm the caller has claimed."""
-        alarm_id = DUE_NAME.fullmatch(name)["id"]
-        with contextlib.suppress(FileNotFoundError):
-            self._remove_all({alarm_id: json.loads(self._file(alarm_id).read_text(encoding="utf-8"))})
+        self._remove_read(DUE_NAME.fullmatch(name)["id"])
 
     def remove_all(self, claimed):
         """Remove alarms the caller has claimed ({name: alarm}, as ``claimed_together`` gave them):
@@ -336,12 +334,16 @@ class AlarmQueue:
         try:
             with file:
                 fcntl.flock(file, fcntl.LOCK_EX)
-                with contextlib.suppress(FileNotFoundError):  # another process removed it before letting go
-                    self._remove_all({alarm_id: json.loads(self._file(alarm_id).read_text(encoding="utf-8"))})
+                self._remove_read(alarm_id)
         except OSError as error:
             if error.errno in CANNOT_WRITE:
                 raise StorageUnavailable() from error
             raise
+
+    def _remove_read(self, alarm_id):
+        """Remove one alarm the caller holds the lock of, read first for its names (gone already: nothing)."""
+        with contextlib.suppress(FileNotFoundError):  # another process removed it before letting go
+            self._remove_all({alarm_id: json.loads(self._file(alarm_id).read_text(encoding="utf-8"))})
 
     def _remove_all(self, removed, with_index=True):
         """The alarms ({id: alarm}, their locks held by the caller), then their due names, and their

@@ -153,11 +153,16 @@ def endpoint_allowed(endpoint, services):
     return origin_allowed(endpoint_origin(endpoint), services)
 
 
+def unpadded_base64url(text):
+    """The bytes of base64url as browsers write it, without its padding."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def _base64url(value, name):
     if not isinstance(value, str) or not value:
         raise BadAlarm(f"subscription.keys.{name} must be a base64url string")
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        return unpadded_base64url(value)
     except (binascii.Error, ValueError):
         raise BadAlarm(f"subscription.keys.{name} is not base64url") from None
 

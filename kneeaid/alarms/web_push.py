@@ -15,13 +15,12 @@
 """
 
 import asyncio
-import base64
 import threading
 import time
 
 from yarl import URL
 
-from .validation import origin_allowed
+from .validation import origin_allowed, unpadded_base64url
 
 SEND_TIMEOUT_SECONDS = 10
 JWT_LIFETIME_SECONDS = 12 * 3600  # as pywebpush's own (RFC 8292 allows up to 24 hours)
@@ -51,14 +50,10 @@ def encrypted(subscription, data):
     return http_ece.encrypt(
         data,
         private_key=ec.generate_private_key(ec.SECP256R1()),
-        dh=_unpadded_base64url(keys["p256dh"]),
-        auth_secret=_unpadded_base64url(keys["auth"]),
+        dh=unpadded_base64url(keys["p256dh"]),
+        auth_secret=unpadded_base64url(keys["auth"]),
         version="aes128gcm",
     )
-
-
-def _unpadded_base64url(text):
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class Signatures:
